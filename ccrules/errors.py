@@ -1,0 +1,74 @@
+"""One exception tree for the library; the CLI and the web layer translate it at their edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ErrorItem:
+    """One fault: where it is (a path of keys and indexes) and what is wrong."""
+
+    loc: tuple
+    msg: str
+
+    def as_dict(self) -> dict:
+        return {"loc": list(self.loc), "msg": self.msg}
+
+
+class CcrulesError(Exception):
+    """Base class of every error ccrules raises on purpose."""
+
+    title = "ccrules error"
+
+    def __init__(self, detail: str, errors: list[ErrorItem] | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+    def __str__(self) -> str:
+        lines = [self.detail]
+        lines += [f"  {'.'.join(map(str, e.loc)) or '(top level)'}: {e.msg}" for e in self.errors]
+        return "\n".join(lines)
+
+
+class ProposalError(CcrulesError):
+    """A proposal that cannot be read or does not fit the Proposal model."""
+
+    title = "Invalid proposal"
+
+
+class RuleError(CcrulesError):
+    """A rule file or policy file that cannot be loaded; `problems` locates each fault."""
+
+    title = "Invalid rules"
+
+    def __init__(self, detail: str, problems: "list[RuleProblem] | None" = None):
+        self.problems = list(problems or [])
+        super().__init__(detail, [ErrorItem((p.file, p.line or 0, p.rule_id or ""), p.msg)
+                                  for p in self.problems])
+
+    def __str__(self) -> str:
+        return "\n".join([self.detail] + [f"  {p}" for p in self.problems])
+
+
+class EngineError(CcrulesError):
+    """The rule engine failed while evaluating (never a normal outcome)."""
+
+    title = "Rule engine failure"
+
+
+@dataclass
+class RuleProblem:
+    """A fault in one rule file, located by file, line and rule id."""
+
+    file: str
+    msg: str
+    rule_id: str | None = None
+    line: int | None = None
+    path: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        who = f" {self.rule_id}:" if self.rule_id else ""
+        return f"{where}:{who} {self.msg}"

@@ -1,0 +1,62 @@
+"""Flatten a Proposal into facts: one value per catalogue path, None where unknown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .fields import catalogue
+from .proposal import Proposal
+
+EVIDENCED = {"strong", "emerging"}
+
+
+def flatten(proposal: Proposal) -> dict[str, Any]:
+    """Return {path: value} for every catalogue field; lists become tuples, unknown is None."""
+    data = proposal.model_dump()
+    facts: dict[str, Any] = {}
+    for path, info in catalogue().items():
+        if path.startswith("derived."):
+            continue
+        value: Any = data
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, list) and info.kind != "object_list":
+            value = tuple(value)
+        facts[path] = value
+    facts.update(derive(facts))
+    return facts
+
+
+def derive(f: dict[str, Any]) -> dict[str, Any]:
+    """The derived fields (see fields.DERIVED), each unknown when its inputs are."""
+    coverage = f["context.coverage_pct"]
+    eligible, enrolled = f["context.sites_eligible"], f["context.sites_enrolled"]
+    if coverage is None and eligible and enrolled is not None:
+        coverage = min(100.0, 100.0 * enrolled / eligible)
+
+    named = f["intervention.core_elements"]
+    core_count = len(named) if named is not None else f["intervention.core_element_count"]
+
+    options = f["intervention.menu_options"]
+    evidenced = measured = None
+    if options:
+        evidence = [o.get("evidence_base") for o in options]
+        if any(e is not None and e not in EVIDENCED for e in evidence):
+            evidenced = False
+        elif all(e is not None for e in evidence):
+            evidenced = True
+        common = f["measurement.common_measures"]
+        option_measures = [o.get("measures") for o in options]
+        if common is not None:
+            known = [m for m in option_measures if m is not None]
+            if any(not set(m) & set(common) for m in known):
+                measured = False
+            elif len(known) == len(option_measures):
+                measured = True
+    return {
+        "derived.coverage_pct": coverage,
+        "derived.core_element_count": core_count,
+        "derived.menu_option_count": None if options is None else len(options),
+        "derived.menu_options_evidence_based": evidenced,
+        "derived.menu_options_measured": measured,
+    }

@@ -1,0 +1,128 @@
+"""What a rule and the verdict policy are, as pydantic models (the YAML files' schema)."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+LESSON_RANGE = range(1, 36)
+RULE_ID = r"^[A-Z]{2,4}-S?\d{1,2}$"
+
+
+class Severity(StrEnum):
+    blocker = "blocker"
+    major = "major"
+    minor = "minor"
+    strength = "strength"
+
+
+SEVERITY_ORDER = {Severity.blocker: 0, Severity.major: 1, Severity.minor: 2, Severity.strength: 3}
+
+
+class Dimension(StrEnum):
+    problem_fit = "problem_fit"
+    mobilisation = "mobilisation"
+    community = "community"
+    implementation = "implementation"
+    measurement = "measurement"
+    context = "context"
+    balance = "balance"
+
+
+class Verdict(StrEnum):
+    recommended = "recommended"
+    conditional = "conditional"
+    not_recommended = "not_recommended"
+    insufficient_information = "insufficient_information"
+
+
+Lessons = Annotated[list[str], Field(min_length=1), AfterValidator(lambda v: check_lessons(v))]
+# A condition tree, parsed and checked by conditions.parse before the model is built.
+Condition = Any
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Examples(Strict):
+    fires: dict[str, Any] = Field(description="A proposal fragment for which the rule fires.")
+    does_not_fire: dict[str, Any] = Field(
+        description="A proposal fragment for which the rule is known not to fire.")
+
+
+def check_lessons(lessons: list[str]) -> list[str]:
+    for lesson in lessons:
+        m = re.fullmatch(r"L(\d+)", lesson)
+        if not m or int(m.group(1)) not in LESSON_RANGE:
+            raise ValueError(f"{lesson!r} is not a lesson id (L1 to L35)")
+    if len(set(lessons)) != len(lessons):
+        raise ValueError("a lesson is listed twice")
+    return lessons
+
+
+class Rule(Strict):
+    """One lesson-aspect of the paper, as a testable condition on a proposal."""
+
+    id: str = Field(pattern=RULE_ID, description="Stable id, e.g. PF-01.")
+    title: str = Field(min_length=3, max_length=120)
+    dimension: Dimension
+    severity: Severity
+    lessons: Lessons = Field(description="The lessons (L1-L35) it encodes.")
+    when: Condition = Field(description="The condition tree under which the rule fires.")
+    message: str = Field(min_length=10, description="What the finding says about the proposal.")
+    rationale: str = Field(min_length=20, description="The paper's evidence, paraphrased.")
+    recommendation: str = Field(min_length=10, description="What the applicant should do.")
+    citation: str = Field(pattern=r"§\s?\d", description="The paper's section(s), e.g. '§2.6'.")
+    examples: Examples
+    line: int | None = Field(default=None, exclude=True)
+    file: str | None = Field(default=None, exclude=True)
+
+    @property
+    def is_finding_against(self) -> bool:
+        return self.severity != Severity.strength
+
+
+class Gate(Strict):
+    dimensions: list[Dimension]
+    severities: list[Severity]
+
+
+class Alternative(Strict):
+    id: str
+    title: str
+    lessons: Lessons
+    text: str
+
+
+class Requirement(Strict):
+    """A minimum commitment every site should make before it enrols."""
+
+    id: str
+    requirement: str
+    lessons: Lessons
+    met_when: Condition
+    ask: str = Field(description="What the funder should require when the design lacks it.")
+
+
+class DimensionInfo(Strict):
+    title: str
+    description: str
+
+
+class Policy(Strict):
+    """Severity and dimension to verdict, as data."""
+
+    severity_verdicts: dict[Severity, Verdict]
+    gate: Gate
+    min_confidence: float = Field(ge=0, le=1)
+    dimensions: dict[Dimension, DimensionInfo]
+    alternatives: list[Alternative]
+    enrolment_requirements: list[Requirement]
+
+    def is_gate(self, rule: Rule) -> bool:
+        return rule.dimension in self.gate.dimensions and rule.severity in self.gate.severities
