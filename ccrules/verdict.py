@@ -1,0 +1,80 @@
+"""The verdict policy applied to rule outcomes: the verdict, the dimension scores, and the
+paper's alternatives when the problem does not fit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .rule_model import Policy, Rule, Severity, Verdict
+from .evaluation import AlternativeOut, DimensionScore
+
+RANK = {Verdict.not_recommended: 0, Verdict.conditional: 1, Verdict.recommended: 2}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Each rule's three-valued result for one proposal."""
+
+    fired: list[Rule]
+    undetermined: list[Rule]
+    held_back: list[Rule]  # known not to fire
+
+    def __post_init__(self) -> None:
+        assert not ({r.id for r in self.fired} & {r.id for r in self.undetermined})
+
+
+def decide(policy: Policy, outcome: Outcome, confidence: float) -> Verdict:
+    """Blocker fired -> its verdict; gate undetermined or too little known ->
+    insufficient_information; else the worst verdict among fired rules."""
+    fired_verdicts = [policy.severity_verdicts[r.severity] for r in outcome.fired]
+    if Verdict.not_recommended in fired_verdicts:
+        return Verdict.not_recommended
+    if any(policy.is_gate(r) for r in outcome.undetermined) or confidence < policy.min_confidence:
+        return Verdict.insufficient_information
+    ranked = [v for v in fired_verdicts if v in RANK]
+    return min(ranked, key=RANK.__getitem__, default=Verdict.recommended)
+
+
+def alternatives(policy: Policy, outcome: Outcome) -> list[AlternativeOut]:
+    """The paper's alternatives whose lessons meet those of a fired gate rule."""
+    gate_lessons = {lesson for r in outcome.fired if policy.is_gate(r) for lesson in r.lessons}
+    return [AlternativeOut(**a.model_dump()) for a in policy.alternatives
+            if gate_lessons & set(a.lessons)]
+
+
+def scores(policy: Policy, rules: list[Rule], outcome: Outcome) -> dict[str, DimensionScore]:
+    """Per dimension: lessons met, missed (a fired finding) or unknown (an undetermined one)."""
+    fired = {r.id for r in outcome.fired}
+    undetermined = {r.id for r in outcome.undetermined}
+    result: dict[str, DimensionScore] = {}
+    for dim, info in policy.dimensions.items():
+        in_dim = [r for r in rules if r.dimension == dim]
+        lessons = sorted({lesson for r in in_dim for lesson in r.lessons}, key=_lesson_key)
+        against = [r for r in in_dim if r.severity != Severity.strength]
+        missed = {lesson for r in against if r.id in fired for lesson in r.lessons}
+        unknown = {lesson for r in against if r.id in undetermined
+                   for lesson in r.lessons} - missed
+        met = [lesson for lesson in lessons if lesson not in missed | unknown]
+        strengths = [r.id for r in in_dim if r.severity == Severity.strength and r.id in fired]
+        result[dim.value] = DimensionScore(
+            title=info.title, met=len(met), total=len(lessons),
+            missed=sorted(missed, key=_lesson_key), unknown=sorted(unknown, key=_lesson_key),
+            strengths=strengths,
+            explanation=_explain(len(met), len(lessons), missed, unknown, in_dim, fired,
+                                 undetermined))
+    return result
+
+
+def _explain(met, total, missed, unknown, in_dim, fired, undetermined) -> str:
+    text = f"Meets {met} of {total} lesson(s)"
+    parts = []
+    for label, lessons, ids in (("misses", missed, fired), ("cannot tell", unknown, undetermined)):
+        if lessons:
+            cited = [f"{lesson} ({', '.join(r.id for r in in_dim if r.id in ids and lesson in r.lessons and r.severity != Severity.strength)})"
+                     for lesson in sorted(lessons, key=_lesson_key)]
+            parts.append(f"{label} {'; '.join(cited)}")
+    return text + ("; " + "; ".join(parts) if parts else "") + "."
+
+
+def _lesson_key(lesson: str) -> int:
+    return int(lesson[1:])
