@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# Until the HTTP service lands, `make run` shows how to use the command line.
 run: $(STAMP)
-	$(BIN)/ccrules run-info
+	@echo "ccrules is installed in $(VENV). The HTTP service is not built yet; use the CLI:"
+	@echo "  $(BIN)/ccrules evaluate examples/ilcop.json [--format text|json|markdown]"
+	@echo "  $(BIN)/ccrules rules list | show ID | check"
+	@echo
+	$(BIN)/ccrules evaluate examples/michigan-keystone.json
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -117,3 +117,12 @@ def suggest(name: str, choices) -> str:
     """A ' (did you mean ...?)' suffix, or '' when nothing is close."""
     close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def suggest_key(loc: tuple) -> str:
+    """Did-you-mean for an unknown key at `loc` in a proposal, from its siblings' names."""
+    parent = ".".join(str(k) for k in loc[:-1] if not isinstance(k, int))
+    prefix = parent + "." if parent else ""
+    siblings = {p[len(prefix):].split(".")[0] for p in catalogue()
+                if p.startswith(prefix) and not p.startswith("derived.")}
+    return suggest(str(loc[-1]), siblings)

@@ -355,5 +355,6 @@ def parse_proposal(data: Any) -> Proposal:
 
 def _message(err: dict) -> str:
     if err["type"] == "extra_forbidden":
-        return "unknown field"
+        from .fields import suggest_key  # late: fields is built from this module
+        return "unknown field" + suggest_key(err["loc"])
     return err["msg"]

@@ -1,0 +1,205 @@
+"""The `ccrules` command line: a thin layer that parses arguments, calls the library and
+formats its output. Library errors become click errors (exit code 1, no traceback)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .checks import all_problems, uncovered_lessons
+from .errors import CcrulesError
+from .proposal import Proposal
+from .reading import read_proposal
+from .render import render_markdown, render_text
+from .rulebook import Rulebook, load_rulebook, rules_dir
+from .screener import evaluate
+
+RULES_OPTION = click.option(
+    "--rules", "rules_path", type=click.Path(exists=True, path_type=Path), default=None,
+    help="Folder of rule files (default: $CCRULES_RULES or the project's rules/).")
+
+
+class UserError(click.ClickException):
+    """Printed as 'Error: ...' with exit code 1."""
+
+
+def _rulebook(path: Path | None) -> Rulebook:
+    try:
+        return load_rulebook(path)
+    except CcrulesError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ccrules")
+def main() -> None:
+    """Screen proposed healthcare-improvement programmes: should this be run as a clinical
+    community, and how should it be designed? Verdicts and reasons follow the lessons of
+    Aveling et al. (2017), comparing Michigan's Keystone ICU project and the UK's ILCOP."""
+
+
+@main.command("evaluate")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True, help="Output format.")
+@RULES_OPTION
+def evaluate_cmd(files: tuple[Path, ...], fmt: str, rules_path: Path | None) -> None:
+    """Evaluate proposal FILES (JSON) and print the verdict and its reasons.
+
+    With --format json, one file gives one Evaluation object and several give a list.
+    A file that cannot be read or validated is reported on stderr (naming the file and
+    the field) and the exit code is 1; the other files are still evaluated.
+    """
+    rulebook = _rulebook(rules_path)
+    results, failed = [], 0
+    for path in files:
+        try:
+            results.append(evaluate(read_proposal(path), rulebook))
+        except CcrulesError as exc:
+            failed += 1
+            click.echo(f"Error: {exc}", err=True)
+    if fmt == "json":
+        data = [r.model_dump(mode="json") for r in results]
+        if data:
+            click.echo(_dump(data[0] if len(files) == 1 else data))
+    else:
+        render = render_text if fmt == "text" else render_markdown
+        click.echo(("\n" + "-" * 88 + "\n\n").join(render(r) for r in results), nl=False)
+    if failed:
+        sys.exit(1)
+
+
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of a proposal (every field, with its description)."""
+    click.echo(_dump(Proposal.model_json_schema()))
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """List, show and check the rules."""
+
+
+def _rule_row(rule) -> dict:
+    return {"id": rule.id, "title": rule.title, "dimension": rule.dimension.value,
+            "severity": rule.severity.value, "lessons": list(rule.lessons),
+            "citation": rule.citation}
+
+
+@rules_group.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@RULES_OPTION
+def rules_list(fmt: str, rules_path: Path | None) -> None:
+    """List every rule with its dimension, severity, lessons and the paper's section."""
+    rb = _rulebook(rules_path)
+    covered = rb.lessons_covered()
+    if fmt == "json":
+        click.echo(_dump({
+            "version": rb.version,
+            "rules": [_rule_row(r) for r in rb.rules],
+            "lessons": covered,
+            "uncovered_lessons": uncovered_lessons(rb),
+        }))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"ccrules rulebook {rb.version}: {len(rb.rules)} rules")
+    for col in ("id", "dimension", "severity", "lessons", "section", "title"):
+        table.add_column(col)
+    for r in rb.rules:
+        table.add_row(r.id, r.dimension.value, r.severity.value, ", ".join(r.lessons),
+                      r.citation, r.title)
+    Console(width=160).print(table)
+    done = sum(1 for ids in covered.values() if ids)
+    click.echo(f"Lessons covered: {done} of {len(covered)}")
+
+
+@rules_group.command("show")
+@click.argument("rule_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@RULES_OPTION
+def rules_show(rule_id: str, fmt: str, rules_path: Path | None) -> None:
+    """Show one rule in full: its condition, texts and examples."""
+    rb = _rulebook(rules_path)
+    rule = rb.by_id.get(rule_id.upper())
+    if rule is None:
+        from .fields import suggest
+        raise UserError(f"no rule {rule_id!r}{suggest(rule_id.upper(), rb.by_id)}")
+    raw = rule.model_dump(mode="json", exclude={"when"})
+    raw["when"] = _describe(rule.when)
+    if fmt == "json":
+        click.echo(_dump(raw))
+        return
+    click.echo(f"{rule.id}  {rule.title}\n{rule.dimension.value}, {rule.severity.value}; "
+               f"lessons {', '.join(rule.lessons)}; {rule.citation}\n")
+    click.echo(f"When:\n{_describe_text(rule.when, 1)}\n")
+    for label in ("message", "rationale", "recommendation"):
+        click.echo(f"{label.capitalize()}: {getattr(rule, label)}\n")
+
+
+def _describe(node):
+    from .conditions import All, Any_, Leaf, Not
+    if isinstance(node, Leaf):
+        value = list(node.value) if isinstance(node.value, tuple) else node.value
+        return {"field": node.field, "op": node.op, "value": value}
+    if isinstance(node, Not):
+        return {"not": _describe(node.child)}
+    key = "all" if isinstance(node, All) else "any"
+    assert isinstance(node, (All, Any_))
+    return {key: [_describe(c) for c in node.children]}
+
+
+def _describe_text(node, depth: int) -> str:
+    from .conditions import All, Leaf, Not
+    pad = "  " * depth
+    if isinstance(node, Leaf):
+        return pad + node.describe()
+    if isinstance(node, Not):
+        return f"{pad}not:\n{_describe_text(node.child, depth + 1)}"
+    head = "all of:" if isinstance(node, All) else "any of:"
+    return pad + head + "\n" + "\n".join(_describe_text(c, depth + 1) for c in node.children)
+
+
+@rules_group.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def rules_check(path: Path | None, fmt: str) -> None:
+    """Check the rule files in PATH (default: the rules folder): they load, every lesson
+    L1-L35 has a rule, and every rule's examples behave as declared. Prints
+    file:line: rule-id: message for each problem; exit code 1 if any."""
+    path = path or rules_dir()
+    try:
+        rb = load_rulebook(path)
+        problems = all_problems(rb)
+    except CcrulesError as exc:
+        rb, problems = None, getattr(exc, "problems", None) or [exc]
+    if fmt == "json":
+        click.echo(_dump({
+            "ok": not problems, "path": str(path),
+            "version": rb.version if rb else None,
+            "rules": len(rb.rules) if rb else 0,
+            "problems": [{"file": getattr(p, "file", None), "line": getattr(p, "line", None),
+                          "rule_id": getattr(p, "rule_id", None),
+                          "message": getattr(p, "msg", str(p))} for p in problems],
+        }))
+    else:
+        for p in problems:
+            click.echo(str(p), err=True)
+        if rb and not problems:
+            click.echo(f"ok: {len(rb.rules)} rules, all 35 lessons covered, every example "
+                       f"behaves as declared (ruleset {rb.version})")
+    if problems:
+        sys.exit(1)
