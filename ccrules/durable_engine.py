@@ -6,7 +6,9 @@
 - the definition is deep-copied before registration (registration mutates it), and every
   ruleset gets a fresh name and host (a name registers once; there is no unregister);
 - `assert_fact`, never `post` (an event is consumed by the first matching rule);
-- "no rule matched" (MessageNotHandledException) is a normal, empty outcome;
+- "no rule matched" (MessageNotHandledException) must not happen: after it, deleting the
+  sid's state crashed the process (seen here when a fresh ruleset's first fact matched
+  nothing), so a sentinel rule matches every proposal and its action does nothing;
 - a fresh sid per evaluation and `delete_state` in a `finally`; a lock keeps at most one sid
   alive, far from the cap of 1,024 live sids per ruleset;
 - every rule carries a discriminator term only our fact has, so the engine's own state fact
@@ -37,6 +39,7 @@ from .conditions import All, Any_, Leaf, Node, negation_normal_form
 from .errors import EngineError
 
 KIND_KEY, KIND_VALUE = "kind", "p"
+SENTINEL = "__ccrules_sentinel__"  # matches every proposal; its action does nothing
 _CMP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 
 
@@ -92,6 +95,8 @@ class DurableRuleset:
                 "all": [{"m": {"$and": [{KIND_KEY: KIND_VALUE}, expr]}}],
                 "run": self._action(rule_id),
             }
+        definition[SENTINEL] = {"all": [{"m": {KIND_KEY: KIND_VALUE}}],
+                                "run": self._action(SENTINEL)}
         self.definition = copy.deepcopy(definition)  # kept intact for inspection
         self._name = "ccrules-" + uuid.uuid4().hex
         self._host = _CallerThreadHost()
@@ -135,7 +140,8 @@ class DurableRuleset:
         return action
 
     def _record(self, rule_id: str) -> None:
-        self._fired.add(rule_id)
+        if rule_id != SENTINEL:
+            self._fired.add(rule_id)
 
     # -- evaluating -------------------------------------------------------------------------
     def encode(self, facts: dict[str, Any]) -> dict[str, Any]:
@@ -153,10 +159,12 @@ class DurableRuleset:
         return fact
 
     def fire(self, facts: dict[str, Any]) -> set[str]:
+        if not isinstance(facts, dict):  # one proposal per call: engine batches drop actions
+            raise TypeError("fire() takes the facts of one proposal (a dict)")
         fact = self.encode(facts)
         with self._lock:
             sid = str(next(self._sids))
-            fact["sid"] = fact["id"] = sid
+            fact["sid"] = sid
             self._fired = set()
             try:
                 state = self._host.assert_fact(self._name, fact)

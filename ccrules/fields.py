@@ -114,9 +114,14 @@ def catalogue() -> dict[str, FieldInfo]:
 
 
 def suggest(name: str, choices) -> str:
-    """A ' (did you mean ...?)' suffix, or '' when nothing is close."""
-    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
-    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    """A ' (did you mean ...?)' suffix naming the closest choices (those within a whisker of
+    the best match), or '' when nothing is close."""
+    scored = sorted(((difflib.SequenceMatcher(None, name, str(c)).ratio(), str(c))
+                     for c in choices), reverse=True)
+    if not scored or scored[0][0] < 0.6:
+        return ""
+    close = [c for ratio, c in scored[:3] if ratio >= scored[0][0] - 0.03]
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)"
 
 
 def suggest_key(loc: tuple) -> str:

@@ -1,0 +1,141 @@
+"""Loading rule files: every fault is reported with file, line and rule id."""
+
+import re
+
+import pytest
+import yaml
+
+from ccrules.errors import RuleError
+from ccrules.rulebook import load_rulebook
+
+GOOD_RULE = {
+    "id": "XX-01", "title": "A test rule", "dimension": "community", "severity": "major",
+    "lessons": ["L13"],
+    "when": {"field": "community.calls_per_month", "op": "lt", "value": 1},
+    "message": "Sites will meet rarely.",
+    "rationale": "Regular meetings built horizontal links in both programmes.",
+    "recommendation": "Hold monthly calls.", "citation": "§2.5",
+    "examples": {"fires": {"community": {"calls_per_month": 0}},
+                 "does_not_fire": {"community": {"calls_per_month": 2}}},
+}
+
+
+def write(folder, name, rules):
+    (folder / name).write_text(yaml.safe_dump({"rules": rules}, sort_keys=False))
+
+
+def problems(folder) -> list[str]:
+    with pytest.raises(RuleError) as info:
+        load_rulebook(folder)
+    return [str(p) for p in info.value.problems]
+
+
+def test_project_rules_load(rulebook):
+    assert len(rulebook.rules) >= 35
+    assert re.fullmatch(r"[0-9a-f]{12}", rulebook.version)
+
+
+def test_version_is_a_hash_of_content(rules_copy, rulebook):
+    assert load_rulebook(rules_copy).version == rulebook.version  # same content, same hash
+    path = rules_copy / "community.yaml"
+    path.write_text(path.read_text() + "\n# a comment changes nothing\n")
+    assert load_rulebook(rules_copy).version == rulebook.version
+    path.write_text(path.read_text().replace("severity: minor", "severity: major", 1))
+    assert load_rulebook(rules_copy).version != rulebook.version
+
+
+def test_good_extra_rule_loads(rules_copy):
+    write(rules_copy, "extra.yaml", [GOOD_RULE])
+    assert "XX-01" in load_rulebook(rules_copy).by_id
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"whne": GOOD_RULE["when"]}, "unknown key 'whne' (did you mean 'when'?)"),
+    ({"when": {"field": "community.calls_per_mnth", "op": "lt", "value": 1}},
+     "when: unknown field 'community.calls_per_mnth' (did you mean "
+     "'community.calls_per_month'?)"),
+    ({"when": {"field": "community.calls_per_month", "op": "contains", "value": 1}},
+     "when: operator 'contains' does not apply"),
+    ({"when": {"field": "enrolment.data_submission", "op": "eq", "value": "mandatry"}},
+     "did you mean 'mandatory'?"),
+    ({"lessons": ["L36"]}, "'L36' is not a lesson id (L1 to L35)"),
+    ({"lessons": []}, "lessons: List should have at least 1 item"),
+    ({"severity": "critical"}, "severity: Input should be 'blocker', 'major', 'minor'"),
+    ({"dimension": "vibes"}, "dimension: Input should be"),
+    ({"citation": "somewhere"}, "citation: String should match pattern"),
+    ({"id": "bad id"}, "id: String should match pattern"),
+    ({"examples": {"fires": {"community": {"calls": 0}}, "does_not_fire": {}}},
+     "examples.fires is not a valid proposal: community.calls: unknown field"),
+    ({"examples": {"fires": {}}}, "missing key 'examples.does_not_fire'"),
+])
+def test_each_fault_names_file_line_and_rule(rules_copy, change, expected):
+    rule = dict(GOOD_RULE, **change)
+    if "whne" in change:
+        del rule["when"]
+    write(rules_copy, "broken.yaml", [rule])
+    found = problems(rules_copy)
+    rid = rule["id"] if isinstance(rule.get("id"), str) else ""
+    assert any(p.startswith(f"broken.yaml:2: {rid}:") and expected in p for p in found), found
+
+
+def test_missing_key_is_reported(rules_copy):
+    rule = dict(GOOD_RULE)
+    del rule["rationale"]
+    write(rules_copy, "broken.yaml", [rule])
+    assert any("missing key 'rationale'" in p for p in problems(rules_copy))
+
+
+def test_duplicate_ids_are_refused(rules_copy):
+    write(rules_copy, "dupe.yaml", [dict(GOOD_RULE, id="CO-01")])
+    found = problems(rules_copy)
+    assert any(p.startswith("dupe.yaml:2: CO-01: duplicate rule id (first in community.yaml:")
+               for p in found), found
+
+
+def test_invalid_yaml_is_located(rules_copy):
+    (rules_copy / "bad.yaml").write_text("rules:\n  - id: XX-01\n    title: [unclosed\n")
+    found = problems(rules_copy)
+    assert any(p.startswith("bad.yaml:") and "not valid YAML" in p for p in found), found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("just a string\n", "a rule file is a mapping with a 'rules' list"),
+    ("rules: {id: XX-01}\n", "'rules' must be a list"),
+    ("rules:\n  - 42\n", "each entry under 'rules' must be a mapping"),
+    ("rules: []\nextras: 1\n", "unknown top-level key(s): ['extras']"),
+])
+def test_malformed_files(rules_copy, text, expected):
+    (rules_copy / "odd.yaml").write_text(text)
+    assert any(expected in p for p in problems(rules_copy))
+
+
+def test_policy_is_required_and_single(rules_copy):
+    (rules_copy / "policy.yaml").unlink()
+    assert any("no verdict policy found" in p for p in problems(rules_copy))
+
+
+def test_second_policy_is_refused(rules_copy):
+    (rules_copy / "again.yaml").write_text((rules_copy / "policy.yaml").read_text())
+    assert any("a second 'policy'" in p for p in problems(rules_copy))
+
+
+def test_broken_policy_condition(rules_copy):
+    path = rules_copy / "policy.yaml"
+    path.write_text(path.read_text().replace("enrolment.local_lead_time_pct",
+                                             "enrolment.lead_time"))
+    found = problems(rules_copy)
+    assert any("policy.enrolment_requirements.1.met_when: unknown field 'enrolment.lead_time'"
+               in p for p in found), found
+
+
+def test_every_problem_is_reported_at_once(rules_copy):
+    write(rules_copy, "two.yaml", [dict(GOOD_RULE, lessons=["L99"]),
+                                   dict(GOOD_RULE, id="XX-02", severity="huge")])
+    found = problems(rules_copy)
+    assert any("XX-01" in p and "L99" in p for p in found)
+    assert any("XX-02" in p and "severity" in p for p in found)
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(RuleError, match="no rules at"):
+        load_rulebook(tmp_path / "nowhere")
