@@ -8,6 +8,16 @@ from .fields import catalogue
 from .proposal import Proposal
 
 EVIDENCED = {"strong", "emerging"}
+DECIMALS = 4  # facts carry numbers to 4 decimal places, so both evaluators see the same value
+
+
+def _number(value: Any) -> Any:
+    """Round floats so that JSON writes them without an exponent (the rule engine's JSON
+    reader fails on 5e-324 and the like)."""
+    if isinstance(value, float):
+        value = round(value, DECIMALS)
+        return 0.0 if value == 0 else value
+    return value
 
 
 def flatten(proposal: Proposal) -> dict[str, Any]:
@@ -22,7 +32,7 @@ def flatten(proposal: Proposal) -> dict[str, Any]:
             value = value.get(key) if isinstance(value, dict) else None
         if isinstance(value, list) and info.kind != "object_list":
             value = tuple(value)
-        facts[path] = value
+        facts[path] = _number(value)
     facts.update(derive(facts))
     return facts
 
@@ -32,7 +42,7 @@ def derive(f: dict[str, Any]) -> dict[str, Any]:
     coverage = f["context.coverage_pct"]
     eligible, enrolled = f["context.sites_eligible"], f["context.sites_enrolled"]
     if coverage is None and eligible and enrolled is not None:
-        coverage = min(100.0, 100.0 * enrolled / eligible)
+        coverage = _number(min(100.0, 100.0 * enrolled / eligible))
 
     named = f["intervention.core_elements"]
     core_count = len(named) if named is not None else f["intervention.core_element_count"]

@@ -16,9 +16,12 @@ from .errors import ErrorItem, ProposalError
 
 # Scalars are strict: "true", 1 and "2" are not booleans or numbers here (the rule engine
 # compares loosely, so types must be settled before a fact reaches it).
+# Numbers are bounded: no real programme has a million sites or calls a month, and the rule
+# engine's JSON reader cannot take every float Python can write.
+LIMIT = 100_000
 Bool = Annotated[bool, Field(strict=True)]
-NonNeg = Annotated[int, Field(strict=True, ge=0)]
-Number = Annotated[float, Field(strict=True, ge=0)]
+NonNeg = Annotated[int, Field(strict=True, ge=0, le=LIMIT)]
+Number = Annotated[float, Field(strict=True, ge=0, le=LIMIT)]
 Pct = Annotated[float, Field(strict=True, ge=0, le=100)]
 Text = Annotated[str, Field(strict=True, max_length=5000)]
 Short = Annotated[str, Field(strict=True, max_length=300)]

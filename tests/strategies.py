@@ -1,0 +1,89 @@
+"""Hypothesis strategies that generate proposals from the field catalogue, with unknowns
+and with numbers clustered around the thresholds the rules use."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from ccrules.conditions import leaves
+from ccrules.fields import catalogue
+
+MEASURES = ["m1", "m2", "m3", "local"]
+PCT_FIELDS = {"context.coverage_pct", "enrolment.local_lead_time_pct"}
+
+
+def thresholds(rulebook) -> dict[str, list]:
+    found: dict[str, set] = {}
+    for rule in rulebook.rules:
+        for leaf in leaves(rule.when):
+            if isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool):
+                found.setdefault(leaf.field, set()).update(
+                    {leaf.value, leaf.value + 1, max(0, leaf.value - 1), leaf.value + 0.5,
+                     max(0, leaf.value - 0.5)})
+    return {f: sorted(v) for f, v in found.items()}
+
+
+def _value(info, cuts):
+    kind = info.kind
+    if kind == "enum":
+        return st.sampled_from(info.values)
+    if kind == "bool":
+        return st.booleans()
+    if kind == "enum_list":
+        return st.lists(st.sampled_from(info.values), unique=True, max_size=len(info.values))
+    if kind == "str_list":
+        return st.lists(st.sampled_from(MEASURES), unique=True, max_size=4)
+    if kind == "object_list":
+        option = st.fixed_dictionaries({
+            "name": st.sampled_from(["a", "b", "c"]),
+            "evidence_base": st.none() | st.sampled_from(catalogue()[
+                "problem.evidence_base"].values),
+            "measures": st.none() | st.lists(st.sampled_from(MEASURES), max_size=2),
+        })
+        return st.lists(option, max_size=3)
+    top = 100 if info.path in PCT_FIELDS else 100_000
+    ints = [c for c in cuts if float(c).is_integer()]
+    if kind == "int":
+        return st.sampled_from([int(c) for c in ints] or [0]) | st.integers(0, 12)
+    near = st.sampled_from([min(c, top) for c in cuts]) if cuts else st.nothing()
+    return near | st.floats(0, top, allow_nan=False, allow_infinity=False) | st.floats(0, 1e-3)
+
+
+def proposals(rulebook):
+    """Raw proposal dicts: every field independently unknown (absent or null) or a value."""
+    cuts = thresholds(rulebook)
+    groups: dict[str, dict] = {}
+    for path, info in catalogue().items():
+        if path.startswith("derived.") or info.kind == "text":
+            continue
+        value = st.none() | _value(info, cuts.get(path, []))
+        if path == "context.sites_eligible":
+            value = st.none() | st.integers(0, 200)
+        *parents, leaf = path.split(".")
+        node = groups
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
+    return _build(groups)
+
+
+def _build(tree):
+    if not isinstance(tree, dict):
+        return tree
+    return st.fixed_dictionaries({}, optional={k: _build(v) for k, v in tree.items()})
+
+
+def merge(base: dict, top: dict) -> dict:
+    out = dict(base)
+    for key, value in top.items():
+        out[key] = merge(out.get(key) or {}, value) if isinstance(value, dict) else value
+    return out
+
+
+def seeded_proposals(rulebook):
+    """Random proposals, half of them overlaid with one rule's own example fragment, so that
+    every rule is driven to its firing and non-firing edges with random context around it."""
+    fragments = [frag for rule in rulebook.rules
+                 for frag in (rule.examples.fires, rule.examples.does_not_fire)]
+    overlaid = st.builds(merge, proposals(rulebook), st.sampled_from(fragments))
+    return st.one_of(proposals(rulebook), overlaid)
