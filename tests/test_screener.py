@@ -1,0 +1,160 @@
+"""Evaluations of the example proposals and of the verdict policy's cases."""
+
+import json
+
+import pytest
+
+from ccrules.errors import EngineError
+from ccrules.evaluation import Evaluation
+from ccrules.screener import evaluate
+
+from conftest import EXAMPLES, example
+
+EXPECTED = {
+    # name: (verdict, rule ids that must fire, rule ids that must not fire)
+    "michigan-keystone": ("recommended", {"PF-S1", "IM-S1", "IM-S2", "ME-S1", "BA-S1"},
+                          {"PF-01", "PF-02", "IM-05", "IM-06", "CO-02"}),
+    "ilcop": ("not_recommended", {"PF-01", "PF-02", "IM-05", "IM-06", "CO-02", "CO-10",
+                                  "ME-03", "ME-04", "BA-01", "CX-05"}, {"PF-S1", "IM-S2"}),
+    "ilcop-redesigned": ("conditional", {"PF-S2", "IM-S2", "ME-S1", "CX-05"},
+                         {"PF-01", "PF-02", "PF-03", "IM-05", "IM-06", "CO-10"}),
+    "sepsis-bundle-emergency-departments": ("conditional", {"IM-05", "IM-06", "IM-08",
+                                                            "CO-07"}, {"PF-01", "PF-02"}),
+    "falls-prevention-virtual": ("conditional", {"CO-02", "CO-03", "CO-06", "ME-03"},
+                                 {"IM-05", "IM-06"}),
+    "antibiotic-stewardship-local-innovation": ("not_recommended", {"PF-01"}, {"PF-02"}),
+    "incomplete-draft": ("insufficient_information", set(), {"PF-01", "PF-02"}),
+    "community-pharmacy-thin": ("insufficient_information", {"PF-S1"}, {"PF-01"}),
+}
+
+
+def run(name, rulebook) -> Evaluation:
+    return evaluate(example(name), rulebook)
+
+
+def test_every_example_has_an_expectation():
+    assert {p.stem for p in EXAMPLES.glob("*.json")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_verdicts_and_key_rules(name, rulebook):
+    verdict, fire, quiet = EXPECTED[name]
+    ev = run(name, rulebook)
+    fired = {f.rule_id for f in ev.findings}
+    assert ev.verdict.value == verdict
+    assert fire <= fired, fire - fired
+    assert not (quiet & fired), quiet & fired
+
+
+def test_ilcop_is_offered_the_papers_alternatives(rulebook):
+    ev = run("ilcop", rulebook)
+    assert [a.id for a in ev.alternatives] == ["menu_of_options", "local_innovation"]
+    assert "L5" in ev.alternatives[0].lessons and ev.alternatives[1].lessons == ["L4"]
+
+
+def test_local_innovation_alone_when_only_evidence_is_missing(rulebook):
+    ev = run("antibiotic-stewardship-local-innovation", rulebook)
+    assert [a.id for a in ev.alternatives] == ["local_innovation"]
+
+
+def test_no_alternatives_unless_not_recommended(rulebook):
+    for name in ("michigan-keystone", "ilcop-redesigned", "incomplete-draft"):
+        assert run(name, rulebook).alternatives == []
+
+
+def test_undetermined_gate_lists_what_to_ask(rulebook):
+    ev = run("incomplete-draft", rulebook)
+    assert [u.rule_id for u in ev.undetermined if u.gate] == ["PF-01"]
+    gate_fields = [m.field for m in ev.missing if m.gate]
+    assert set(gate_fields) == {"problem.evidence_base", "intervention.standardisation"}
+    assert ev.missing[0].gate  # gate questions come first
+    assert ev.missing[0].question.endswith("?")
+    assert "clinical community fits the problem" in ev.summary
+
+
+def test_low_confidence_gives_insufficient_information(rulebook):
+    ev = run("community-pharmacy-thin", rulebook)
+    assert not any(u.gate for u in ev.undetermined)
+    assert ev.confidence < rulebook.policy.min_confidence
+    assert "at least 50% needed" in ev.summary
+
+
+def test_unknown_is_not_no(rulebook):
+    """An empty proposal gets no finding against it: silence is not failure."""
+    ev = evaluate({}, rulebook)
+    assert ev.findings == []
+    assert ev.verdict.value == "insufficient_information"
+    assert ev.confidence == 0.0
+    assert all(r.status == "unknown" for r in ev.enrolment_requirements)
+
+
+def test_majors_become_conditions_of_award(rulebook):
+    ev = run("sepsis-bundle-emergency-departments", rulebook)
+    majors = [f.rule_id for f in ev.findings if f.severity.value == "major"]
+    assert [c.rule_id for c in ev.conditions] == majors
+    by_id = {f.rule_id: f for f in ev.findings}
+    for c in ev.conditions:
+        assert c.text == by_id[c.rule_id].recommendation
+        assert c.lessons == by_id[c.rule_id].lessons
+
+
+def test_minor_findings_do_not_lower_the_verdict(rulebook):
+    data = example("michigan-keystone")
+    data["measurement"]["peer_comparison"] = "none"  # ME-05, minor
+    ev = evaluate(data, rulebook)
+    assert "ME-05" in {f.rule_id for f in ev.findings}
+    assert ev.verdict.value == "recommended" and ev.conditions == []
+
+
+def test_one_major_makes_michigan_conditional(rulebook):
+    data = example("michigan-keystone")
+    data["enrolment"]["data_submission"] = "voluntary"
+    ev = evaluate(data, rulebook)
+    assert ev.verdict.value == "conditional"
+    assert [c.rule_id for c in ev.conditions] == ["IM-06"]
+
+
+def test_scores_count_lessons_met_missed_and_unknown(rulebook):
+    michigan = run("michigan-keystone", rulebook).scores
+    assert all(s.met == s.total and not s.missed for s in michigan.values())
+    ilcop = run("ilcop", rulebook).scores["problem_fit"]
+    assert ilcop.met == 0 and {"L1", "L2", "L4", "L5"} <= set(ilcop.missed)
+    assert "misses L1 (PF-01)" in ilcop.explanation
+    draft = run("incomplete-draft", rulebook).scores["problem_fit"]
+    assert "L1" in draft.unknown and "cannot tell" in draft.explanation
+
+
+def test_enrolment_requirements(rulebook):
+    status = {r.id: r.status for r in run("ilcop", rulebook).enrolment_requirements}
+    assert status == {"named_team_letter": "missing", "dedicated_lead_time": "missing",
+                      "data_or_leave": "missing", "resources_committed": "missing",
+                      "escalation_agreement": "missing"}
+    status = {r.id: r.status for r in run("michigan-keystone", rulebook).enrolment_requirements}
+    assert set(status.values()) == {"in_design"}
+
+
+def test_findings_are_grouped_by_dimension_then_severity(rulebook):
+    ev = run("ilcop", rulebook)
+    dims = list(rulebook.policy.dimensions)
+    order = [(dims.index(f.dimension), ["blocker", "major", "minor", "strength"].index(
+        f.severity.value)) for f in ev.findings]
+    assert order == sorted(order)
+
+
+def test_evaluation_json_has_the_contract_keys(rulebook):
+    data = json.loads(run("ilcop", rulebook).model_dump_json())
+    for key in ("id", "verdict", "summary", "findings", "scores", "conditions",
+                "enrolment_requirements", "missing", "confidence", "counterfactuals",
+                "ruleset", "created_at"):
+        assert key in data, key
+    for key in ("rule_id", "severity", "dimension", "lessons", "message", "rationale",
+                "recommendation", "citation"):
+        assert key in data["findings"][0], key
+    assert data["ruleset"] == {"version": rulebook.version,
+                               "rules": [r.id for r in rulebook.rules]}
+
+
+def test_engines_disagreeing_is_an_error_not_a_verdict(rulebook, monkeypatch):
+    monkeypatch.setattr(type(rulebook.durable), "fire", lambda self, facts: {"PF-01"})
+    with pytest.raises(EngineError, match="durable_rules and the Python evaluator disagree on "):
+        evaluate(example("michigan-keystone"), rulebook)
