@@ -1,0 +1,165 @@
+"""The ccrules command line, used as a programme officer would."""
+
+import json
+
+import pytest
+
+from ccrules.cli import main
+
+from conftest import EXAMPLES
+
+MICHIGAN = str(EXAMPLES / "michigan-keystone.json")
+ILCOP = str(EXAMPLES / "ilcop.json")
+
+
+def test_evaluate_json_prints_one_evaluation(runner):
+    result = runner.invoke(main, ["evaluate", MICHIGAN, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["verdict"] == "recommended" and data["title"].startswith("Michigan")
+
+
+def test_evaluate_several_files_as_json_prints_a_list(runner):
+    result = runner.invoke(main, ["evaluate", MICHIGAN, ILCOP, "--format", "json"])
+    assert result.exit_code == 0
+    assert [e["verdict"] for e in json.loads(result.output)] == ["recommended",
+                                                                  "not_recommended"]
+
+
+def test_evaluate_text_puts_the_verdict_first(runner):
+    result = runner.invoke(main, ["evaluate", ILCOP])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "VERDICT: NOT RECOMMENDED"
+    assert lines[1] == "Improving Lung Cancer Outcomes Project (as run) [EX-ILCOP-2010]"
+    text = result.output
+    order = [text.index(h) for h in ("THE PAPER'S ALTERNATIVE", "FINDINGS", "PROBLEM FIT.",
+                                     "[BLOCKER] PF-01", "CONDITIONS OF AWARD",
+                                     "ENROLMENT REQUIREMENTS")]
+    assert order == sorted(order)
+    assert "Lessons L1, L4; Aveling et al. 2017, §3 Discussion" in text
+
+
+def test_evaluate_markdown(runner):
+    result = runner.invoke(main, ["evaluate", ILCOP, "--format", "markdown"])
+    assert result.exit_code == 0
+    assert result.output.startswith("# Improving Lung Cancer Outcomes Project (as run)")
+    assert "**Verdict: not recommended**" in result.output
+    assert "| Problem fit | 0/6 |" in result.output
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("{not json", "bad.json: not valid JSON: Expecting property name enclosed in double "
+                  "quotes at line 1 column 2"),
+    ('{"enrolment": {"data_submision": "voluntary"}}',
+     "enrolment.data_submision: unknown field (did you mean 'data_submission'?)"),
+    ('{"community": {"calls_per_month": "often"}}',
+     "community.calls_per_month: Input should be a valid number"),
+    ("[1, 2]", "A proposal must be a JSON object"),
+    ("[" * 5000 + "]" * 5000, "bad.json: "),
+])
+def test_bad_input_names_file_and_field_without_traceback(runner, tmp_path, content,
+                                                          expected):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    result = runner.invoke(main, ["evaluate", str(bad)])
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert "bad.json" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_one_bad_file_does_not_lose_the_others(runner, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    result = runner.invoke(main, ["evaluate", str(bad), ILCOP, "--format", "json"])
+    assert result.exit_code == 1
+    assert "bad.json: not valid JSON" in result.output
+    assert '"verdict": "not_recommended"' in result.output
+
+
+def test_missing_file(runner, tmp_path):
+    result = runner.invoke(main, ["evaluate", str(tmp_path / "nope.json")])
+    assert result.exit_code == 1 and "nope.json: cannot read" in result.output
+
+
+def test_huge_file_is_refused(runner, tmp_path):
+    big = tmp_path / "big.json"
+    big.write_text('{"title": "' + "x" * (1024 * 1024) + '"}')
+    result = runner.invoke(main, ["evaluate", str(big)])
+    assert result.exit_code == 1 and "larger than 1048576 bytes" in result.output
+
+
+def test_rules_list_json_covers_every_lesson(runner):
+    result = runner.invoke(main, ["rules", "list", "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    seen = {lesson for rule in data["rules"] for lesson in rule["lessons"]}
+    assert seen == {f"L{i}" for i in range(1, 36)}
+    assert data["uncovered_lessons"] == []
+    assert set(data["rules"][0]) == {"id", "title", "dimension", "severity", "lessons",
+                                     "citation"}
+
+
+def test_rules_list_text_is_a_table(runner):
+    result = runner.invoke(main, ["rules", "list"])
+    assert result.exit_code == 0
+    assert "PF-01" in result.output and "Lessons covered: 35 of 35" in result.output
+
+
+def test_rules_show(runner):
+    result = runner.invoke(main, ["rules", "show", "im-06"])
+    assert result.exit_code == 0
+    assert result.output.startswith("IM-06  Data submission not mandatory")
+    assert "enrolment.data_submission in voluntary, none" in result.output
+    data = json.loads(runner.invoke(main, ["rules", "show", "IM-06", "--format",
+                                           "json"]).output)
+    assert data["when"] == {"field": "enrolment.data_submission", "op": "in",
+                            "value": ["voluntary", "none"]}
+
+
+def test_rules_show_unknown_suggests(runner):
+    result = runner.invoke(main, ["rules", "show", "IM06"])
+    assert result.exit_code == 1
+    assert "no rule 'IM06' (did you mean 'IM-06'?)" in result.output
+
+
+def test_rules_check_ok(runner):
+    result = runner.invoke(main, ["rules", "check"])
+    assert result.exit_code == 0
+    assert result.output.startswith("ok: ") and "all 35 lessons covered" in result.output
+
+
+def test_rules_check_reports_file_line_rule(runner, rules_copy):
+    path = rules_copy / "measurement.yaml"
+    path.write_text(path.read_text().replace("field: measurement.baseline_months",
+                                             "field: measurement.baseline_month"))
+    result = runner.invoke(main, ["rules", "check", str(rules_copy)])
+    assert result.exit_code == 1
+    assert ("measurement.yaml:23: ME-02: when: unknown field 'measurement.baseline_month' "
+            "(did you mean 'measurement.baseline_months'?)") in result.output
+    data = json.loads(runner.invoke(main, ["rules", "check", str(rules_copy), "--format",
+                                           "json"]).output)
+    assert data["ok"] is False and data["problems"][0]["rule_id"] == "ME-02"
+    assert data["problems"][0]["line"] == 23
+
+
+def test_evaluate_with_broken_rules_is_a_clear_error(runner, rules_copy):
+    (rules_copy / "extra.yaml").write_text("rules: [1]\n")
+    result = runner.invoke(main, ["evaluate", MICHIGAN, "--rules", str(rules_copy)])
+    assert result.exit_code == 1
+    assert "extra.yaml: each entry under 'rules' must be a mapping" in result.output
+
+
+def test_schema(runner):
+    result = runner.invoke(main, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["title"] == "Proposal"
+
+
+def test_help_describes_commands(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for word in ("evaluate", "rules", "schema", "clinical community"):
+        assert word in result.output
