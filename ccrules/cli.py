@@ -11,7 +11,9 @@ import click
 
 from . import __version__
 from .checks import all_problems, uncovered_lessons
-from .errors import CcrulesError
+from .conditions import All, Leaf, Not
+from .errors import CcrulesError, RuleError
+from .fields import suggest
 from .proposal import Proposal
 from .reading import read_proposal
 from .render import render_markdown, render_text
@@ -135,7 +137,6 @@ def rules_show(rule_id: str, fmt: str, rules_path: Path | None) -> None:
     rb = _rulebook(rules_path)
     rule = rb.by_id.get(rule_id.upper())
     if rule is None:
-        from .fields import suggest
         raise UserError(f"no rule {rule_id!r}{suggest(rule_id.upper(), rb.by_id)}")
     raw = rule.model_dump(mode="json", exclude={"when"})
     raw["when"] = _describe(rule.when)
@@ -150,19 +151,17 @@ def rules_show(rule_id: str, fmt: str, rules_path: Path | None) -> None:
 
 
 def _describe(node):
-    from .conditions import All, Any_, Leaf, Not
+    """A condition tree back as plain data (the YAML form)."""
     if isinstance(node, Leaf):
         value = list(node.value) if isinstance(node.value, tuple) else node.value
         return {"field": node.field, "op": node.op, "value": value}
     if isinstance(node, Not):
         return {"not": _describe(node.child)}
     key = "all" if isinstance(node, All) else "any"
-    assert isinstance(node, (All, Any_))
     return {key: [_describe(c) for c in node.children]}
 
 
 def _describe_text(node, depth: int) -> str:
-    from .conditions import All, Leaf, Not
     pad = "  " * depth
     if isinstance(node, Leaf):
         return pad + node.describe()
@@ -184,16 +183,15 @@ def rules_check(path: Path | None, fmt: str) -> None:
     try:
         rb = load_rulebook(path)
         problems = all_problems(rb)
-    except CcrulesError as exc:
-        rb, problems = None, getattr(exc, "problems", None) or [exc]
+    except RuleError as exc:
+        rb, problems = None, exc.problems
     if fmt == "json":
         click.echo(_dump({
             "ok": not problems, "path": str(path),
             "version": rb.version if rb else None,
             "rules": len(rb.rules) if rb else 0,
-            "problems": [{"file": getattr(p, "file", None), "line": getattr(p, "line", None),
-                          "rule_id": getattr(p, "rule_id", None),
-                          "message": getattr(p, "msg", str(p))} for p in problems],
+            "problems": [{"file": p.file, "line": p.line, "rule_id": p.rule_id,
+                          "message": p.msg} for p in problems],
         }))
     else:
         for p in problems:

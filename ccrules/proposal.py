@@ -30,7 +30,8 @@ Name = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
 
 def F(description: str, question: str, **kw: Any) -> Any:
     """A field that may be unknown, with its help text and its question to the applicant."""
-    return Field(default=None, description=description, json_schema_extra={"question": question}, **kw)
+    return Field(default=None, description=description,
+                 json_schema_extra={"question": question}, **kw)
 
 
 class Part(BaseModel):

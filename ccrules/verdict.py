@@ -66,14 +66,18 @@ def scores(policy: Policy, rules: list[Rule], outcome: Outcome) -> dict[str, Dim
 
 
 def _explain(met, total, missed, unknown, in_dim, fired, undetermined) -> str:
-    text = f"Meets {met} of {total} lesson(s)"
+    """E.g. 'Meets 4 of 6 lesson(s); misses L3 (PF-07); cannot tell L1 (PF-01).'"""
+    against = [r for r in in_dim if r.severity != Severity.strength]
     parts = []
-    for label, lessons, ids in (("misses", missed, fired), ("cannot tell", unknown, undetermined)):
-        if lessons:
-            cited = [f"{lesson} ({', '.join(r.id for r in in_dim if r.id in ids and lesson in r.lessons and r.severity != Severity.strength)})"
-                     for lesson in sorted(lessons, key=_lesson_key)]
+    for label, lessons, ids in (("misses", missed, fired),
+                                ("cannot tell", unknown, undetermined)):
+        cited = []
+        for lesson in sorted(lessons, key=_lesson_key):
+            rules = ", ".join(r.id for r in against if r.id in ids and lesson in r.lessons)
+            cited.append(f"{lesson} ({rules})")
+        if cited:
             parts.append(f"{label} {'; '.join(cited)}")
-    return text + ("; " + "; ".join(parts) if parts else "") + "."
+    return "; ".join([f"Meets {met} of {total} lesson(s)"] + parts) + "."
 
 
 def _lesson_key(lesson: str) -> int:

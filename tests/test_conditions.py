@@ -14,17 +14,10 @@ def leaf_for(value):
     return {"field": X, "op": "ge", "value": 1}, {X: {T: 3, F: 0, U: None}[value]}
 
 
-def run(tree, *values):
-    facts = {}
-    for i, v in enumerate(values):
-        facts[f"v{i}"] = v
-    return compile_python(tree)(facts)
-
-
 def three(op, a, b):
     """Evaluate op(a, b) through real leaves on two fields."""
     fields = ("problem.departments_involved", "intervention.core_element_count")
-    facts = {f: {T: 3, F: 0, U: None}[v] for f, v in zip(fields, (a, b))}
+    facts = {f: {T: 3, F: 0, U: None}[v] for f, v in zip(fields, (a, b), strict=True)}
     kids = [{"field": f, "op": "ge", "value": 1} for f in fields]
     return compile_python(parse({op: kids}))(facts)
 

@@ -229,3 +229,11 @@ def test_deep_copy_of_definition_keeps_actions_callable():
     rs = ruleset(a=CALLS_LOW)
     again = copy.deepcopy(rs.definition)
     assert again["a"]["run"] is rs.definition["a"]["run"]  # functions copy by reference
+
+
+def test_only_the_wrapper_touches_the_engine_and_never_its_global_host():
+    sources = {p.name: p.read_text() for p in (ROOT / "ccrules").glob("*.py")}
+    users = sorted(name for name, text in sources.items() if "import durable" in text)
+    assert users == ["durable_engine.py"]
+    assert "durable.lang" not in sources["durable_engine.py"]
+    assert "get_host" not in sources["durable_engine.py"]
