@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .checks import all_problems, uncovered_lessons
-from .conditions import All, Leaf, Not
+from .conditions import All, Leaf, Not, to_data
 from .errors import CcrulesError, RuleError
 from .fields import suggest
 from .proposal import Proposal
@@ -139,7 +139,7 @@ def rules_show(rule_id: str, fmt: str, rules_path: Path | None) -> None:
     if rule is None:
         raise UserError(f"no rule {rule_id!r}{suggest(rule_id.upper(), rb.by_id)}")
     raw = rule.model_dump(mode="json", exclude={"when"})
-    raw["when"] = _describe(rule.when)
+    raw["when"] = to_data(rule.when)
     if fmt == "json":
         click.echo(_dump(raw))
         return
@@ -148,17 +148,6 @@ def rules_show(rule_id: str, fmt: str, rules_path: Path | None) -> None:
     click.echo(f"When:\n{_describe_text(rule.when, 1)}\n")
     for label in ("message", "rationale", "recommendation"):
         click.echo(f"{label.capitalize()}: {getattr(rule, label)}\n")
-
-
-def _describe(node):
-    """A condition tree back as plain data (the YAML form)."""
-    if isinstance(node, Leaf):
-        value = list(node.value) if isinstance(node.value, tuple) else node.value
-        return {"field": node.field, "op": node.op, "value": value}
-    if isinstance(node, Not):
-        return {"not": _describe(node.child)}
-    key = "all" if isinstance(node, All) else "any"
-    return {key: [_describe(c) for c in node.children]}
 
 
 def _describe_text(node, depth: int) -> str:

@@ -205,6 +205,16 @@ def negation_normal_form(node: Node, negate: bool = False) -> Node:
     return Any_(kids) if flip else All(kids)
 
 
+def to_data(node: Node) -> dict:
+    """A tree back as plain data, in the rule files' form."""
+    if isinstance(node, Leaf):
+        value = list(node.value) if isinstance(node.value, tuple) else node.value
+        return {"field": node.field, "op": node.op, "value": value}
+    if isinstance(node, Not):
+        return {"not": to_data(node.child)}
+    return {"all" if isinstance(node, All) else "any": [to_data(c) for c in node.children]}
+
+
 def leaves(node: Node):
     """Every leaf of a tree, in order."""
     if isinstance(node, Leaf):

@@ -9,6 +9,12 @@ from typing import Any
 from .errors import ProposalError
 from .proposal import Proposal, parse_proposal
 
+class MalformedInput(ProposalError):
+    """Input that is not JSON at all, or too large or too deeply nested to read."""
+
+    title = "Malformed JSON"
+
+
 MAX_BYTES = 1024 * 1024  # the same bound as the HTTP API's request body
 MAX_DEPTH = 32  # a proposal nests four levels deep; anything far deeper is hostile
 
@@ -27,19 +33,25 @@ def _depth(obj: Any) -> int:
     return depth - 1
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def parse_json(text: str | bytes, source: str = "input") -> Any:
-    """Decode JSON with bounded size and depth; ProposalError on anything else."""
+    """Decode JSON with bounded size and depth; MalformedInput on anything else."""
     if len(text) > MAX_BYTES:
-        raise ProposalError(f"{source}: larger than {MAX_BYTES} bytes")
+        raise MalformedInput(f"{source}: larger than {MAX_BYTES} bytes")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise ProposalError(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} "
-                            f"column {exc.colno}") from None
+        raise MalformedInput(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} "
+                             f"column {exc.colno}") from None
     except (RecursionError, UnicodeDecodeError) as exc:
-        raise ProposalError(f"{source}: not valid JSON: {type(exc).__name__}") from None
+        raise MalformedInput(f"{source}: not valid JSON: {type(exc).__name__}") from None
+    except ValueError as exc:  # NaN or Infinity, which JSON does not have
+        raise MalformedInput(f"{source}: not valid JSON: {exc}") from None
     if _depth(data) > MAX_DEPTH:
-        raise ProposalError(f"{source}: nested deeper than {MAX_DEPTH} levels")
+        raise MalformedInput(f"{source}: nested deeper than {MAX_DEPTH} levels")
     return data
 
 

@@ -37,6 +37,7 @@ class Rulebook:
     policy: Policy
     version: str
     source: str
+    documents: dict[str, str] = field(repr=False, default_factory=dict)  # file texts by name
     evaluators: dict[str, Evaluator] = field(repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -76,24 +77,21 @@ def _strip_lines(obj: Any) -> Any:
     return obj
 
 
-def _read(path: Path, problems: list[RuleProblem]) -> dict | None:
+def _parse_document(name: str, text: str, problems: list[RuleProblem]) -> dict | None:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problems.append(RuleProblem(path.name, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+        problems.append(RuleProblem(name, f"not valid YAML: {getattr(exc, 'problem', exc)}",
                                     line=mark.line + 1 if mark else None))
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(RuleProblem(path.name, f"cannot read: {exc}"))
-        return None
     if not isinstance(data, dict) or not ({RULES_KEY, POLICY_KEY} & set(data)):
-        problems.append(RuleProblem(path.name, "a rule file is a mapping with a 'rules' list "
+        problems.append(RuleProblem(name, "a rule file is a mapping with a 'rules' list "
                                     "(or, for the verdict policy, a 'policy' mapping)"))
         return None
     extra = set(data) - {RULES_KEY, POLICY_KEY, "__line__"}
     if extra:
-        problems.append(RuleProblem(path.name, f"unknown top-level key(s): {sorted(extra)}"))
+        problems.append(RuleProblem(name, f"unknown top-level key(s): {sorted(extra)}"))
     return data
 
 
@@ -185,25 +183,38 @@ def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
         raise RuleError(f"no rules at {root}", [RuleProblem(str(root), "not found")])
     if root.is_file() and not _has_policy(root):
         files.append(rules_dir() / "policy.yaml")
+    documents: dict[str, str] = {}
+    for f in files:
+        try:
+            documents[f.name] = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(RuleProblem(f.name, f"cannot read: {exc}"))
+    return rulebook_from_documents(documents, str(root), problems)
 
+
+def rulebook_from_documents(documents: dict[str, str], source: str = "(snapshot)",
+                            problems: list[RuleProblem] | None = None) -> Rulebook:
+    """Build a Rulebook from rule-file texts by name (a folder's files, or a stored
+    snapshot). Raises RuleError listing every problem."""
+    problems = problems if problems is not None else []
     rules: list[Rule] = []
     policy: Policy | None = None
     raw_docs: list[tuple[str, Any]] = []
-    for f in files:
-        data = _read(f, problems)
+    for name, text in documents.items():
+        data = _parse_document(name, text, problems)
         if data is None:
             continue
-        raw_docs.append((f.name, data))
+        raw_docs.append((name, data))
         if POLICY_KEY in data:
             if policy is not None:
-                problems.append(RuleProblem(f.name, "a second 'policy' (there must be one)"))
-            policy = _load_policy(data[POLICY_KEY], f.name, problems)
+                problems.append(RuleProblem(name, "a second 'policy' (there must be one)"))
+            policy = _load_policy(data[POLICY_KEY], name, problems)
         entries = data.get(RULES_KEY, [])
         if not isinstance(entries, list):
-            problems.append(RuleProblem(f.name, "'rules' must be a list"))
+            problems.append(RuleProblem(name, "'rules' must be a list"))
             continue
         for raw in entries:
-            rule = _load_rule(raw, f.name, problems)
+            rule = _load_rule(raw, name, problems)
             if rule is not None:
                 rules.append(rule)
 
@@ -214,13 +225,14 @@ def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
                                         f"{seen[r.id].file}:{seen[r.id].line})", r.id, r.line))
         seen.setdefault(r.id, r)
     if policy is None and not any("policy" in p.msg for p in problems):
-        problems.append(RuleProblem(str(root), "no verdict policy found (a file with 'policy:')"))
+        problems.append(RuleProblem(source, "no verdict policy found (a file with 'policy:')"))
     if not rules and not problems:
-        problems.append(RuleProblem(str(root), "no rules found"))
+        problems.append(RuleProblem(source, "no rules found"))
     if problems:
-        raise RuleError(f"{len(problems)} problem(s) in the rules at {root}", problems)
+        raise RuleError(f"{len(problems)} problem(s) in the rules at {source}", problems)
     assert policy is not None
-    return Rulebook(rules=rules, policy=policy, version=_version(raw_docs), source=str(root))
+    return Rulebook(rules=rules, policy=policy, version=_version(raw_docs), source=source,
+                    documents=dict(documents))
 
 
 def _has_policy(file: Path) -> bool:

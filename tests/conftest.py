@@ -35,3 +35,30 @@ def rules_copy(tmp_path):
 
 def example(name: str) -> dict:
     return json.loads((EXAMPLES / f"{name}.json").read_text())
+
+
+@pytest.fixture
+def app(tmp_path):
+    from api import create_app
+    return create_app({"TESTING": True, "DATABASE": str(tmp_path / "audit.db")})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def make_token(app, name="tester", admin=False) -> str:
+    from ccrules.access import create_token
+    from ccrules.store import Store
+    store = Store(app.config["DATABASE"])
+    try:
+        return create_token(store, name, admin=admin)
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def auth(app):
+    """Headers with a fresh token for the app's database."""
+    return {"Authorization": f"Bearer {make_token(app)}"}

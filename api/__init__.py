@@ -1,0 +1,36 @@
+"""The ccrules HTTP service: a Flask app factory.
+
+Config comes from defaults, then the `test_config` mapping, then `CCRULES_*` environment
+variables (e.g. CCRULES_DATABASE, CCRULES_RULES, CCRULES_MAX_BATCH).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ccrules.reading import MAX_BYTES
+from ccrules.store import DEFAULT_DB
+
+from . import errors, storage, v1
+from .docs import register_docs
+
+DEFAULTS = {
+    "DATABASE": str(DEFAULT_DB),
+    "RULES": None,  # None: the project's rules/ (or $CCRULES_RULES)
+    "MAX_CONTENT_LENGTH": MAX_BYTES,  # larger bodies get 413
+    "MAX_BATCH": 100,  # proposals per POST /api/v1/screenings
+    "PAGE_LIMIT": 200,  # largest page of GET /api/v1/evaluations
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config.from_prefixed_env("CCRULES")
+    storage.init_app(app)  # loads and compiles the rulebook now, before any worker forks
+    errors.init_app(app)
+    app.register_blueprint(v1.bp)
+    register_docs(app)
+    return app

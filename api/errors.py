@@ -1,0 +1,81 @@
+"""One error shape for every failure, and the statuses for each kind of fault:
+
+    {"error": {"status": 422, "title": "...", "detail": "...", "errors": [{"loc": [...],
+     "msg": "..."}]}}
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from pydantic import BaseModel, Field
+from werkzeug.exceptions import HTTPException
+
+from ccrules.access import AccessDenied
+from ccrules.errors import CcrulesError, ErrorItem, ProposalError
+from ccrules.reading import MalformedInput
+from ccrules.store import NotFound
+
+log = logging.getLogger("ccrules.api")
+
+
+class ErrorLocation(BaseModel):
+    loc: list[str | int] = Field(description="Where the fault is: keys and list indexes.")
+    msg: str
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    title: str
+    detail: str
+    errors: list[ErrorLocation] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    """Every error response has this shape."""
+
+    error: ErrorDetail
+
+
+class ApiError(Exception):
+    """An error raised by the web layer itself (wrong content type, bad query...)."""
+
+    def __init__(self, status: int, title: str, detail: str,
+                 errors: list[ErrorItem] | None = None):
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.errors = status, title, detail, errors or []
+
+
+STATUS_OF = [(MalformedInput, 400), (AccessDenied, 401), (NotFound, 404), (ProposalError, 422)]
+
+
+def error_response(status: int, title: str, detail: str, errors=()):
+    body = {"error": {"status": status, "title": title, "detail": detail,
+                      "errors": [e.as_dict() for e in errors]}}
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ccrules"'
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError):
+        return error_response(exc.status, exc.title, exc.detail, exc.errors)
+
+    @app.errorhandler(CcrulesError)
+    def library_error(exc: CcrulesError):
+        status = next((s for cls, s in STATUS_OF if isinstance(exc, cls)), 500)
+        return error_response(status, exc.title, exc.detail, exc.errors)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return error_response(exc.code or 500, exc.name, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error")  # the details go to the log, never to the client
+        return error_response(500, "Internal Server Error",
+                              "The server could not complete the request.")

@@ -1,0 +1,107 @@
+"""Request and response models of the HTTP API (they also generate its OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ccrules.evaluation import Evaluation
+from ccrules.proposal import Proposal
+from ccrules.rule_model import Verdict
+
+from .errors import ErrorDetail
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EvaluationRequest(Strict):
+    """Evaluate one proposal and store the result."""
+
+    proposal: Proposal
+
+
+class EvaluationQuery(Strict):
+    verdict: Verdict | None = Field(default=None, description="Only this verdict.")
+    since: datetime | None = Field(default=None, description=(
+        "Only evaluations made at or after this time (ISO 8601; UTC if no zone)."))
+    until: datetime | None = Field(default=None, description=(
+        "Only evaluations made before this time (ISO 8601; UTC if no zone)."))
+    limit: int = Field(default=50, ge=1, le=200, description="Page size (at most 200).")
+    offset: int = Field(default=0, ge=0, description="Items to skip.")
+
+    @field_validator("since", "until")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc) if value else None
+
+    def stamp(self, value: datetime | None) -> str | None:
+        return value.isoformat(timespec="seconds") if value else None
+
+
+class EvaluationSummary(BaseModel):
+    id: str
+    created_at: str
+    verdict: Verdict
+    title: str | None
+    reference: str | None
+    ruleset_version: str
+
+
+class EvaluationPage(BaseModel):
+    items: list[EvaluationSummary]
+    total: int = Field(description="Evaluations matching the filters, on every page.")
+    limit: int
+    offset: int
+
+
+class ScreeningRequest(Strict):
+    """A batch of proposals, e.g. a funding round (at most MAX_BATCH, 100 by default)."""
+
+    proposals: list[Proposal] = Field(min_length=1)
+
+
+class ScreeningEnvelope(Strict):
+    """The batch as parsed: each proposal is validated on its own, so one bad proposal is
+    reported in its place without losing the others."""
+
+    proposals: list[Any] = Field(min_length=1)
+
+
+class ScreeningItem(BaseModel):
+    index: int
+    evaluation: Evaluation | None = None
+    error: ErrorDetail | None = None
+
+
+class ScreeningResult(BaseModel):
+    results: list[ScreeningItem] = Field(description="One per proposal, in request order.")
+    counts: dict[str, int] = Field(description="Proposals per verdict, and 'invalid'.")
+
+
+class RuleSummary(BaseModel):
+    id: str
+    title: str
+    dimension: str
+    severity: str
+    lessons: list[str]
+    citation: str
+
+
+class RuleList(BaseModel):
+    version: str
+    rules: list[RuleSummary]
+    lessons: dict[str, list[str]] = Field(description="Lesson id to the rules that cite it.")
+
+
+class RuleDetail(RuleSummary):
+    when: dict[str, Any]
+    message: str
+    rationale: str
+    recommendation: str
+    examples: dict[str, Any]

@@ -1,0 +1,154 @@
+"""The JSON API under /api/v1/. Every route needs a bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from pydantic import BaseModel, ValidationError
+
+from ccrules import access
+from ccrules.batch import counts, screen
+from ccrules.conditions import to_data
+from ccrules.errors import ErrorItem, ProposalError
+from ccrules.reading import parse_json
+from ccrules.screener import evaluate
+from ccrules.store import NotFound
+
+from .errors import ApiError
+from .openapi import operation
+from .schemas import (EvaluationPage, EvaluationQuery, EvaluationRequest, RuleDetail,
+                      RuleList, RuleSummary, ScreeningEnvelope, ScreeningRequest,
+                      ScreeningResult)
+from .storage import rulebook, store
+from ccrules.evaluation import Evaluation
+
+bp = Blueprint("v1", __name__, url_prefix="/api/v1")
+WRITE_ERRORS = (400, 413, 415, 422)
+
+
+@bp.before_request
+def require_token() -> None:
+    g.principal = access.authenticate(store(), request.headers.get("Authorization"))
+
+
+def _owner() -> str | None:
+    """Whose evaluations this caller may read: its own, or all for an admin token."""
+    return None if g.principal.admin else g.principal.id
+
+
+def _validation_errors(exc: ValidationError, prefix: tuple = ()) -> list[ErrorItem]:
+    return [ErrorItem(prefix + tuple(e["loc"]),
+                      "unknown field" if e["type"] == "extra_forbidden" else e["msg"])
+            for e in exc.errors()]
+
+
+def _body(model: type[BaseModel]) -> BaseModel:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "Unsupported Media Type",
+                       "Send the body as JSON with Content-Type: application/json.")
+    data = parse_json(request.get_data(), "request body")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        items = _validation_errors(exc)
+        raise ProposalError(f"The request has {len(items)} fault(s).", items) from None
+
+
+def _query(model: type[BaseModel]) -> Any:
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        items = _validation_errors(exc, ("query",))
+        raise ProposalError(f"The query has {len(items)} fault(s).", items) from None
+
+
+def _store(evaluation: Evaluation, proposal: dict) -> dict:
+    return store().save(evaluation, proposal, rulebook(), owner=g.principal.id)
+
+
+@bp.post("/evaluations")
+@operation("Evaluate a proposal and store the result", body=EvaluationRequest,
+           responses={201: (Evaluation, "The evaluation, stored; Location names it")},
+           errors=WRITE_ERRORS)
+def create_evaluation():
+    """Returns the verdict with its reasons, conditions of award, enrolment requirements and
+    the questions to ask. The stored copy (GET) is this same result."""
+    req = _body(EvaluationRequest)
+    result = _store(evaluate(req.proposal, rulebook()),
+                    req.proposal.model_dump(mode="json", exclude_none=True))
+    response = jsonify(result)
+    response.status_code = 201
+    response.headers["Location"] = url_for(".get_evaluation", evaluation_id=result["id"])
+    return response
+
+
+@bp.get("/evaluations/<evaluation_id>")
+@operation("A stored evaluation, exactly as it was returned",
+           responses={200: (Evaluation, "The stored evaluation")}, errors=(404,))
+def get_evaluation(evaluation_id: str):
+    """Unchanged by later rule changes: it carries the ruleset version it was made with."""
+    return jsonify(store().get(evaluation_id, owner=_owner()))
+
+
+@bp.get("/evaluations")
+@operation("Stored evaluations, newest first, filtered and paginated", query=EvaluationQuery,
+           responses={200: (EvaluationPage, "A page of evaluation summaries")},
+           errors=(422,))
+def list_evaluations():
+    q = _query(EvaluationQuery)
+    page = store().list(owner=_owner(), verdict=q.verdict.value if q.verdict else None,
+                        since=q.stamp(q.since), until=q.stamp(q.until), limit=q.limit,
+                        offset=q.offset)
+    return jsonify(EvaluationPage(items=page.items, total=page.total, limit=page.limit,
+                                  offset=page.offset).model_dump(mode="json"))
+
+
+@bp.post("/screenings")
+@operation("Screen a batch of proposals (a funding round)", body=ScreeningRequest,
+           responses={200: (ScreeningResult, "Results in request order, counts per verdict")},
+           errors=WRITE_ERRORS)
+def create_screening():
+    """Each valid proposal is evaluated and stored; an invalid one gets its error in its
+    place. At most MAX_BATCH proposals (100 unless configured) per request."""
+    req = _body(ScreeningEnvelope)
+    limit = current_app.config["MAX_BATCH"]
+    if len(req.proposals) > limit:
+        raise ProposalError(f"At most {limit} proposals per screening.",
+                            [ErrorItem(("proposals",), f"{len(req.proposals)} given")])
+    results = screen(((str(i), p) for i, p in enumerate(req.proposals)), rulebook())
+    items = []
+    for r in results:
+        if r.evaluation:
+            items.append({"index": r.index, "evaluation": _store(r.evaluation, r.proposal)})
+        else:
+            items.append({"index": r.index, "error": {
+                "status": 422, "title": r.error.title, "detail": r.error.detail,
+                "errors": [e.as_dict() for e in r.error.errors]}})
+    return jsonify({"results": items, "counts": counts(results)})
+
+
+def _summary(rule) -> dict:
+    return RuleSummary(id=rule.id, title=rule.title, dimension=rule.dimension.value,
+                       severity=rule.severity.value, lessons=list(rule.lessons),
+                       citation=rule.citation).model_dump()
+
+
+@bp.get("/rules")
+@operation("Every rule, with the lessons each covers",
+           responses={200: (RuleList, "The rulebook in use")})
+def list_rules():
+    rb = rulebook()
+    return jsonify({"version": rb.version, "rules": [_summary(r) for r in rb.rules],
+                    "lessons": rb.lessons_covered()})
+
+
+@bp.get("/rules/<rule_id>")
+@operation("One rule in full", responses={200: (RuleDetail, "The rule")}, errors=(404,))
+def get_rule(rule_id: str):
+    rule = rulebook().by_id.get(rule_id)
+    if rule is None:
+        raise NotFound(f"no rule {rule_id!r}")
+    return jsonify(RuleDetail(**_summary(rule), when=to_data(rule.when), message=rule.message,
+                              rationale=rule.rationale, recommendation=rule.recommendation,
+                              examples=rule.examples.model_dump()).model_dump())

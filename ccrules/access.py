@@ -1,0 +1,69 @@
+"""API tokens: random secrets shown once, stored only as hashes, checked in constant time.
+
+A token reads `ccr_<id>_<secret>`: the id finds the row, the secret's SHA-256 is compared
+with hmac.compare_digest. The secret has 256 bits of entropy, so a fast hash is enough.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlite_utils.db import NotFoundError
+
+from .errors import CcrulesError
+from .store import Store
+
+TOKEN = re.compile(r"ccr_([0-9a-f]{16})_([A-Za-z0-9_-]{43})")
+
+
+class AccessDenied(CcrulesError):
+    title = "Unauthorized"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a token's id and name, and whether it may read everything."""
+
+    id: str
+    name: str
+    admin: bool
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(store: Store, name: str, admin: bool = False) -> str:
+    """Create a token and return it; only its hash is stored, so it is shown once."""
+    token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+    store.db["tokens"].insert({"id": token_id, "name": name, "secret_hash": _hash(secret),
+                               "admin": int(admin),
+                               "created_at": datetime.now(timezone.utc).isoformat()})
+    return f"ccr_{token_id}_{secret}"
+
+
+def has_tokens(store: Store) -> bool:
+    return store.db["tokens"].count > 0
+
+
+def authenticate(store: Store, header: str | None) -> Principal:
+    """Check an `Authorization: Bearer <token>` header; raise AccessDenied if it fails."""
+    scheme, _, token = (header or "").partition(" ")
+    match = TOKEN.fullmatch(token.strip()) if scheme.lower() == "bearer" else None
+    if not match:
+        raise AccessDenied("A valid API token is required: Authorization: Bearer <token>.")
+    token_id, secret = match.groups()
+    try:
+        row = store.db["tokens"].get(token_id)
+    except NotFoundError:
+        row = {"secret_hash": _hash(secrets.token_urlsafe(32)), "name": "", "admin": 0}
+        hmac.compare_digest(row["secret_hash"], _hash(secret))  # same work either way
+        raise AccessDenied("The API token is not valid.") from None
+    if not hmac.compare_digest(row["secret_hash"], _hash(secret)):
+        raise AccessDenied("The API token is not valid.")
+    return Principal(token_id, row["name"], bool(row["admin"]))

@@ -1,0 +1,145 @@
+"""The audit store (SQLite through sqlite-utils, in WAL mode).
+
+Every evaluation is kept with the proposal, the full result as returned, the ruleset version
+and who made it; every ruleset version is kept as a snapshot of its rule files, so a stored
+proposal can be re-evaluated under the rules it was first judged by.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+from sqlite_utils.db import NotFoundError
+
+from .errors import CcrulesError
+from .evaluation import Evaluation
+from .rulebook import Rulebook, rulebook_from_documents
+
+DEFAULT_DB = Path("var") / "ccrules.db"
+
+
+class NotFound(CcrulesError):
+    title = "Not found"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict]
+    total: int
+    limit: int
+    offset: int
+
+
+class Store:
+    """One connection to the audit database; create one per thread or request."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA busy_timeout = 10000")
+        if self.path != ":memory:":
+            self.db.enable_wal()
+        self._create()
+
+    def _create(self) -> None:
+        self.db["rulesets"].create({"version": str, "documents": str, "created_at": str},
+                                   pk="version", if_not_exists=True)
+        self.db["evaluations"].create(
+            {"id": str, "created_at": str, "verdict": str, "title": str, "reference": str,
+             "ruleset_version": str, "owner": str, "proposal": str, "result": str},
+            pk="id", not_null={"created_at", "verdict", "ruleset_version", "proposal",
+                               "result"},
+            foreign_keys=[("ruleset_version", "rulesets", "version")], if_not_exists=True)
+        self.db["evaluations"].create_index(["created_at"], if_not_exists=True)
+        self.db["evaluations"].create_index(["owner", "created_at"], if_not_exists=True)
+        self.db["tokens"].create(
+            {"id": str, "name": str, "secret_hash": str, "admin": int, "created_at": str},
+            pk="id", if_not_exists=True)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- rulesets ---------------------------------------------------------------------------
+    def save_ruleset(self, rulebook: Rulebook) -> None:
+        """Keep a snapshot of the rule files behind a version (once per version)."""
+        self.db["rulesets"].insert({"version": rulebook.version,
+                                    "documents": json.dumps(rulebook.documents),
+                                    "created_at": _now()}, ignore=True)
+
+    def ruleset(self, version: str) -> Rulebook:
+        """Rebuild the rulebook a stored evaluation used, from its snapshot."""
+        try:
+            row = self.db["rulesets"].get(version)
+        except NotFoundError:
+            raise NotFound(f"no stored ruleset {version!r}") from None
+        return rulebook_from_documents(json.loads(row["documents"]), f"snapshot {version}")
+
+    # -- evaluations ------------------------------------------------------------------------
+    def save(self, evaluation: Evaluation, proposal: dict[str, Any], rulebook: Rulebook,
+             owner: str | None = None) -> dict:
+        """Store an evaluation with its proposal and ruleset snapshot, in one transaction.
+        Returns the stored result (the JSON that GET will return)."""
+        result = evaluation.model_dump(mode="json")
+        with self.db.conn:
+            self.save_ruleset(rulebook)
+            self.db["evaluations"].insert({
+                "id": evaluation.id, "created_at": evaluation.created_at,
+                "verdict": evaluation.verdict.value, "title": evaluation.title,
+                "reference": evaluation.reference, "ruleset_version": rulebook.version,
+                "owner": owner, "proposal": json.dumps(proposal, ensure_ascii=False),
+                "result": json.dumps(result, ensure_ascii=False)})
+        return result
+
+    def _row(self, evaluation_id: str, owner: str | None) -> dict:
+        try:
+            row = self.db["evaluations"].get(evaluation_id)
+        except NotFoundError:
+            row = None
+        if row is None or (owner is not None and row["owner"] != owner):
+            raise NotFound(f"no evaluation {evaluation_id!r}")  # others' look the same
+        return row
+
+    def get(self, evaluation_id: str, owner: str | None = None) -> dict:
+        """The result exactly as it was returned when the evaluation was made."""
+        return json.loads(self._row(evaluation_id, owner)["result"])
+
+    def proposal(self, evaluation_id: str, owner: str | None = None) -> tuple[dict, str]:
+        """The stored proposal and the ruleset version it was judged by."""
+        row = self._row(evaluation_id, owner)
+        return json.loads(row["proposal"]), row["ruleset_version"]
+
+    def list(self, owner: str | None = None, verdict: str | None = None,
+             since: str | None = None, until: str | None = None, limit: int = 50,
+             offset: int = 0) -> Page:
+        """Stored evaluations, newest first, filtered by owner, verdict and date."""
+        filters = {"owner = :owner": ("owner", owner),
+                   "verdict = :verdict": ("verdict", verdict),
+                   "created_at >= :since": ("since", since),
+                   "created_at < :until": ("until", until)}
+        used = {sql: kv for sql, kv in filters.items() if kv[1] is not None}
+        clause = " and ".join(used) or None
+        params = dict(used.values())
+        table = self.db["evaluations"]
+        rows = table.rows_where(clause, params, order_by="created_at desc, id",
+                                limit=limit, offset=offset,
+                                select="id, created_at, verdict, title, reference, "
+                                       "ruleset_version")
+        return Page(list(rows), table.count_where(clause or "1", params), limit, offset)
+
+    def all_ids(self) -> Iterator[str]:
+        for row in self.db["evaluations"].rows_where(select="id", order_by="created_at"):
+            yield row["id"]
+
+    def count(self) -> int:
+        return self.db["evaluations"].count
