@@ -16,13 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# Until the HTTP service lands, `make run` shows how to use the command line.
+# Serves the API and docs on http://127.0.0.1:8000/ with the embedded SQLite default
+# (var/ccrules.db); on first run it creates an API token and prints it with the URL.
 run: $(STAMP)
-	@echo "ccrules is installed in $(VENV). The HTTP service is not built yet; use the CLI:"
-	@echo "  $(BIN)/ccrules evaluate examples/ilcop.json [--format text|json|markdown]"
-	@echo "  $(BIN)/ccrules rules list | show ID | check"
-	@echo
-	$(BIN)/ccrules evaluate examples/michigan-keystone.json
+	$(BIN)/ccrules serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

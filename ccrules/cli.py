@@ -10,6 +10,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .access import create_token, has_tokens
+from .audit import reevaluate
+from .batch import collect_files, counts, screen
 from .checks import all_problems, uncovered_lessons
 from .conditions import All, Leaf, Not, to_data
 from .errors import CcrulesError, RuleError
@@ -19,7 +22,12 @@ from .reading import read_proposal
 from .render import render_markdown, render_text
 from .rulebook import Rulebook, load_rulebook, rules_dir
 from .screener import evaluate
+from .store import DEFAULT_DB, Store
 
+DB_OPTION = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=str(DEFAULT_DB), envvar="CCRULES_DATABASE", show_default=True,
+    show_envvar=True, help="The audit database (SQLite).")
 RULES_OPTION = click.option(
     "--rules", "rules_path", type=click.Path(exists=True, path_type=Path), default=None,
     help="Folder of rule files (default: $CCRULES_RULES or the project's rules/).")
@@ -190,3 +198,168 @@ def rules_check(path: Path | None, fmt: str) -> None:
                        f"behaves as declared (ruleset {rb.version})")
     if problems:
         sys.exit(1)
+
+
+@main.command("screen")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--store", "store_results", is_flag=True,
+              help="Store every evaluation in the audit database.")
+@DB_OPTION
+@RULES_OPTION
+def screen_cmd(paths, fmt, store_results, db_path, rules_path) -> None:
+    """Screen a funding round: proposal files, or folders of *.json files.
+
+    Shows a progress bar (on stderr), then verdict counts and one row per proposal (name,
+    verdict, blockers, majors). Invalid files are listed as 'invalid' with their error;
+    the exit code is 1 if any was invalid.
+    """
+    from rich.progress import Progress
+
+    rulebook = _rulebook(rules_path)
+    files = collect_files(paths)
+    with Progress(transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task("Screening", total=len(files))
+        results = screen(((f.name, f) for f in files), rulebook,
+                         progress=lambda _: bar.advance(task))
+    if store_results:
+        store = Store(db_path)
+        try:
+            for r in results:
+                if r.evaluation:
+                    store.save(r.evaluation, r.proposal, rulebook, owner=None)
+        finally:
+            store.close()
+    rows = [_screen_row(r) for r in results]
+    tally = counts(results)
+    if fmt == "json":
+        click.echo(_dump({"counts": tally, "results": rows}))
+    elif fmt == "csv":
+        import csv
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["name"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _screen_tables(tally, rows)
+    for r in results:
+        if r.error:
+            click.echo(f"Error: {r.error}", err=True)
+    if any(r.error for r in results):
+        sys.exit(1)
+
+
+def _stderr_console():
+    from rich.console import Console
+    return Console(stderr=True)
+
+
+def _screen_row(r) -> dict:
+    findings = r.evaluation.findings if r.evaluation else []
+    return {"name": r.name, "verdict": r.verdict,
+            "blockers": sum(f.severity.value == "blocker" for f in findings),
+            "majors": sum(f.severity.value == "major" for f in findings),
+            "id": r.evaluation.id if r.evaluation else ""}
+
+
+def _screen_tables(tally: dict, rows: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=120)
+    summary = Table(title="Verdicts")
+    summary.add_column("verdict")
+    summary.add_column("proposals", justify="right")
+    for verdict, n in tally.items():
+        summary.add_row(verdict, str(n))
+    console.print(summary)
+    table = Table(title="Proposals")
+    for col, justify in (("name", "left"), ("verdict", "left"), ("blockers", "right"),
+                         ("majors", "right")):
+        table.add_column(col, justify=justify)
+    for row in rows:
+        table.add_row(row["name"], row["verdict"], str(row["blockers"]), str(row["majors"]))
+    console.print(table)
+
+
+@main.group("token")
+def token_group() -> None:
+    """Manage API tokens."""
+
+
+@token_group.command("create")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="May read every stored evaluation.")
+@DB_OPTION
+def token_create(name: str, admin: bool, db_path: Path) -> None:
+    """Create an API token called NAME and print it. It is shown only this once: only its
+    hash is stored."""
+    store = Store(db_path)
+    try:
+        click.echo(create_token(store, name, admin=admin))
+    finally:
+        store.close()
+
+
+@main.command("reevaluate")
+@click.argument("evaluation_id")
+@click.option("--current-rules", is_flag=True,
+              help="Use the current rules instead of the ruleset the evaluation was made with.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@DB_OPTION
+@RULES_OPTION
+def reevaluate_cmd(evaluation_id, current_rules, fmt, db_path, rules_path) -> None:
+    """Evaluate a stored proposal again, by default under the ruleset it was first judged by,
+    and say whether the verdict is the same. Exit code 1 if it is not."""
+    store = Store(db_path)
+    try:
+        result = reevaluate(store, evaluation_id,
+                            _rulebook(rules_path) if current_rules else None)
+    except CcrulesError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(_dump({"id": evaluation_id, "original_verdict": result.original["verdict"],
+                          "verdict": result.again.verdict.value,
+                          "original_ruleset": result.original["ruleset"]["version"],
+                          "ruleset": result.again.ruleset.version,
+                          "same_verdict": result.same_verdict,
+                          "same_findings": result.same_findings}))
+    else:
+        click.echo(f"{evaluation_id}: {result.original['verdict']} under ruleset "
+                   f"{result.original['ruleset']['version']}; now {result.again.verdict.value} "
+                   f"under ruleset {result.again.ruleset.version} "
+                   f"({'same' if result.same_verdict else 'CHANGED'} verdict)")
+    if not result.same_verdict:
+        sys.exit(1)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@DB_OPTION
+@RULES_OPTION
+def serve_cmd(host: str, port: int, workers: int, db_path: Path, rules_path) -> None:
+    """Run the HTTP service on gunicorn (the rules are compiled once, before workers fork).
+
+    If the database has no API token yet, one is created and printed with the URL."""
+    from api.server import serve
+
+    store = Store(db_path)
+    try:
+        first = None if has_tokens(store) else create_token(store, "first")
+    finally:
+        store.close()
+    click.echo(f"ccrules serving on http://{host}:{port}/ (API docs: /docs), database {db_path}")
+    if first:
+        click.echo(f"First API token (shown once): {first}")
+    config = {"DATABASE": str(db_path)}
+    if rules_path:
+        config["RULES"] = str(rules_path)
+    try:
+        serve(config, host=host, port=port, workers=workers)
+    except CcrulesError as exc:
+        raise UserError(str(exc)) from None

@@ -1,0 +1,61 @@
+"""Batch screening, tokens and the first-run token from the command line."""
+
+import csv
+import io
+import json
+
+from ccrules.cli import main
+from ccrules.store import Store
+
+from conftest import EXAMPLES
+
+
+def test_screen_a_folder_as_json(runner):
+    result = runner.invoke(main, ["screen", str(EXAMPLES), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["counts"] == {"recommended": 1, "conditional": 3, "not_recommended": 2,
+                              "insufficient_information": 2, "invalid": 0}
+    names = [r["name"] for r in data["results"]]
+    assert names == sorted(p.name for p in EXAMPLES.glob("*.json"))
+    ilcop = next(r for r in data["results"] if r["name"] == "ilcop.json")
+    assert (ilcop["verdict"], ilcop["blockers"], ilcop["majors"]) == ("not_recommended", 2, 16)
+
+
+def test_screen_table_and_csv(runner, tmp_path):
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"problem": {"scope": "vast"}}')
+    table = runner.invoke(main, ["screen", str(EXAMPLES / "ilcop.json"), str(bad)])
+    assert table.exit_code == 1
+    assert "Verdicts" in table.output and "not_recommended" in table.output
+    assert "broken.json" in table.output and "invalid" in table.output
+    assert "Error: " in table.output and "problem.scope" in table.output
+    out = runner.invoke(main, ["screen", str(EXAMPLES / "ilcop.json"), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert rows[0]["name"] == "ilcop.json" and rows[0]["verdict"] == "not_recommended"
+
+
+def test_screen_and_store(runner, tmp_path):
+    db = tmp_path / "round.db"
+    result = runner.invoke(main, ["screen", str(EXAMPLES), "--store", "--db", str(db),
+                                  "--format", "json"])
+    assert result.exit_code == 0
+    store = Store(db)
+    try:
+        assert store.count() == len(list(EXAMPLES.glob("*.json")))
+    finally:
+        store.close()
+
+
+def test_token_create_prints_a_token_once(runner, tmp_path):
+    db = tmp_path / "tokens.db"
+    result = runner.invoke(main, ["token", "create", "programme-office", "--db", str(db)])
+    assert result.exit_code == 0
+    token = result.output.strip()
+    assert token.startswith("ccr_") and len(token) > 50
+    store = Store(db)
+    try:
+        row = next(store.db["tokens"].rows)
+        assert row["name"] == "programme-office" and token not in json.dumps(row)
+    finally:
+        store.close()
