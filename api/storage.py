@@ -12,7 +12,7 @@ RULEBOOK = "ccrules.rulebook"
 
 def init_app(app: Flask) -> None:
     rulebook = load_rulebook(app.config["RULES"])
-    rulebook.durable  # build the engine's ruleset now (gunicorn --preload forks after this)
+    _ = rulebook.durable  # compile the engine's ruleset now; gunicorn forks after this
     app.extensions[RULEBOOK] = rulebook
     store = Store(app.config["DATABASE"])  # creates the schema once, up front
     store.save_ruleset(rulebook)

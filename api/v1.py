@@ -11,17 +11,26 @@ from ccrules import access
 from ccrules.batch import counts, screen
 from ccrules.conditions import to_data
 from ccrules.errors import ErrorItem, ProposalError
+from ccrules.evaluation import Evaluation
+from ccrules.fields import suggest_key
 from ccrules.reading import parse_json
 from ccrules.screener import evaluate
 from ccrules.store import NotFound
 
 from .errors import ApiError
 from .openapi import operation
-from .schemas import (EvaluationPage, EvaluationQuery, EvaluationRequest, RuleDetail,
-                      RuleList, RuleSummary, ScreeningEnvelope, ScreeningRequest,
-                      ScreeningResult)
+from .schemas import (
+    EvaluationPage,
+    EvaluationQuery,
+    EvaluationRequest,
+    RuleDetail,
+    RuleList,
+    RuleSummary,
+    ScreeningEnvelope,
+    ScreeningRequest,
+    ScreeningResult,
+)
 from .storage import rulebook, store
-from ccrules.evaluation import Evaluation
 
 bp = Blueprint("v1", __name__, url_prefix="/api/v1")
 WRITE_ERRORS = (400, 413, 415, 422)
@@ -37,10 +46,17 @@ def _owner() -> str | None:
     return None if g.principal.admin else g.principal.id
 
 
+def _message(error: dict) -> str:
+    if error["type"] != "extra_forbidden":
+        return error["msg"]
+    loc = error["loc"]
+    inside = loc[0] == "proposal" or (loc[0] == "proposals" and len(loc) > 2)
+    return "unknown field" + (suggest_key(loc[1 if loc[0] == "proposal" else 2:])
+                              if inside else "")
+
+
 def _validation_errors(exc: ValidationError, prefix: tuple = ()) -> list[ErrorItem]:
-    return [ErrorItem(prefix + tuple(e["loc"]),
-                      "unknown field" if e["type"] == "extra_forbidden" else e["msg"])
-            for e in exc.errors()]
+    return [ErrorItem(prefix + tuple(e["loc"]), _message(e)) for e in exc.errors()]
 
 
 def _body(model: type[BaseModel]) -> BaseModel:

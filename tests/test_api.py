@@ -152,6 +152,8 @@ def test_validation_errors_are_422_listing_every_field(client, auth):
     locs = sorted(tuple(e["loc"]) for e in err["errors"])
     assert locs == [("proposal", "enrolment", "data_submision"),
                     ("proposal", "problem", "evidence_base"), ("proposal", "problem", "scope")]
+    unknown = next(e for e in err["errors"] if e["loc"][-1] == "data_submision")
+    assert unknown["msg"] == "unknown field (did you mean 'data_submission'?)"
 
 
 def test_unknown_top_level_key_is_422(client, auth):
