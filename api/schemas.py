@@ -22,6 +22,12 @@ class EvaluationRequest(Strict):
     """Evaluate one proposal and store the result."""
 
     proposal: Proposal
+    what_if: dict[str, Any] | None = Field(default=None, description=(
+        "Answers to change, by dotted field path (e.g. {\"enrolment.data_submission\": "
+        "\"mandatory_with_exit\"}); the result then carries `what_if`, the evaluation with "
+        "the changes, beside the original."))
+    why_not: list[str] = Field(default_factory=list, description=(
+        "Rule ids to explain when they do not fire (gate rules always are)."))
 
 
 class EvaluationQuery(Strict):

@@ -16,6 +16,7 @@ from ccrules.fields import suggest_key
 from ccrules.reading import parse_json
 from ccrules.screener import evaluate
 from ccrules.store import NotFound
+from ccrules.whatif import evaluate_with_what_if
 
 from .errors import ApiError
 from .openapi import operation
@@ -91,8 +92,14 @@ def create_evaluation():
     """Returns the verdict with its reasons, conditions of award, enrolment requirements and
     the questions to ask. The stored copy (GET) is this same result."""
     req = _body(EvaluationRequest)
-    result = _store(evaluate(req.proposal, rulebook()),
-                    req.proposal.model_dump(mode="json", exclude_none=True))
+    rb = rulebook()
+    unknown = [(i, r) for i, r in enumerate(req.why_not) if r not in rb.by_id]
+    if unknown:
+        raise ProposalError("why_not names an unknown rule.",
+                            [ErrorItem(("why_not", i), f"no rule {r!r}") for i, r in unknown])
+    evaluation = (evaluate_with_what_if(req.proposal, req.what_if, rb, req.why_not)
+                  if req.what_if else evaluate(req.proposal, rb, why_not=req.why_not))
+    result = _store(evaluation, req.proposal.model_dump(mode="json", exclude_none=True))
     response = jsonify(result)
     response.status_code = 201
     response.headers["Location"] = url_for(".get_evaluation", evaluation_id=result["id"])

@@ -23,6 +23,7 @@ from .render import render_markdown, render_text
 from .rulebook import Rulebook, load_rulebook, rules_dir
 from .screener import evaluate
 from .store import DEFAULT_DB, Store
+from .whatif import evaluate_with_what_if, parse_assignments
 
 DB_OPTION = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -61,8 +62,15 @@ def main() -> None:
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
               default="text", show_default=True, help="Output format.")
+@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
+              help="What-if: change an answer (e.g. enrolment.data_submission="
+                   "mandatory_with_exit) and show the result beside the original. Repeatable; "
+                   "VALUE is read as JSON when it can be (2, true, [\"a\"]), else as text.")
+@click.option("--why-not", "why_not", multiple=True, metavar="RULE_ID",
+              help="Also explain why this rule did not fire. Repeatable.")
 @RULES_OPTION
-def evaluate_cmd(files: tuple[Path, ...], fmt: str, rules_path: Path | None) -> None:
+def evaluate_cmd(files: tuple[Path, ...], fmt: str, assignments: tuple[str, ...],
+                 why_not: tuple[str, ...], rules_path: Path | None) -> None:
     """Evaluate proposal FILES (JSON) and print the verdict and its reasons.
 
     With --format json, one file gives one Evaluation object and several give a list.
@@ -70,13 +78,25 @@ def evaluate_cmd(files: tuple[Path, ...], fmt: str, rules_path: Path | None) -> 
     the field) and the exit code is 1; the other files are still evaluated.
     """
     rulebook = _rulebook(rules_path)
+    unknown = [r for r in why_not if r.upper() not in rulebook.by_id]
+    if unknown:
+        raise UserError(f"--why-not: no rule {unknown[0]!r}"
+                        f"{suggest(unknown[0].upper(), rulebook.by_id)}")
+    try:
+        changes = parse_assignments(assignments)
+    except CcrulesError as exc:
+        raise UserError(str(exc)) from None
+    asked = [r.upper() for r in why_not]
     results, failed = [], 0
     for path in files:
         try:
-            results.append(evaluate(read_proposal(path), rulebook))
+            proposal = read_proposal(path)
+            results.append(evaluate_with_what_if(proposal, changes, rulebook, asked)
+                           if changes else evaluate(proposal, rulebook, why_not=asked))
         except CcrulesError as exc:
             failed += 1
-            click.echo(f"Error: {exc}", err=True)
+            where = "" if str(exc).startswith(str(path)) else f"{path}: "
+            click.echo(f"Error: {where}{exc}", err=True)
     if fmt == "json":
         data = [r.model_dump(mode="json") for r in results]
         if data:

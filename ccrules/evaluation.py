@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,16 @@ from .rule_model import Dimension, Severity, Verdict
 
 class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Term(Out):
+    """One condition term and the proposal's value for it."""
+
+    field: str
+    op: str
+    value: Any = Field(description="What the rule compares with.")
+    actual: Any = Field(description="The proposal's value (null when not stated).")
+    text: str
 
 
 class Finding(Out):
@@ -25,6 +35,19 @@ class Finding(Out):
     rationale: str
     recommendation: str
     citation: str
+    because: list[Term] = Field(default_factory=list, description=(
+        "The condition terms that made the rule fire, with the proposal's values."))
+
+
+class WhyNot(Out):
+    """A rule that did not fire, and the terms that kept it from firing (or the unknown
+    facts that leave it open)."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    status: Literal["not_fired", "undetermined"]
+    terms: list[Term]
 
 
 class Undetermined(Out):
@@ -75,6 +98,46 @@ class MissingInfo(Out):
     question: str
     rules: list[str]
     gate: bool = Field(description="Whether a problem-fit gate rule depends on it.")
+    could_move_to: list[Verdict] = Field(default_factory=list, description=(
+        "Verdicts this answer alone could lead to, other than the current one."))
+    impact: int = Field(default=0, description=(
+        "How far (in verdict levels) this answer alone could move the verdict; the list is "
+        "ranked by it."))
+
+
+class Change(Out):
+    field: str
+    before: Any = Field(alias="from")
+    after: Any = Field(alias="to")
+    text: str
+    design_choice: bool = Field(description=(
+        "False where the paper treats the fact as a feature of the problem or context that "
+        "no design can buy (e.g. making an unbounded problem bounded)."))
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+
+class Counterfactual(Out):
+    """A minimal set of changes (at most three fields) that would raise the verdict,
+    confirmed by re-running the rule engine on the changed proposal."""
+
+    changes: list[Change]
+    verdict: Verdict
+    resolves: list[str] = Field(description="Fired rules the changes switch off.")
+    lessons: list[str] = Field(description="Lessons the changes satisfy.")
+    by_design: bool = Field(description="Whether every change is a design choice.")
+
+
+class OptionAssessment(Out):
+    """One menu option judged on its own (L5): evidence and a common measure."""
+
+    name: str
+    evidence_base: str | None
+    evidence_based: bool | None
+    common_measures: list[str] = Field(description="Its measures that every site collects.")
+    measured: bool | None
+    issues: list[str]
+    lessons: list[str]
 
 
 class AlternativeOut(Out):
@@ -108,6 +171,24 @@ class Evaluation(Out):
         "proposal's stated facts decide."))
     alternatives: list[AlternativeOut] = Field(description=(
         "The paper's alternatives, offered when the problem does not fit a clinical community."))
-    counterfactuals: list[dict] = Field(default_factory=list)
+    counterfactuals: list[Counterfactual] = Field(default_factory=list)
+    why_not: list[WhyNot] = Field(default_factory=list, description=(
+        "Gate rules that did not fire, and any rule asked about, with the deciding terms."))
+    options: list[OptionAssessment] = Field(default_factory=list, description=(
+        "Each menu option judged on its own, when sites choose from a menu."))
+    what_if: WhatIf | None = None
     ruleset: RulesetRef
     created_at: str
+
+
+class WhatIf(Out):
+    """The same proposal with some answers changed, evaluated side by side."""
+
+    changes: dict[str, Any]
+    verdict: Verdict
+    fired_added: list[str]
+    fired_removed: list[str]
+    evaluation: Evaluation
+
+
+Evaluation.model_rebuild()

@@ -31,6 +31,17 @@ OPS_BY_KIND = {
 }
 
 
+# Facts about the problem and the sites' context that a programme's design cannot change
+# (the paper: ILCOP struggled "not only due to programme design ... but also due to intrinsic
+# features of the clinical problem", §3). A counterfactual that needs one is marked as such.
+NOT_DESIGN_CHOICES = frozenset({
+    "problem.evidence_base", "problem.scope", "problem.setting_uniformity",
+    "problem.change_type", "problem.departments_involved", "problem.peripheral_stakeholders",
+    "context.sites_eligible", "context.incentives", "context.reorganisation_underway",
+    "context.resource_constraint",
+})
+
+
 @dataclass(frozen=True)
 class FieldInfo:
     path: str
@@ -42,6 +53,11 @@ class FieldInfo:
     @property
     def ops(self) -> set[str]:
         return OPS_BY_KIND[self.kind]
+
+    @property
+    def design_choice(self) -> bool:
+        """Whether the programme's designers can change this fact."""
+        return self.path not in NOT_DESIGN_CHOICES
 
 
 DERIVED = (

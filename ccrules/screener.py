@@ -7,17 +7,24 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+from typing import Iterable
+
 from .conditions import compile_python, fields_of
+from .counterfactuals import counterfactuals, engine_verdict, rank_missing
+from .explain import why
+from .options import assess_options
+from .probing import Prober
 from .errors import EngineError
 from .evaluation import (AwardCondition, EnrolmentRequirement, Evaluation, Finding,
-                         MissingInfo, RulesetRef, Undetermined)
+                         MissingInfo, RulesetRef, Undetermined, WhyNot)
 from .facts import flatten
 from .fields import catalogue
 from .proposal import Proposal, parse_proposal
 from .rule_model import SEVERITY_ORDER, Rule, Verdict
 from .rulebook import Rulebook
 from .summary import write_summary
-from .verdict import Outcome, alternatives, decide, scores
+from .verdict import Outcome, alternatives, decide, relevant, scores
+from .verdict import confidence as verdict_confidence
 
 
 def outcome_of(rulebook: Rulebook, facts: dict[str, Any]) -> Outcome:
@@ -33,24 +40,10 @@ def outcome_of(rulebook: Rulebook, facts: dict[str, Any]) -> Outcome:
     return Outcome(fired, undetermined, held)
 
 
-def _verdict_relevant(rulebook: Rulebook, rule: Rule) -> bool:
-    return rulebook.policy.severity_verdicts[rule.severity] != Verdict.recommended
-
-
-def _confidence(rulebook: Rulebook, outcome: Outcome) -> float:
-    """Share of the verdict-relevant rules (those that can lower the verdict) that the stated
-    facts decide, one way or the other."""
-    relevant = [r for r in rulebook.rules if _verdict_relevant(rulebook, r)]
-    if not relevant:
-        return 1.0
-    open_ = sum(1 for r in outcome.undetermined if _verdict_relevant(rulebook, r))
-    return round(1 - open_ / len(relevant), 2)
-
-
 def _missing(rulebook: Rulebook, outcome: Outcome, facts: dict[str, Any]) -> list[MissingInfo]:
     by_field: dict[str, list[Rule]] = {}
     for rule in outcome.undetermined:
-        if not _verdict_relevant(rulebook, rule):
+        if not relevant(rulebook.policy, rule):
             continue
         for f in sorted(fields_of(rule.when)):
             if facts.get(f) is None:
@@ -78,8 +71,34 @@ def _order(rulebook: Rulebook):
     return lambda r: (dims.index(r.dimension), SEVERITY_ORDER[r.severity], r.id)
 
 
-def evaluate(proposal: Proposal | dict, rulebook: Rulebook) -> Evaluation:
-    """Screen one proposal (a Proposal or raw JSON data) against a rulebook."""
+def _condition(rule: Rule) -> AwardCondition:
+    """A condition of award as a sentence a funder can paste into a letter."""
+    action = rule.recommendation.rstrip(".")
+    text = (f"Before the award is confirmed, the applicant must {action[0].lower()}"
+            f"{action[1:]} (finding {rule.id}, \"{rule.title}\"; lessons "
+            f"{', '.join(rule.lessons)}; Aveling et al. 2017, {rule.citation}).")
+    return AwardCondition(rule_id=rule.id, lessons=list(rule.lessons), text=text)
+
+
+def _why_not(rulebook: Rulebook, facts: dict[str, Any], outcome: Outcome,
+             asked: Iterable[str]) -> list[WhyNot]:
+    """Gate rules that did not fire, and any rule asked about that did not."""
+    fired = {r.id for r in outcome.fired}
+    wanted = [r for r in rulebook.rules
+              if r.id not in fired and (rulebook.policy.is_gate(r) or r.id in set(asked))]
+    out = []
+    for rule in wanted:
+        result, terms = why(rule.when, facts)
+        out.append(WhyNot(rule_id=rule.id, title=rule.title, severity=rule.severity,
+                          status="undetermined" if result is None else "not_fired",
+                          terms=terms))
+    return out
+
+
+def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
+             why_not: Iterable[str] = ()) -> Evaluation:
+    """Screen one proposal (a Proposal or raw JSON data) against a rulebook. `why_not`
+    names rules to explain when they do not fire (gate rules always are)."""
     if not isinstance(proposal, Proposal):
         proposal = parse_proposal(proposal)
     facts = flatten(proposal)
@@ -88,12 +107,11 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook) -> Evaluation:
     outcome = Outcome(*(sorted(group, key=order)
                         for group in (raw.fired, raw.undetermined, raw.held_back)))
     policy = rulebook.policy
-    confidence = _confidence(rulebook, outcome)
+    confidence = verdict_confidence(policy, rulebook.rules, outcome)
     verdict = decide(policy, outcome, confidence)
-    missing = _missing(rulebook, outcome, facts)
+    missing = rank_missing(Prober(rulebook), facts, verdict,
+                           _missing(rulebook, outcome, facts))
     fired = outcome.fired
-    conditions = [AwardCondition(rule_id=r.id, lessons=list(r.lessons), text=r.recommendation)
-                  for r in fired if policy.severity_verdicts[r.severity] == Verdict.conditional]
     return Evaluation(
         id=uuid.uuid4().hex,
         title=proposal.title,
@@ -104,22 +122,23 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook) -> Evaluation:
         findings=[Finding(rule_id=r.id, title=r.title, severity=r.severity,
                           dimension=r.dimension, lessons=list(r.lessons), message=r.message,
                           rationale=r.rationale, recommendation=r.recommendation,
-                          citation=r.citation) for r in fired],
+                          citation=r.citation, because=why(r.when, facts)[1]) for r in fired],
         undetermined=[Undetermined(rule_id=r.id, title=r.title, severity=r.severity,
                                    dimension=r.dimension, gate=policy.is_gate(r),
                                    unknown_fields=sorted(f for f in fields_of(r.when)
                                                          if facts.get(f) is None))
                       for r in outcome.undetermined],
         scores=scores(policy, rulebook.rules, outcome),
-        conditions=conditions,
+        conditions=[_condition(r) for r in fired
+                    if policy.severity_verdicts[r.severity] == Verdict.conditional],
         enrolment_requirements=_requirements(rulebook, facts),
         missing=missing,
         confidence=confidence,
         alternatives=alternatives(policy, outcome) if verdict == Verdict.not_recommended else [],
-        counterfactuals=[],
+        counterfactuals=counterfactuals(rulebook, facts, outcome, verdict,
+                                        engine_verdict(rulebook)),
+        why_not=_why_not(rulebook, facts, outcome, why_not),
+        options=assess_options(proposal),
         ruleset=RulesetRef(version=rulebook.version, rules=[r.id for r in rulebook.rules]),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
-
-
-

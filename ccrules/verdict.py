@@ -23,6 +23,20 @@ class Outcome:
         assert not ({r.id for r in self.fired} & {r.id for r in self.undetermined})
 
 
+def relevant(policy: Policy, rule: Rule) -> bool:
+    """Whether a rule can lower the verdict (its severity maps below recommended)."""
+    return policy.severity_verdicts[rule.severity] != Verdict.recommended
+
+
+def confidence(policy: Policy, rules: list[Rule], outcome: Outcome) -> float:
+    """Share of the verdict-relevant rules that the stated facts decide either way."""
+    total = sum(1 for r in rules if relevant(policy, r))
+    if not total:
+        return 1.0
+    open_ = sum(1 for r in outcome.undetermined if relevant(policy, r))
+    return round(1 - open_ / total, 2)
+
+
 def decide(policy: Policy, outcome: Outcome, confidence: float) -> Verdict:
     """Blocker fired -> its verdict; gate undetermined or too little known ->
     insufficient_information; else the worst verdict among fired rules."""

@@ -94,8 +94,13 @@ def test_majors_become_conditions_of_award(rulebook):
     assert [c.rule_id for c in ev.conditions] == majors
     by_id = {f.rule_id: f for f in ev.findings}
     for c in ev.conditions:
-        assert c.text == by_id[c.rule_id].recommendation
-        assert c.lessons == by_id[c.rule_id].lessons
+        finding = by_id[c.rule_id]
+        action = finding.recommendation.rstrip(".")
+        assert c.text == (f"Before the award is confirmed, the applicant must "
+                          f"{action[0].lower()}{action[1:]} (finding {finding.rule_id}, "
+                          f"\"{finding.title}\"; lessons {', '.join(finding.lessons)}; "
+                          f"Aveling et al. 2017, {finding.citation}).")
+        assert c.lessons == finding.lessons
 
 
 def test_minor_findings_do_not_lower_the_verdict(rulebook):

@@ -1,0 +1,85 @@
+"""Try answers on a proposal's facts with the Python evaluator: the values a field can take
+that matter to the rules, the facts with some answers changed, and the verdict they give."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from .conditions import leaves
+from .facts import derive
+from .fields import catalogue
+from .rule_model import Verdict
+from .rulebook import Rulebook
+from .verdict import Outcome, confidence, decide
+
+PLACEHOLDER = "(named)"  # stands for items of a free-text list when only the count matters
+
+
+class Prober:
+    """Fast what-if verdicts on facts for one rulebook (no engine calls)."""
+
+    def __init__(self, rulebook: Rulebook):
+        self.rulebook = rulebook
+
+    def outcome(self, facts: dict[str, Any]) -> Outcome:
+        fired, undetermined, held = [], [], []
+        for rule in self.rulebook.rules:
+            r = self.rulebook.evaluators[rule.id](facts)
+            (fired if r else undetermined if r is None else held).append(rule)
+        return Outcome(fired, undetermined, held)
+
+    def verdict(self, facts: dict[str, Any]) -> Verdict:
+        policy = self.rulebook.policy
+        outcome = self.outcome(facts)
+        return decide(policy, outcome, confidence(policy, self.rulebook.rules, outcome))
+
+    @cached_property
+    def _cuts(self) -> dict[str, dict[str, set]]:
+        """Per field, the values and counts that rules compare it with."""
+        cuts: dict[str, dict[str, set]] = {}
+        for rule in self.rulebook.rules:
+            for leaf in leaves(rule.when):
+                entry = cuts.setdefault(leaf.field, {"numbers": set(), "members": set(),
+                                                     "counts": set()})
+                if leaf.op in ("count_ge", "count_lt"):
+                    entry["counts"].add(leaf.value)
+                elif leaf.op in ("contains", "not_contains"):
+                    entry["members"].add(leaf.value)
+                elif isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool):
+                    entry["numbers"].add(leaf.value)
+        return cuts
+
+    def domain(self, field: str) -> list[Any]:
+        """The values worth trying for a field: each enum member or boolean, numbers on both
+        sides of every threshold, lists with and without each tested member or count."""
+        info = catalogue()[field]
+        cuts = self._cuts.get(field, {"numbers": set(), "members": set(), "counts": set()})
+        if info.kind == "enum":
+            return list(info.values)
+        if info.kind == "bool":
+            return [True, False]
+        if info.kind in ("int", "number"):
+            values = {0}
+            for t in cuts["numbers"]:
+                values |= {t, t + 1, max(0, t - 1)}
+            return sorted(values)
+        if info.kind == "enum_list":
+            options = [(), tuple(info.values)]
+            for m in sorted(cuts["members"]):
+                options += [(m,), tuple(v for v in info.values if v != m)]
+            return list(dict.fromkeys(options))
+        if info.kind == "str_list":
+            counts = {0} | {c for t in cuts["counts"] for c in (t, max(0, t - 1))}
+            return [tuple(f"{PLACEHOLDER} {i + 1}" for i in range(n)) for n in sorted(counts)]
+        return []
+
+    @staticmethod
+    def with_changes(facts: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+        """The facts with some answers changed; derived fields follow their inputs unless
+        they are themselves changed."""
+        new = dict(facts)
+        new.update({k: v for k, v in changes.items() if not k.startswith("derived.")})
+        new.update(derive(new))
+        new.update({k: v for k, v in changes.items() if k.startswith("derived.")})
+        return new
