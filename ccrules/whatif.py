@@ -54,17 +54,17 @@ def evaluate_with_what_if(proposal: dict[str, Any] | Proposal, changes: dict[str
     raw = proposal.model_dump(mode="json", exclude_none=True) if isinstance(
         proposal, Proposal) else proposal
     original = evaluate(raw, rulebook, why_not)
+    changed_raw = apply_changes(raw, changes)
     try:
-        changed = evaluate(apply_changes(raw, changes), rulebook, why_not)
+        changed = evaluate(changed_raw, rulebook, why_not)
     except ProposalError as exc:
         raise ProposalError("The what-if changes do not make a valid proposal.",
                             [ErrorItem(("what_if", *e.loc), e.msg) for e in exc.errors]
                             ) from None
-    before = {f.rule_id for f in original.findings}
-    after = {f.rule_id for f in changed.findings}
-    order = [r.id for r in rulebook.rules]
+    before = [f.rule_id for f in original.findings]
+    after = [f.rule_id for f in changed.findings]
     return original.model_copy(update={"what_if": WhatIf(
         changes=changes, verdict=changed.verdict,
-        fired_added=[r for r in order if r in after - before],
-        fired_removed=[r for r in order if r in before - after],
+        fired_added=[r for r in after if r not in before],
+        fired_removed=[r for r in before if r not in after],
         evaluation=changed)})

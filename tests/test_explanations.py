@@ -1,0 +1,253 @@
+"""Explanations beyond a trace, on the examples: why, why not, what is missing, what would
+change the verdict, what-if, the menu option by option, and pasteable conditions."""
+
+import json
+
+import pytest
+
+from ccrules.cli import main
+from ccrules.counterfactuals import engine_verdict
+from ccrules.errors import ProposalError
+from ccrules.facts import flatten
+from ccrules.proposal import parse_proposal
+from ccrules.screener import evaluate
+from ccrules.whatif import apply_changes, evaluate_with_what_if, parse_assignments
+
+from conftest import EXAMPLES, example
+
+
+def terms(finding_or_why_not):
+    items = getattr(finding_or_why_not, "because", None) or finding_or_why_not.terms
+    return [(t.field, t.op, t.value, t.actual) for t in items]
+
+
+# 1. Why ------------------------------------------------------------------------------------
+
+def test_why_names_the_terms_and_values_that_fired(rulebook):
+    ev = evaluate(example("ilcop"), rulebook)
+    by_id = {f.rule_id: f for f in ev.findings}
+    assert terms(by_id["IM-06"]) == [("enrolment.data_submission", "in",
+                                      ["voluntary", "none"], "voluntary")]
+    assert terms(by_id["PF-01"]) == [
+        ("problem.evidence_base", "in", ["none", "contested"], "none"),
+        ("intervention.standardisation", "eq", "locally_designed", "locally_designed")]
+    # an `any` rule names only the branch that fired
+    assert terms(by_id["CO-04"]) == [("community.residential_meetings_per_year", "lt", 1, 0)]
+    assert by_id["IM-06"].because[0].text == (
+        "enrolment.data_submission = voluntary (the rule fires on: in voluntary, none)")
+
+
+def test_every_fired_finding_has_reasons(rulebook):
+    for path in EXAMPLES.glob("*.json"):
+        for finding in evaluate(json.loads(path.read_text()), rulebook).findings:
+            assert finding.because, (path.name, finding.rule_id)
+
+
+# 2. Why not --------------------------------------------------------------------------------
+
+def test_why_not_for_gate_rules_that_did_not_fire(rulebook):
+    ev = evaluate(example("michigan-keystone"), rulebook)
+    assert [(w.rule_id, w.status) for w in ev.why_not] == [("PF-01", "not_fired"),
+                                                            ("PF-02", "not_fired")]
+    assert terms(ev.why_not[0]) == [("problem.evidence_base", "in", ["none", "contested"],
+                                     "strong")]
+    assert ev.why_not[0].terms[0].text == (
+        "problem.evidence_base = strong (the rule fires only on: in none, contested)")
+
+
+def test_why_not_on_request_and_for_undetermined_rules(rulebook):
+    ev = evaluate(example("michigan-keystone"), rulebook, why_not=["IM-06", "CO-01"])
+    got = {w.rule_id: terms(w) for w in ev.why_not}
+    assert got["IM-06"] == [("enrolment.data_submission", "in", ["voluntary", "none"],
+                             "mandatory_with_exit")]
+    # an `all` rule is kept from firing by its first failing term
+    assert got["CO-01"] == [("community.calls_per_month", "lt", 1, 2)]
+    draft = evaluate(example("incomplete-draft"), rulebook)
+    pf01 = next(w for w in draft.why_not if w.rule_id == "PF-01")
+    assert pf01.status == "undetermined"
+    assert [t.field for t in pf01.terms] == ["problem.evidence_base",
+                                             "intervention.standardisation"]
+    assert all(t.actual is None for t in pf01.terms)
+
+
+def test_why_not_from_the_cli(runner):
+    result = runner.invoke(main, ["evaluate", str(EXAMPLES / "michigan-keystone.json"),
+                                  "--why-not", "im-06"])
+    assert result.exit_code == 0
+    assert "IM-06 Data submission not mandatory (major) did not fire:" in result.output
+    bad = runner.invoke(main, ["evaluate", str(EXAMPLES / "ilcop.json"), "--why-not", "IM6"])
+    assert bad.exit_code == 1 and "no rule 'IM6'" in bad.output
+
+
+# 3. Missing information --------------------------------------------------------------------
+
+def test_missing_is_ranked_by_how_far_an_answer_could_move_the_verdict(rulebook):
+    data = example("michigan-keystone")
+    del data["enrolment"]["data_submission"]
+    del data["community"]["structured_discussion"]  # CO-08 is minor: not verdict-relevant
+    ev = evaluate(data, rulebook)
+    assert ev.verdict.value == "recommended"
+    assert [(m.field, m.impact, [v.value for v in m.could_move_to], m.rules)
+            for m in ev.missing] == [("enrolment.data_submission", 1, ["conditional"],
+                                      ["IM-06"])]
+    assert ev.missing[0].question == "Must sites submit data, and what happens if they do not?"
+
+
+def test_missing_for_a_draft_puts_the_gate_first_with_questions(rulebook):
+    ev = evaluate(example("incomplete-draft"), rulebook)
+    assert [m.field for m in ev.missing[:2]] == ["intervention.standardisation",
+                                                 "problem.evidence_base"]
+    assert all(m.gate for m in ev.missing[:2]) and not ev.missing[2].gate
+    assert all(m.question.endswith("?") for m in ev.missing)
+    impacts = [m.impact for m in ev.missing]
+    assert impacts == sorted(impacts, reverse=True)
+
+
+# 4. Counterfactuals ------------------------------------------------------------------------
+
+def test_ilcop_counterfactuals_reach_conditional_and_are_confirmed(rulebook):
+    ev = evaluate(example("ilcop"), rulebook)
+    first = ev.counterfactuals[0]
+    assert first.verdict.value == "conditional" and first.by_design
+    assert [(c.field, c.before, c.after) for c in first.changes] == [
+        ("intervention.standardisation", "locally_designed", "standardised_core")]
+    menu = [c for c in ev.counterfactuals if [(x.field, x.after) for x in c.changes] == [
+        ("intervention.standardisation", "menu_of_options")]]
+    assert menu and set(menu[0].resolves) == {"PF-01", "PF-02", "CO-10"}
+    assert {"L1", "L4", "L5"} <= set(menu[0].lessons)
+    confirm = engine_verdict(rulebook)
+    base = flatten(parse_proposal(example("ilcop")))
+    for cf in ev.counterfactuals:  # every one holds when the engine re-runs it
+        assert len(cf.changes) <= 3
+        changed = dict(base, **{c.field: tuple(c.after) if isinstance(c.after, list)
+                                else c.after for c in cf.changes})
+        assert confirm(changed) == cf.verdict
+
+
+def test_problem_features_are_marked_not_design_choices(rulebook):
+    ev = evaluate(example("ilcop"), rulebook)
+    nature = [cf for cf in ev.counterfactuals if not cf.by_design]
+    assert nature, "changing the problem itself should be offered only as marked"
+    for cf in nature:
+        assert any(c.field.startswith("problem.") and not c.design_choice for c in cf.changes)
+    by_design = [cf.by_design for cf in ev.counterfactuals]
+    assert by_design == sorted(by_design, reverse=True)  # design changes come first
+    data = json.loads(ev.model_dump_json())
+    assert set(data["counterfactuals"][0]["changes"][0]) == {"field", "from", "to", "text",
+                                                              "design_choice"}
+
+
+def test_counterfactuals_are_minimal(rulebook):
+    ev = evaluate(example("ilcop"), rulebook)
+    sets = [{(c.field, json.dumps(c.after)) for c in cf.changes} for cf in ev.counterfactuals]
+    for a in sets:
+        assert not any(b < a for b in sets)
+
+
+def test_no_counterfactuals_when_recommended_or_beyond_three_changes(rulebook):
+    assert evaluate(example("michigan-keystone"), rulebook).counterfactuals == []
+    sepsis = evaluate(example("sepsis-bundle-emergency-departments"), rulebook)
+    assert sepsis.verdict.value == "conditional" and sepsis.counterfactuals == []  # 4 majors
+
+
+def test_one_major_gives_a_one_change_counterfactual(rulebook):
+    data = example("michigan-keystone")
+    data["enrolment"]["data_submission"] = "voluntary"
+    ev = evaluate(data, rulebook)
+    assert [([(c.field, c.after) for c in cf.changes], cf.verdict.value, cf.resolves)
+            for cf in ev.counterfactuals] == [
+        # the enum's order: the paper's strongest form first
+        ([("enrolment.data_submission", "mandatory_with_exit")], "recommended", ["IM-06"]),
+        ([("enrolment.data_submission", "mandatory")], "recommended", ["IM-06"])]
+
+
+# 5. What-if --------------------------------------------------------------------------------
+
+def test_what_if_side_by_side(rulebook):
+    ev = evaluate_with_what_if(example("ilcop"), {
+        "intervention.standardisation": "menu_of_options"}, rulebook)
+    assert ev.verdict.value == "not_recommended"
+    assert ev.what_if.verdict.value == "conditional"
+    assert ev.what_if.fired_removed == ["PF-01", "PF-02", "CO-10"]
+    assert ev.what_if.fired_added == []
+    assert ev.what_if.evaluation.verdict == ev.what_if.verdict
+
+
+def test_what_if_errors_name_the_field(rulebook):
+    with pytest.raises(ProposalError) as info:
+        apply_changes({}, {"enrolment.data_submision": "voluntary"})
+    assert "did you mean 'enrolment.data_submission'?" in info.value.errors[0].msg
+    with pytest.raises(ProposalError) as info:
+        evaluate_with_what_if({}, {"enrolment.data_submission": "sometimes"}, rulebook)
+    assert info.value.errors[0].loc == ("what_if", "enrolment", "data_submission")
+
+
+def test_parse_assignments_reads_json_values():
+    assert parse_assignments(["a.b=2", "a.c=true", 'a.d=["x"]', "a.e=menu_of_options"]) == {
+        "a.b": 2, "a.c": True, "a.d": ["x"], "a.e": "menu_of_options"}
+    with pytest.raises(ProposalError):
+        parse_assignments(["no-equals-sign"])
+
+
+def test_what_if_from_the_cli(runner):
+    result = runner.invoke(main, ["evaluate", str(EXAMPLES / "ilcop.json"), "--set",
+                                  "intervention.standardisation=menu_of_options", "--set",
+                                  "enrolment.data_submission=mandatory_with_exit",
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["verdict"], data["what_if"]["verdict"]) == ("not_recommended", "conditional")
+    assert data["what_if"]["fired_removed"] == ["PF-01", "PF-02", "CO-10", "IM-06", "BA-01"]
+    text = runner.invoke(main, ["evaluate", str(EXAMPLES / "ilcop.json"), "--set",
+                                "intervention.standardisation=menu_of_options"]).output
+    assert "WHAT IF" in text and "  verdict     not_recommended           conditional" in text
+
+
+def test_what_if_over_the_api(client, auth):
+    r = client.post("/api/v1/evaluations", headers=auth, json={
+        "proposal": example("ilcop"),
+        "what_if": {"intervention.standardisation": "menu_of_options"},
+        "why_not": ["IM-S2"]})
+    assert r.status_code == 201
+    body = r.get_json()
+    assert body["what_if"]["verdict"] == "conditional"
+    assert [w["rule_id"] for w in body["why_not"]] == ["IM-S2"]
+    bad = client.post("/api/v1/evaluations", headers=auth, json={
+        "proposal": {}, "what_if": {"problem.evidence": "strong"}})
+    assert bad.status_code == 422
+    assert bad.get_json()["error"]["errors"][0]["loc"] == ["what_if", "problem.evidence"]
+    bad = client.post("/api/v1/evaluations", headers=auth, json={"proposal": {},
+                                                                "why_not": ["XX-01"]})
+    assert bad.get_json()["error"]["errors"] == [{"loc": ["why_not", 0],
+                                                  "msg": "no rule 'XX-01'"}]
+
+
+# 6. Menu options, one by one ---------------------------------------------------------------
+
+def test_menu_options_are_judged_one_by_one(rulebook):
+    data = example("ilcop-redesigned")
+    data["intervention"]["menu_options"][1]["evidence_base"] = "contested"
+    data["intervention"]["menu_options"][2]["measures"] = ["local_audit"]
+    del data["intervention"]["menu_options"][3]["evidence_base"]
+    ev = evaluate(data, rulebook)
+    got = [(o.name.split()[0], o.evidence_based, o.measured, len(o.issues)) for o in ev.options]
+    assert got == [("rapid", True, True, 0), ("pathologist", False, True, 1),
+                   ("structured", True, False, 1), ("clinical", None, True, 1)]
+    assert ev.options[0].common_measures == ["days_referral_to_diagnosis"]
+    assert "contested" in ev.options[1].issues[0]
+    assert "PF-03" in {f.rule_id for f in ev.findings}  # the menu as a whole fails L5
+    assert ev.options[0].lessons == ["L5"]
+    assert evaluate(example("michigan-keystone"), rulebook).options == []
+
+
+# 7. Conditions of award --------------------------------------------------------------------
+
+def test_conditions_are_sentences_tied_to_finding_and_lesson(rulebook):
+    ev = evaluate(example("falls-prevention-virtual"), rulebook)
+    texts = {c.rule_id: c.text for c in ev.conditions}
+    assert texts["CO-06"] == (
+        "Before the award is confirmed, the applicant must budget for paid programme staff "
+        "(a project manager at least) with time dedicated to running events and support "
+        "(finding CO-06, \"No paid core staff for logistics\"; lessons L14; Aveling et al. "
+        "2017, §2.5).")
+    assert set(texts) == {f.rule_id for f in ev.findings if f.severity.value == "major"}
