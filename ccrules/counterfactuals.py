@@ -89,8 +89,12 @@ def counterfactuals(rulebook: Rulebook, facts: dict[str, Any], outcome: Outcome,
             if RANK.get(prober.verdict(changed), -1) < RANK[target]:
                 continue
             seen = [c for c in seen if not changes.items() <= c.items()] + [changes]
-        candidates = sorted(seen, key=lambda c: (not all(fields[f].design_choice for f in c),
-                                                  len(c), sorted(c)))
+        def rank(changes: dict) -> tuple:
+            """Design changes first, then fewer changes, then fewer findings left against."""
+            left = prober.outcome(prober.with_changes(facts, changes)).fired
+            return (not all(fields[f].design_choice for f in changes), len(changes),
+                    sum(relevant(policy, r) for r in left))
+        candidates = sorted(seen, key=rank)
         for changes in candidates[:MAX_PER_TARGET]:
             changed = prober.with_changes(facts, changes)
             verdict = confirm(changed)  # the engine decides, not the search
