@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conditions import (NEGATED_OP, OP_WORDS, All, Any_, Leaf, Node, compile_python,
-                         negation_normal_form)
+from .conditions import (
+    All,
+    Any_,
+    Leaf,
+    Node,
+    compile_python,
+    negation_normal_form,
+)
 from .evaluation import Term
 
 

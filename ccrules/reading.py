@@ -9,6 +9,7 @@ from typing import Any
 from .errors import ProposalError
 from .proposal import Proposal, parse_proposal
 
+
 class MalformedInput(ProposalError):
     """Input that is not JSON at all, or too large or too deeply nested to read."""
 

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-
 LESSON_RANGE = range(1, 36)
 RULE_ID = r"^[A-Z]{2,4}-S?\d{1,2}$"
 

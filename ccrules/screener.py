@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Any
-
-from typing import Iterable
+from typing import Any, Iterable
 
 from .conditions import compile_python, fields_of
 from .counterfactuals import counterfactuals, engine_verdict, rank_missing
-from .explain import why
-from .options import assess_options
-from .probing import Prober
 from .errors import EngineError
-from .evaluation import (AwardCondition, EnrolmentRequirement, Evaluation, Finding,
-                         MissingInfo, RulesetRef, Undetermined, WhyNot)
+from .evaluation import (
+    AwardCondition,
+    EnrolmentRequirement,
+    Evaluation,
+    Finding,
+    MissingInfo,
+    RulesetRef,
+    Undetermined,
+    WhyNot,
+)
+from .explain import why
 from .facts import flatten
 from .fields import catalogue
+from .options import assess_options
+from .probing import Prober
 from .proposal import Proposal, parse_proposal
 from .rule_model import SEVERITY_ORDER, Rule, Verdict
 from .rulebook import Rulebook

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rule_model import Policy, Rule, Severity, Verdict
 from .evaluation import AlternativeOut, DimensionScore
+from .rule_model import Policy, Rule, Severity, Verdict
 
 RANK = {Verdict.not_recommended: 0, Verdict.conditional: 1, Verdict.recommended: 2}
 
