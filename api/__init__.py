@@ -6,12 +6,14 @@ variables (e.g. CCRULES_DATABASE, CCRULES_RULES, CCRULES_MAX_BATCH).
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask
 
 from ccrules.reading import MAX_BYTES
 from ccrules.store import DEFAULT_DB
 
-from . import errors, storage, v1
+from . import errors, security, storage, v1, web
 from .docs import register_docs
 
 DEFAULTS = {
@@ -20,6 +22,12 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": MAX_BYTES,  # larger bodies get 413
     "MAX_BATCH": 100,  # proposals per POST /api/v1/screenings
     "PAGE_LIMIT": 200,  # largest page of GET /api/v1/evaluations
+    # Page sessions: a signed, HTTP-only cookie holding the signed-in token's id. Without
+    # CCRULES_SECRET_KEY a random key is made at start (sessions end on restart).
+    "SECRET_KEY": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
 }
 
 
@@ -29,8 +37,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config.from_prefixed_env("CCRULES")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
     storage.init_app(app)  # loads and compiles the rulebook now, before any worker forks
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(v1.bp)
+    app.register_blueprint(web.bp)
     register_docs(app)
     return app

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
-from flask_swagger_ui import get_swaggerui_blueprint
+from pathlib import Path
+
+import flask_swagger_ui
+from flask import Flask, jsonify, redirect, render_template, send_from_directory
 from pydantic import BaseModel
 
 from .openapi import build_spec, operation
 from .storage import rulebook
+
+
+# Swagger UI's files ship inside the flask-swagger-ui package: no CDN, works offline.
+SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 
 
 class Health(BaseModel):
@@ -30,8 +36,14 @@ def register_docs(app: Flask) -> None:
     def healthz():
         return jsonify(Health(status="ok", ruleset=rulebook().version).model_dump())
 
+    def docs_page():
+        return render_template("docs.html")
+
+    def docs_asset(filename: str):
+        return send_from_directory(SWAGGER_DIST, filename)
+
     app.add_url_rule("/openapi.json", view_func=openapi_json)
     app.add_url_rule("/healthz", view_func=healthz)
-    # Swagger UI from the assets inside the flask-swagger-ui package: no CDN, works offline.
-    app.register_blueprint(get_swaggerui_blueprint(
-        "/docs", "/openapi.json", config={"app_name": "ccrules API"}))
+    app.add_url_rule("/docs", view_func=lambda: redirect("/docs/"))
+    app.add_url_rule("/docs/", view_func=docs_page)
+    app.add_url_rule("/docs/<path:filename>", view_func=docs_asset)

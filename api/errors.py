@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
 
@@ -50,7 +50,18 @@ class ApiError(Exception):
 STATUS_OF = [(MalformedInput, 400), (AccessDenied, 401), (NotFound, 404), (ProposalError, 422)]
 
 
+JSON_PREFIXES = ("/api/", "/openapi.json", "/healthz", "/docs")
+
+
+def wants_json() -> bool:
+    """API routes (and anything not a page) answer errors in JSON; pages in HTML."""
+    return request.path.startswith(JSON_PREFIXES) or request.path.endswith(".json")
+
+
 def error_response(status: int, title: str, detail: str, errors=()):
+    if not wants_json():
+        return render_template("error.html", status=status, title=title,
+                               detail=detail), status
     body = {"error": {"status": status, "title": title, "detail": detail,
                       "errors": [e.as_dict() for e in errors]}}
     response = jsonify(body)

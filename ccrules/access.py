@@ -67,3 +67,12 @@ def authenticate(store: Store, header: str | None) -> Principal:
     if not hmac.compare_digest(row["secret_hash"], _hash(secret)):
         raise AccessDenied("The API token is not valid.")
     return Principal(token_id, row["name"], bool(row["admin"]))
+
+
+def principal(store: Store, token_id: str) -> Principal:
+    """The principal behind a signed-in session's token id (the token may be revoked)."""
+    try:
+        row = store.db["tokens"].get(token_id)
+    except NotFoundError:
+        raise AccessDenied("The session's token no longer exists; sign in again.") from None
+    return Principal(token_id, row["name"], bool(row["admin"]))

@@ -27,6 +27,12 @@ class NotFound(CcrulesError):
     title = "Not found"
 
 
+def _like(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -119,19 +125,28 @@ class Store:
         row = self._row(evaluation_id, owner)
         return json.loads(row["proposal"]), row["ruleset_version"]
 
+    SORTABLE = ("created_at", "verdict", "title", "reference")
+
     def list(self, owner: str | None = None, verdict: str | None = None,
-             since: str | None = None, until: str | None = None, limit: int = 50,
+             since: str | None = None, until: str | None = None, text: str | None = None,
+             sort: str = "created_at", descending: bool = True, limit: int = 50,
              offset: int = 0) -> Page:
-        """Stored evaluations, newest first, filtered by owner, verdict and date."""
+        """Stored evaluations filtered by owner, verdict, date and text (in the title or
+        reference), sorted by one column (newest first by default)."""
+        if sort not in self.SORTABLE:
+            raise ValueError(f"cannot sort by {sort!r}")
         filters = {"owner = :owner": ("owner", owner),
                    "verdict = :verdict": ("verdict", verdict),
                    "created_at >= :since": ("since", since),
-                   "created_at < :until": ("until", until)}
+                   "created_at < :until": ("until", until),
+                   "(coalesce(title, '') || ' ' || coalesce(reference, '')) like :text "
+                   "escape '\\'": ("text", _like(text) if text else None)}
         used = {sql: kv for sql, kv in filters.items() if kv[1] is not None}
         clause = " and ".join(used) or None
         params = dict(used.values())
         table = self.db["evaluations"]
-        rows = table.rows_where(clause, params, order_by="created_at desc, id",
+        direction = "desc" if descending else "asc"
+        rows = table.rows_where(clause, params, order_by=f"[{sort}] {direction}, id",
                                 limit=limit, offset=offset,
                                 select="id, created_at, verdict, title, reference, "
                                        "ruleset_version")

@@ -1,0 +1,56 @@
+// Batch upload with a progress bar: files go one at a time to /evaluations/batch.
+(function () {
+  var form = document.getElementById("batch-form");
+  if (!form || !window.fetch) { return; }
+  form.addEventListener("submit", function (event) {
+    var input = document.getElementById("proposal_files");
+    var files = Array.prototype.slice.call(input.files);
+    if (!files.length) { return; }
+    event.preventDefault();
+    var bar = document.getElementById("batch-progress");
+    var list = document.getElementById("batch-results");
+    var token = form.querySelector("input[name=csrf_token]").value;
+    bar.hidden = false; bar.max = files.length; bar.value = 0;
+    list.textContent = "";
+    var chain = Promise.resolve();
+    files.forEach(function (file) {
+      chain = chain.then(function () {
+        var body = new FormData();
+        body.append("csrf_token", token);
+        body.append("proposal_files", file);
+        return fetch(form.action, {method: "POST", body: body, credentials: "same-origin",
+                                   headers: {"Accept": "application/json"}})
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            (data.results || [{name: file.name, error: "upload failed"}]).forEach(function (row) {
+              var li = document.createElement("li");
+              if (row.id) {
+                var a = document.createElement("a");
+                a.href = "/evaluations/" + row.id;
+                a.textContent = row.name + ": " + row.verdict.replace(/_/g, " ");
+                li.appendChild(a);
+              } else {
+                li.textContent = row.name + ": " + row.error;
+              }
+              list.appendChild(li);
+            });
+          })
+          .catch(function () {
+            var li = document.createElement("li");
+            li.textContent = file.name + ": upload failed";
+            list.appendChild(li);
+          })
+          .then(function () { bar.value += 1; });
+      });
+    });
+    chain.then(function () {
+      var done = document.createElement("li");
+      done.innerHTML = "";
+      var a = document.createElement("a");
+      a.href = window.location.pathname;
+      a.textContent = "Done: refresh the round";
+      done.appendChild(a);
+      list.appendChild(done);
+    });
+  });
+})();
