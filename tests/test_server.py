@@ -1,58 +1,12 @@
 """The real service: `ccrules serve` (gunicorn, two workers) on a loopback port."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-import pytest
-
-from ccrules.access import create_token
 from ccrules.store import Store
 
-from conftest import EXAMPLES, ROOT
-
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def server(tmp_path):
-    db = tmp_path / "served.db"
-    store = Store(db)
-    token = create_token(store, "http-test")
-    store.close()
-    port = free_port()
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen([str(BIN / "ccrules"), "serve", "--port", str(port), "--db",
-                             str(db)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env=dict(os.environ))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail("server did not start: " + (tmp_path / "server.log").read_text())
-            time.sleep(0.2)
-    yield base, token, db
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+from conftest import EXAMPLES
 
 
 def request(url, token=None, body=None):

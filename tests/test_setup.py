@@ -15,3 +15,8 @@ def test_make_targets_bootstrap_the_venv():
     makefile = (ROOT / "Makefile").read_text()
     assert "run: $(STAMP)" in makefile and "test: $(STAMP)" in makefile
     assert "-m venv $(VENV)" in makefile and "pip install" in makefile
+
+
+def test_ci_installs_the_browser_the_suite_needs():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert "apt-get install" in script and "chromium chromium-driver" in script
