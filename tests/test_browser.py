@@ -129,7 +129,8 @@ def test_round_table_filter_and_csv_export(page):
 
 
 def test_proposal_text_is_rendered_inert(page):
-    page.get_by_label("Title").fill('<script>window.__xss = 1</script><img src=x onerror="window.__xss=2">')
+    hostile = '<script>window.__xss = 1</script><img src=x onerror="window.__xss=2">'
+    page.get_by_label("Title").fill(hostile)
     page.get_by_role("button", name="Evaluate and store").click()
     page.wait_for_url("**/evaluations/*")
     assert page.evaluate("window.__xss") is None
