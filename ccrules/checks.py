@@ -1,5 +1,6 @@
-"""Checks on a loaded rulebook beyond what loading validates: lesson coverage and each rule's
-own examples (run through both evaluators)."""
+"""Checks on a loaded rulebook beyond what loading validates: lesson coverage, each rule's
+own examples (run through both evaluators), and the static checks (never-true conditions,
+duplicated and shadowed rules)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from .errors import RuleProblem
 from .facts import flatten
 from .proposal import parse_proposal
 from .rulebook import Rulebook
+from .static_checks import static_problems
 
 
 def uncovered_lessons(rulebook: Rulebook) -> list[str]:
@@ -34,7 +36,8 @@ def example_problems(rulebook: Rulebook) -> list[RuleProblem]:
 
 
 def all_problems(rulebook: Rulebook) -> list[RuleProblem]:
-    problems = example_problems(rulebook)
+    """Everything `ccrules rules check` reports beyond load errors."""
+    problems = example_problems(rulebook) + static_problems(rulebook)
     for lesson in uncovered_lessons(rulebook):
         problems.append(RuleProblem(rulebook.source, f"lesson {lesson} has no rule"))
     return problems

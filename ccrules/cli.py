@@ -13,7 +13,10 @@ from . import __version__
 from .access import create_token, has_tokens
 from .audit import reevaluate
 from .batch import collect_files, counts, screen
+from .catalogue import render_catalogue
 from .checks import all_problems, uncovered_lessons
+from .impact import impact
+from .rule_tests import DEFAULT_EXAMPLES, run_rule_tests
 from .conditions import All, Leaf, Not, to_data
 from .errors import CcrulesError, RuleError
 from .fields import suggest
@@ -186,6 +189,92 @@ def _describe_text(node, depth: int) -> str:
         return f"{pad}not:\n{_describe_text(node.child, depth + 1)}"
     head = "all of:" if isinstance(node, All) else "any of:"
     return pad + head + "\n" + "\n".join(_describe_text(c, depth + 1) for c in node.children)
+
+
+@rules_group.command("test")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--examples", "examples_dir", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), default=None,
+              help="Folder of example proposals with expected.yaml (default: examples/).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def rules_test(path: Path | None, examples_dir: Path | None, fmt: str) -> None:
+    """Run every rule's own examples and the example proposals' expected verdicts; print a
+    pass/fail table. Exit code 1 if any fails."""
+    rb = _rulebook(path)
+    try:
+        checks = run_rule_tests(rb, examples_dir or DEFAULT_EXAMPLES)
+    except CcrulesError as exc:
+        raise UserError(str(exc)) from None
+    failed = [c for c in checks if not c.passed]
+    if fmt == "json":
+        click.echo(_dump({"passed": len(checks) - len(failed), "failed": len(failed),
+                          "checks": [c.__dict__ for c in checks]}))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"Rule tests, ruleset {rb.version}")
+        for col in ("test", "kind", "result", "detail"):
+            table.add_column(col)
+        for c in checks:
+            table.add_row(c.name, c.kind, "pass" if c.passed else "FAIL", c.detail)
+        Console(width=140).print(table)
+        click.echo(f"rule tests: {len(checks) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        sys.exit(1)
+
+
+@rules_group.command("catalogue")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (e.g. docs/rules.md) instead of standard output.")
+@RULES_OPTION
+def rules_catalogue(output: Path | None, rules_path: Path | None) -> None:
+    """The rule catalogue in Markdown: rules by dimension, and lessons to rules."""
+    text = render_catalogue(_rulebook(rules_path))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@rules_group.command("impact")
+@click.argument("new_rules", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@DB_OPTION
+def rules_impact(new_rules: Path, fmt: str, db_path: Path) -> None:
+    """Re-evaluate every stored proposal under NEW_RULES and list those whose verdict would
+    change (old verdict, new verdict, the rules responsible), with counts."""
+    rb = _rulebook(new_rules)
+    store = Store(db_path)
+    try:
+        report = impact(store, rb)
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(_dump(report.as_dict()))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=140)
+    click.echo(f"{report.total} stored evaluation(s) re-evaluated under ruleset {rb.version}: "
+               f"{len(report.changed)} verdict(s) would change")
+    if report.transitions:
+        counts_table = Table(title="Changes")
+        for col in ("from", "to", "proposals"):
+            counts_table.add_column(col)
+        for (old, new), n in sorted(report.transitions.items()):
+            counts_table.add_row(old, new, str(n))
+        console.print(counts_table)
+        table = Table(title="Proposals whose verdict would change")
+        for col in ("id", "title", "old verdict", "new verdict", "rules responsible"):
+            table.add_column(col)
+        for c in report.changed:
+            table.add_row(c.id, c.title or "", c.old, c.new, ", ".join(c.rules))
+        console.print(table)
 
 
 @rules_group.command("check")

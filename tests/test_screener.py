@@ -6,26 +6,13 @@ import pytest
 
 from ccrules.errors import EngineError
 from ccrules.evaluation import Evaluation
+from ccrules.rule_tests import load_expectations
 from ccrules.screener import evaluate
 
 from conftest import EXAMPLES, example
 
-EXPECTED = {
-    # name: (verdict, rule ids that must fire, rule ids that must not fire)
-    "michigan-keystone": ("recommended", {"PF-S1", "IM-S1", "IM-S2", "ME-S1", "BA-S1"},
-                          {"PF-01", "PF-02", "IM-05", "IM-06", "CO-02"}),
-    "ilcop": ("not_recommended", {"PF-01", "PF-02", "IM-05", "IM-06", "CO-02", "CO-10",
-                                  "ME-03", "ME-04", "BA-01", "CX-05"}, {"PF-S1", "IM-S2"}),
-    "ilcop-redesigned": ("conditional", {"PF-S2", "IM-S2", "ME-S1", "CX-05"},
-                         {"PF-01", "PF-02", "PF-03", "IM-05", "IM-06", "CO-10"}),
-    "sepsis-bundle-emergency-departments": ("conditional", {"IM-05", "IM-06", "IM-08",
-                                                            "CO-07"}, {"PF-01", "PF-02"}),
-    "falls-prevention-virtual": ("conditional", {"CO-02", "CO-03", "CO-06", "ME-03"},
-                                 {"IM-05", "IM-06"}),
-    "antibiotic-stewardship-local-innovation": ("not_recommended", {"PF-01"}, {"PF-02"}),
-    "incomplete-draft": ("insufficient_information", set(), {"PF-01", "PF-02"}),
-    "community-pharmacy-thin": ("insufficient_information", {"PF-S1"}, {"PF-01"}),
-}
+EXPECTED = {name: (want["verdict"], set(want["fires"]), set(want["does_not_fire"]))
+            for name, want in load_expectations(EXAMPLES).items()}
 
 
 def run(name, rulebook) -> Evaluation:
@@ -34,6 +21,7 @@ def run(name, rulebook) -> Evaluation:
 
 def test_every_example_has_an_expectation():
     assert {p.stem for p in EXAMPLES.glob("*.json")} == set(EXPECTED)
+    assert len(EXPECTED) == 8
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
