@@ -12,8 +12,8 @@ from flask import Flask, jsonify, render_template, request
 from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
 
-from ccrules.access import AccessDenied
-from ccrules.errors import CcrulesError, ErrorItem, ProposalError
+from ccrules.access import AccessDenied, Forbidden
+from ccrules.errors import CcrulesError, ErrorItem, ProposalError, RuleError
 from ccrules.reading import MalformedInput
 from ccrules.store import NotFound
 
@@ -47,7 +47,8 @@ class ApiError(Exception):
         self.status, self.title, self.detail, self.errors = status, title, detail, errors or []
 
 
-STATUS_OF = [(MalformedInput, 400), (AccessDenied, 401), (NotFound, 404), (ProposalError, 422)]
+STATUS_OF = [(MalformedInput, 400), (AccessDenied, 401), (Forbidden, 403), (NotFound, 404),
+             (ProposalError, 422), (RuleError, 422)]
 
 
 JSON_PREFIXES = ("/api/", "/openapi.json", "/healthz", "/docs")

@@ -33,9 +33,11 @@ def operation(summary: str, *, responses: dict[int, tuple[type[BaseModel] | None
     return attach
 
 
-ERROR_TEXT = {400: "Malformed JSON", 401: "Missing or invalid token", 404: "Not found",
+ERROR_TEXT = {400: "Malformed JSON", 401: "Missing or invalid token",
+              403: "The token may not do this", 404: "Not found",
               413: "Body larger than 1 MiB", 415: "Body is not application/json",
-              422: "Validation failed (every fault listed with its location)"}
+              422: "Validation failed (every fault listed with its location)",
+              503: "Not available here"}
 
 
 def _models(app: Flask) -> list[type[BaseModel]]:

@@ -111,3 +111,10 @@ class RuleDetail(RuleSummary):
     rationale: str
     recommendation: str
     examples: dict[str, Any]
+
+
+class ReloadResult(BaseModel):
+    status: str = Field(description="'reloaded' (this process), or 'reloading' (the server's "
+                                    "workers are being replaced with the new rules)")
+    version: str = Field(description="The version of the rules now being served.")
+    previous: str

@@ -3,9 +3,14 @@ rulebook) is built once in the master process and inherited by the forked worker
 
 from __future__ import annotations
 
+import os
+
 from gunicorn.app.base import BaseApplication
 
+from ccrules.errors import RuleError
+
 from . import create_app
+from .storage import reload_rules
 
 
 class _Gunicorn(BaseApplication):
@@ -23,7 +28,17 @@ class _Gunicorn(BaseApplication):
 
 
 def serve(config: dict, host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
-    app = create_app(config)  # built before the fork (the effect of --preload)
+    """Serve until stopped. SIGHUP to this process (the gunicorn master) reloads the rules:
+    checked first, swapped in here, then the workers are replaced gracefully (requests in
+    flight finish on the old ruleset). A broken set is logged and the old one kept."""
+    app = create_app({**config, "SERVER_MASTER_PID": os.getpid()})  # built before the fork
+
+    def on_reload(arbiter) -> None:
+        try:
+            reload_rules(app)
+        except RuleError:
+            pass  # logged by reload_rules; the workers are re-forked with the old rules
+
     _Gunicorn(app, {"bind": f"{host}:{port}", "workers": workers, "preload_app": True,
                     "accesslog": "-", "timeout": 60, "graceful_timeout": 10,
-                    "control_socket_disable": True}).run()
+                    "control_socket_disable": True, "on_reload": on_reload}).run()

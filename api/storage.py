@@ -1,27 +1,68 @@
-"""Wires the rulebook and the audit store into the app (the flaskr tutorial's pattern)."""
+"""Wires the rulebook and the audit store into the app (the flaskr tutorial's pattern), and
+reloads the rules while the service runs."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, current_app, g
 
+from ccrules.checks import all_problems
+from ccrules.errors import RuleError
 from ccrules.rulebook import Rulebook, load_rulebook
 from ccrules.store import Store
 
 RULEBOOK = "ccrules.rulebook"
+log = logging.getLogger("ccrules.api")
 
 
 def init_app(app: Flask) -> None:
-    rulebook = load_rulebook(app.config["RULES"])
-    _ = rulebook.durable  # compile the engine's ruleset now; gunicorn forks after this
-    app.extensions[RULEBOOK] = rulebook
-    store = Store(app.config["DATABASE"])  # creates the schema once, up front
-    store.save_ruleset(rulebook)
-    store.close()
+    install(app, load_checked(app))
     app.teardown_appcontext(close_store)
+
+    @app.before_request
+    def pin_rulebook() -> None:
+        # A request keeps the ruleset it started with, even if the rules reload meanwhile.
+        g.rulebook = app.extensions[RULEBOOK]
+
+
+def load_checked(app: Flask) -> Rulebook:
+    """Load the configured rules and run every check `ccrules rules check` runs; raise
+    RuleError with the checker's messages if anything is wrong."""
+    rulebook = load_rulebook(app.config["RULES"])
+    problems = all_problems(rulebook)
+    if problems:
+        raise RuleError(f"{len(problems)} problem(s) in the rules at {rulebook.source}",
+                        problems)
+    _ = rulebook.durable  # compile the engine's ruleset now; gunicorn forks after this
+    return rulebook
+
+
+def install(app: Flask, rulebook: Rulebook) -> None:
+    store = Store(app.config["DATABASE"])  # creates the schema once, up front
+    try:
+        store.save_ruleset(rulebook)
+    finally:
+        store.close()
+    app.extensions[RULEBOOK] = rulebook
+
+
+def reload_rules(app: Flask) -> Rulebook:
+    """Swap in the rules on disk if they pass every check; otherwise keep serving the old
+    ones and raise RuleError."""
+    try:
+        rulebook = load_checked(app)
+    except RuleError as exc:
+        log.error("rules not reloaded, the old ruleset %s keeps serving:\n%s",
+                  app.extensions[RULEBOOK].version, exc)
+        raise
+    install(app, rulebook)
+    log.info("rules reloaded: ruleset %s", rulebook.version)
+    return rulebook
 
 
 def rulebook() -> Rulebook:
-    return current_app.extensions[RULEBOOK]
+    return g.rulebook if "rulebook" in g else current_app.extensions[RULEBOOK]
 
 
 def store() -> Store:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
@@ -24,6 +26,7 @@ from .schemas import (
     EvaluationPage,
     EvaluationQuery,
     EvaluationRequest,
+    ReloadResult,
     RuleDetail,
     RuleList,
     RuleSummary,
@@ -31,7 +34,8 @@ from .schemas import (
     ScreeningRequest,
     ScreeningResult,
 )
-from .storage import rulebook, store
+from .storage import load_checked, rulebook, store
+from .storage import reload_rules as reload_rules_in
 
 bp = Blueprint("v1", __name__, url_prefix="/api/v1")
 WRITE_ERRORS = (400, 413, 415, 422)
@@ -175,3 +179,27 @@ def get_rule(rule_id: str):
     return jsonify(RuleDetail(**_summary(rule), when=to_data(rule.when), message=rule.message,
                               rationale=rule.rationale, recommendation=rule.recommendation,
                               examples=rule.examples.model_dump()).model_dump())
+
+
+@bp.post("/admin/reload")
+@operation("Reload the rules from disk (admin tokens only)",
+           responses={200: (ReloadResult, "Reloaded in this process"),
+                      202: (ReloadResult, "Checked; the server's workers are being replaced")},
+           errors=(403, 422))
+def reload_rules():
+    """The rules are checked first (everything `ccrules rules check` checks); a broken set is
+    refused with the checker's messages and the old one keeps serving. Evaluations already
+    running finish on the ruleset they started with. Under `ccrules serve` the gunicorn
+    master reloads (as on SIGHUP) and replaces its workers gracefully."""
+    if not g.principal.admin:
+        raise access.Forbidden("Only an admin token may reload the rules.")
+    app = current_app._get_current_object()
+    previous = rulebook().version
+    master = app.config.get("SERVER_MASTER_PID")
+    if master and master != os.getpid():
+        new = load_checked(app)  # refuse a broken set here, with the checker's messages
+        os.kill(master, signal.SIGHUP)
+        body, status = {"status": "reloading", "version": new.version}, 202
+    else:
+        body, status = {"status": "reloaded", "version": reload_rules_in(app).version}, 200
+    return jsonify(ReloadResult(previous=previous, **body).model_dump()), status

@@ -25,6 +25,12 @@ class AccessDenied(CcrulesError):
     title = "Unauthorized"
 
 
+class Forbidden(CcrulesError):
+    """A valid token that may not do this (e.g. reload the rules without admin rights)."""
+
+    title = "Forbidden"
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: a token's id and name, and whether it may read everything."""

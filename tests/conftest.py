@@ -94,6 +94,7 @@ def server(tmp_path):
     proc = subprocess.Popen([str(BIN / "ccrules"), "serve", "--port", str(port), "--db",
                              str(db)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             env=dict(os.environ))
+    (tmp_path / "server.pid").write_text(str(proc.pid))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

@@ -1,0 +1,291 @@
+"""The rule authoring toolkit: static checks, rule tests, the generated catalogue, hot
+reload (good and broken sets, with requests in flight) and the impact of a change."""
+
+import json
+import os
+import signal
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ccrules.catalogue import render_catalogue
+from ccrules.cli import main
+from ccrules.rulebook import load_rulebook
+from ccrules.store import Store
+
+from conftest import EXAMPLES, ROOT, example, make_token
+
+BASE = {"dimension": "community", "severity": "major", "lessons": ["L13"],
+        "message": "A message about the rule.",
+        "rationale": "A rationale long enough to pass the loader's check.",
+        "recommendation": "Do the right thing.", "citation": "§2.5"}
+
+
+def add_rule(folder: Path, **rule) -> None:
+    with open(folder / "extra.yaml", "a") as f:
+        f.write(yaml.safe_dump({"rules": [dict(BASE, **rule)]}, sort_keys=False))
+
+
+def check(runner, folder) -> tuple[int, list[str]]:
+    result = runner.invoke(main, ["rules", "check", str(folder)])
+    return result.exit_code, result.output.splitlines()
+
+
+def test_the_project_rules_pass_every_check(runner):
+    code, lines = check(runner, ROOT / "rules")
+    assert code == 0 and lines[0].startswith("ok: 69 rules")
+
+
+def test_contradictory_terms_can_never_be_true(runner, rules_copy):
+    add_rule(rules_copy, id="XX-01", title="Impossible calls",
+             when={"all": [{"field": "community.calls_per_month", "op": "lt", "value": 1},
+                           {"field": "community.calls_per_month", "op": "ge", "value": 3}]},
+             examples={"fires": {}, "does_not_fire": {"community": {"calls_per_month": 2}}})
+    code, lines = check(runner, rules_copy)
+    assert code == 1
+    assert "extra.yaml:2: XX-01: the condition can never be true (its terms contradict each " \
+           "other)" in lines
+
+
+def test_a_narrow_gap_between_thresholds_is_not_called_impossible(runner, rules_copy):
+    add_rule(rules_copy, id="XX-02", title="Calls between half and one a month",
+             when={"all": [{"field": "community.calls_per_month", "op": "gt", "value": 0.5},
+                           {"field": "community.calls_per_month", "op": "lt", "value": 1}]},
+             examples={"fires": {"community": {"calls_per_month": 0.75}},
+                       "does_not_fire": {"community": {"calls_per_month": 2}}})
+    code, lines = check(runner, rules_copy)
+    assert not any("XX-02" in line and "never" in line for line in lines), lines
+
+
+def test_duplicate_rule(runner, rules_copy):
+    add_rule(rules_copy, id="XX-03", title="Planned late",
+             when={"not": {"field": "community.planned_from_outset", "op": "eq",
+                           "value": True}},
+             examples={"fires": {"community": {"planned_from_outset": False}},
+                       "does_not_fire": {"community": {"planned_from_outset": True}}})
+    code, lines = check(runner, rules_copy)
+    assert code == 1
+    assert ("extra.yaml:2: XX-03: duplicates CO-02: the two conditions are true in exactly "
+            "the same cases") in lines
+
+
+def test_shadowed_rule(runner, rules_copy):
+    add_rule(rules_copy, id="XX-04", title="Late and quiet",
+             when={"all": [{"field": "community.planned_from_outset", "op": "eq",
+                            "value": False},
+                           {"field": "community.calls_per_month", "op": "lt", "value": 1}]},
+             examples={"fires": {"community": {"planned_from_outset": False,
+                                               "calls_per_month": 0}},
+                       "does_not_fire": {"community": {"planned_from_outset": True}}})
+    code, lines = check(runner, rules_copy)
+    assert code == 1
+    assert ("extra.yaml:2: XX-04: is shadowed by CO-02: it can fire only when CO-02 fires, "
+            "with the same severity and dimension") in lines
+
+
+def test_examples_that_misbehave_and_uncovered_lessons(runner, rules_copy):
+    add_rule(rules_copy, id="XX-05", title="Wrong example",
+             when={"field": "community.virtual_only", "op": "eq", "value": True},
+             severity="minor",
+             examples={"fires": {"community": {"virtual_only": False}},
+                       "does_not_fire": {"community": {"virtual_only": False}}})
+    path = rules_copy / "context.yaml"
+    path.write_text(path.read_text().replace("lessons: [L33]", "lessons: [L32]"))
+    path = rules_copy / "problem_fit.yaml"
+    path.write_text(path.read_text().replace("lessons: [L3, L33]", "lessons: [L3]"))
+    code, lines = check(runner, rules_copy)
+    assert code == 1
+    assert any(line.startswith("extra.yaml:2: XX-05: examples.fires: expected the rule to "
+                               "fire") for line in lines)
+    assert any(line.endswith("lesson L33 has no rule") for line in lines)
+
+
+def test_rules_test_table(runner, tmp_path):
+    result = runner.invoke(main, ["rules", "test"])
+    assert result.exit_code == 0
+    assert "rule tests: 146 passed, 0 failed" in result.output
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "ilcop.json").write_text((EXAMPLES / "ilcop.json").read_text())
+    (examples / "expected.yaml").write_text("ilcop: {verdict: recommended, fires: [PF-S1]}\n")
+    result = runner.invoke(main, ["rules", "test", "--examples", str(examples), "--format",
+                                  "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    failed = [c for c in data["checks"] if not c["passed"]]
+    assert [c["name"] for c in failed] == ["ilcop"]
+    assert failed[0]["detail"] == ('verdict not_recommended, expected recommended; did not '
+                                   'fire ["PF-S1"]')
+
+
+def test_catalogue_in_docs_is_current(rulebook):
+    committed = (ROOT / "docs" / "rules.md").read_text()
+    assert committed == render_catalogue(rulebook), (
+        "docs/rules.md is stale: run ccrules rules catalogue --output docs/rules.md")
+    assert "| L33 | CX-05, PF-07 |" in committed
+
+
+# --- hot reload ----------------------------------------------------------------------------
+
+def make_major_a_blocker(folder: Path, rule_id: str = "IM-05") -> None:
+    path = folder / "implementation.yaml"
+    text = path.read_text()
+    head = f"  - id: {rule_id}\n"
+    start = text.index(head)
+    end = text.index("severity: major", start)
+    path.write_text(text[:end] + "severity: blocker" + text[end + len("severity: major"):])
+
+
+def break_rules(folder: Path) -> None:
+    path = folder / "community.yaml"
+    path.write_text(path.read_text().replace("community.calls_per_month",
+                                             "community.calls_a_month", 1))
+
+
+def test_reload_endpoint_good_and_broken(tmp_path, rules_copy):
+    from api import create_app
+    app = create_app({"DATABASE": str(tmp_path / "r.db"), "RULES": str(rules_copy)})
+    client = app.test_client()
+    admin = {"Authorization": f"Bearer {make_token(app, 'admin', admin=True)}"}
+    user = {"Authorization": f"Bearer {make_token(app, 'user')}"}
+    old = client.get("/healthz").get_json()["ruleset"]
+    assert client.post("/api/v1/admin/reload", headers=user).status_code == 403
+    break_rules(rules_copy)
+    refused = client.post("/api/v1/admin/reload", headers=admin)
+    assert refused.status_code == 422
+    errors = refused.get_json()["error"]["errors"]
+    assert errors[0]["loc"][0] == "community.yaml" and "did you mean" in errors[0]["msg"]
+    assert client.get("/healthz").get_json()["ruleset"] == old  # the old set keeps serving
+    ok = client.post("/api/v1/evaluations", headers=user,
+                     json={"proposal": example("sepsis-bundle-emergency-departments")})
+    assert ok.status_code == 201 and ok.get_json()["verdict"] == "conditional"
+    (rules_copy / "community.yaml").write_text(
+        (ROOT / "rules" / "community.yaml").read_text())
+    make_major_a_blocker(rules_copy)
+    done = client.post("/api/v1/admin/reload", headers=admin)
+    assert done.status_code == 200
+    new = done.get_json()["version"]
+    assert new != old and done.get_json()["previous"] == old
+    assert client.get("/healthz").get_json()["ruleset"] == new
+    again = client.post("/api/v1/evaluations", headers=user,
+                        json={"proposal": example("sepsis-bundle-emergency-departments")})
+    assert again.get_json()["verdict"] == "not_recommended"
+    assert again.get_json()["ruleset"]["version"] == new
+
+
+def _post(base, token, proposal):
+    req = urllib.request.Request(base + "/api/v1/evaluations",
+                                 data=json.dumps({"proposal": proposal}).encode(),
+                                 headers={"Authorization": f"Bearer {token}",
+                                          "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, json.loads(r.read())
+
+
+def _version(base):
+    with urllib.request.urlopen(base + "/healthz", timeout=10) as r:
+        return json.loads(r.read())["ruleset"]
+
+
+def _wait_for_version(base, want, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if _version(base) == want:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def served_rules(tmp_path, rules_copy, monkeypatch):
+    monkeypatch.setenv("CCRULES_RULES", str(rules_copy))
+    return rules_copy
+
+
+def test_sighup_reloads_with_requests_in_flight(served_rules, server):
+    base, token, db = server
+    proc_pid = int(Path(db).with_name("server.pid").read_text())  # the gunicorn master
+    old = _version(base)
+    results, stop = [], threading.Event()
+
+    def client():
+        while not stop.is_set():
+            results.append(_post(base, token, example("sepsis-bundle-emergency-departments")))
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    make_major_a_blocker(served_rules)
+    new = load_rulebook(served_rules).version
+    os.kill(proc_pid, signal.SIGHUP)
+    assert _wait_for_version(base, new)
+    time.sleep(0.5)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert results and all(status == 201 for status, _ in results)
+    seen = [(body["ruleset"]["version"], body["verdict"]) for _, body in results]
+    assert set(seen) <= {(old, "conditional"), (new, "not_recommended")}  # never mixed
+    assert seen[-1] == (new, "not_recommended")
+    store = Store(db)
+    try:
+        assert store.count() == len(results)
+    finally:
+        store.close()
+
+    break_rules(served_rules)
+    os.kill(proc_pid, signal.SIGHUP)
+    time.sleep(3)
+    assert _version(base) == new  # the broken set was refused
+    assert _post(base, token, example("ilcop"))[0] == 201
+
+
+# --- impact ----------------------------------------------------------------------------------
+
+def test_impact_of_a_rule_change_on_a_stored_round(runner, tmp_path, rules_copy):
+    db = tmp_path / "round.db"
+    result = runner.invoke(main, ["screen", str(EXAMPLES), "--store", "--db", str(db),
+                                  "--format", "json"])
+    assert result.exit_code == 0
+    make_major_a_blocker(rules_copy)
+    result = runner.invoke(main, ["rules", "impact", str(rules_copy), "--db", str(db),
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["total"] == 8 and report["changed_count"] == 1
+    assert report["transitions"] == [{"from": "conditional", "to": "not_recommended",
+                                      "count": 1}]
+    changed = report["changed"][0]
+    assert changed["title"].startswith("Sepsis Six") and changed["rules"] == ["IM-05"]
+    table = runner.invoke(main, ["rules", "impact", str(rules_copy), "--db", str(db)])
+    assert "8 stored evaluation(s) re-evaluated" in table.output
+    assert "1 verdict(s) would change" in table.output
+
+
+def test_admin_reload_on_the_real_server_replaces_every_worker(served_rules, server):
+    base, token, db = server
+    store = Store(db)
+    try:
+        from ccrules.access import create_token
+        admin = create_token(store, "admin", admin=True)
+    finally:
+        store.close()
+    old = _version(base)
+    make_major_a_blocker(served_rules)
+    req = urllib.request.Request(base + "/api/v1/admin/reload", data=b"", method="POST",
+                                 headers={"Authorization": f"Bearer {admin}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 202
+        body = json.loads(r.read())
+    assert body["status"] == "reloading" and body["previous"] == old
+    assert _wait_for_version(base, body["version"])
+    for _ in range(6):  # both workers now serve the new rules
+        status, result = _post(base, token, example("sepsis-bundle-emergency-departments"))
+        assert (status, result["verdict"]) == (201, "not_recommended")
