@@ -1,54 +1,52 @@
-"""The one module that talks to durable_rules. It hides every sharp edge the engine has
+"""The one module that talks to durable_rules. It drives the engine's C core
+(`durable_rules_engine`) directly and hides every sharp edge the engine has
 (shared/notes/durable-rules.md; tests/test_durable_engine.py has a test for each):
 
-- one private Host per ruleset, whose background dispatcher thread is switched off, so actions
-  run on the caller's thread; never the module-wide `durable.lang` host;
-- the definition is deep-copied before registration (registration mutates it), and every
-  ruleset gets a fresh name and host (a name registers once; there is no unregister);
-- `assert_fact`, never `post` (an event is consumed by the first matching rule);
-- "no rule matched" (MessageNotHandledException) must not happen: after it, deleting the
-  sid's state crashed the process (seen here when a fresh ruleset's first fact matched
-  nothing), so a sentinel rule matches every proposal and its action does nothing;
-- a fresh sid per evaluation and `delete_state` in a `finally`; a lock keeps at most one sid
-  alive, far from the cap of 1,024 live sids per ruleset;
-- every rule carries a discriminator term only our fact has, so the engine's own state fact
-  can never match;
-- a rule fires once per matching `$or` branch: fired ids are a set;
-- an exception inside an action is swallowed by the engine: the returned state is checked
-  and the error re-raised as EngineError;
-- negation is pushed into the leaves (the engine's `$neq` on an absent field is false, which is
-  exactly "unknown is not false"), list tests use helper keys, values are literals (never
-  field-to-field), and the proposal is validated and typed before it gets here;
-- one proposal per call (a batch with one unmatched fact runs no action);
-- each action is a plain one-argument closure that binds its rule id (the engine sees no rule
-  names, and it treats a two-argument callable as asynchronous);
-- the fact is flat and small: short keys, only the fields some rule reads.
+- The Python `durable.engine.Host` is not used at all. That one layer brought most of the
+  edges: it mutates the definition it registers, refuses a name twice with a bare Exception,
+  runs a background dispatcher thread that ran actions on its own thread (and crashed under
+  concurrent callers), swallows exceptions raised in actions, treats a two-argument action as
+  asynchronous, JSON-encodes the state after every action, and its module-wide
+  `durable.lang` host is a singleton. Here a ruleset is plain JSON given to the C core under
+  a fresh name, and the fired rules are read from the engine's action queue: no Python
+  action runs inside the engine, so none can fail silently.
+- Facts are asserted (`assert_fact`), never posted: an event is consumed by the first rule
+  that matches, a fact fires every rule that matches.
+- "No rule matched" must not happen: after it, deleting the sid's state crashed the process
+  (seen here when a fresh ruleset's first fact matched nothing), so a sentinel rule matches
+  every proposal and is dropped from the result.
+- A fresh sid per evaluation and `delete_state` in a `finally`; a lock keeps at most one sid
+  alive, far from the cap of 1,024 live sids per ruleset (past it the ruleset is corrupted).
+- Every rule carries a discriminator term only our fact has, so the engine's own state fact
+  can never match (a rule of only "field absent" tests fired without end).
+- A rule fires once per matching `$or` branch: fired ids are a set.
+- Semantics: negation is pushed into the leaves (the engine's `$neq` on an absent field is
+  false, which is exactly "unknown is not false"); "does not contain" uses helper keys;
+  values are literals (never field-to-field, which is true against an absent field); the
+  proposal is validated and typed before it gets here (the engine thinks "2" == 2).
+- One proposal per call: a batch with one unmatched fact runs no action at all.
+- The fact is flat and small (short keys, only the fields rules read, floats rounded so the
+  engine's JSON reader can take them): the engine copies it into every fired rule's message.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
+import json
 import threading
 import uuid
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
-import durable.engine as _engine
+import durable_rules_engine as _core
 
 from .conditions import All, Any_, Leaf, Node, negation_normal_form
 from .errors import EngineError
 
 KIND_KEY, KIND_VALUE = "kind", "p"
-SENTINEL = "__ccrules_sentinel__"  # matches every proposal; its action does nothing
+SENTINEL = "__ccrules_sentinel__"  # matches every proposal; never reported
 _CMP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
-
-
-class _CallerThreadHost(_engine.Host):
-    """A Host without the background dispatcher (which ran actions on its own thread and
-    crashed under concurrent callers)."""
-
-    def _run(self) -> None:  # noqa: D401 - replaces the timer loop
-        return None
+_NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3  # the C core's result codes for assert_fact
+_STATE_NOT_FOUND = "error code: 309"
 
 
 class _Keys:
@@ -83,27 +81,24 @@ def _one_or(op: str, terms: list) -> dict:
 
 
 class DurableRuleset:
-    """A rule set compiled into its own durable_rules host; `fire(facts)` returns the ids of
-    the rules whose condition is true (known true) for those facts."""
+    """A rule set compiled into the durable_rules core; `fire(facts)` returns the ids of the
+    rules whose condition is true (known true) for those facts."""
 
     def __init__(self, rules: Iterable[tuple[str, Node]]):
         self._keys = _Keys()
         definition: dict[str, dict] = {}
         for rule_id, node in rules:
             expr = self._compile(negation_normal_form(node))
-            definition[rule_id] = {
-                "all": [{"m": {"$and": [{KIND_KEY: KIND_VALUE}, expr]}}],
-                "run": self._action(rule_id),
-            }
-        definition[SENTINEL] = {"all": [{"m": {KIND_KEY: KIND_VALUE}}],
-                                "run": self._action(SENTINEL)}
-        self.definition = copy.deepcopy(definition)  # kept intact for inspection
-        self._name = "ccrules-" + uuid.uuid4().hex
-        self._host = _CallerThreadHost()
-        self._host.register_rulesets({self._name: copy.deepcopy(definition)})
+            definition[rule_id] = {"all": [{"m": {"$and": [{KIND_KEY: KIND_VALUE}, expr]}}]}
+        definition[SENTINEL] = {"all": [{"m": {KIND_KEY: KIND_VALUE}}]}
+        self.definition = definition
+        self.name = "ccrules-" + uuid.uuid4().hex
+        try:
+            self._handle = _core.create_ruleset(self.name, json.dumps(definition))
+        except _core.error as exc:
+            raise EngineError(f"durable_rules refused the ruleset: {exc}") from None
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
-        self._fired: set[str] = set()
 
     # -- compiling --------------------------------------------------------------------------
     def _compile(self, node: Node) -> dict:
@@ -134,15 +129,6 @@ class DurableRuleset:
             return {"$lt": {self._keys.count(f): v}}
         raise EngineError(f"no durable_rules form for operator {op!r}")
 
-    def _action(self, rule_id: str) -> Callable[[Any], None]:
-        def action(c):  # exactly one argument: two would make the engine treat it as async
-            self._record(rule_id)
-        return action
-
-    def _record(self, rule_id: str) -> None:
-        if rule_id != SENTINEL:
-            self._fired.add(rule_id)
-
     # -- evaluating -------------------------------------------------------------------------
     def encode(self, facts: dict[str, Any]) -> dict[str, Any]:
         """The small flat fact the engine sees: only fields rules read, unknowns left out."""
@@ -162,17 +148,36 @@ class DurableRuleset:
         if not isinstance(facts, dict):  # one proposal per call: engine batches drop actions
             raise TypeError("fire() takes the facts of one proposal (a dict)")
         fact = self.encode(facts)
+        fired: set[str] = set()
         with self._lock:
             sid = str(next(self._sids))
             fact["sid"] = sid
-            self._fired = set()
             try:
-                state = self._host.assert_fact(self._name, fact)
-            except _engine.MessageNotHandledException:
-                state = None  # no rule matched: a clean outcome, not an error
+                code, state = _core.assert_fact(self._handle, json.dumps(fact))
+                if code == _OBSERVED:
+                    raise EngineError("durable_rules saw this fact twice in one evaluation")
+                if code != _NOT_HANDLED:
+                    self._drain(0 if code == _QUEUED else state, fired)
+            except _core.error as exc:
+                raise EngineError(f"durable_rules failed: {exc}") from None
             finally:
-                self._host.delete_state(self._name, sid)
-            fired, self._fired = self._fired, set()
-        if isinstance(state, dict) and "exception" in state:
-            raise EngineError(f"a rule action failed inside durable_rules: {state['exception']}")
+                self._delete_state(sid)
+        fired.discard(SENTINEL)
         return fired
+
+    def _delete_state(self, sid: str) -> None:
+        try:
+            _core.delete_state(self._handle, sid)
+        except _core.error as exc:
+            if _STATE_NOT_FOUND not in str(exc):  # no state: the assert itself failed
+                raise EngineError(f"durable_rules could not delete state: {exc}") from None
+
+    def _drain(self, state: int, fired: set[str]) -> None:
+        """Take every queued action: each names the rule that fired, as {"RULE-ID": fact}."""
+        started = _core.start_action_for_state(self._handle, state)
+        message = started[1] if started else None
+        while message:
+            if not message.startswith('{"'):
+                raise EngineError(f"unexpected message from durable_rules: {message[:80]}")
+            fired.add(message[2:message.index('"', 2)])
+            message = _core.complete_and_start_action(self._handle, state)

@@ -1,7 +1,8 @@
 """One test for each sharp edge of durable_rules listed in shared/notes/durable-rules.md.
 
-Each "raw" test shows the edge is real in the engine (so an upgrade that changes it is
-noticed); each wrapper test shows ccrules.durable_engine hides it.
+Each "raw" test shows the edge is real in the engine's Python layer (so an upgrade that
+changes it is noticed); each wrapper test shows ccrules.durable_engine, which drives the C
+core directly, does not have it.
 """
 
 import copy
@@ -13,11 +14,12 @@ import tomllib
 from pathlib import Path
 
 import durable.engine as raw_engine
+import durable_rules_engine as core
 import pytest
 
+import ccrules.durable_engine as wrapper
 from ccrules.conditions import parse
-from ccrules.durable_engine import (KIND_KEY, KIND_VALUE, SENTINEL, DurableRuleset,
-                                    _CallerThreadHost)
+from ccrules.durable_engine import KIND_KEY, KIND_VALUE, SENTINEL, DurableRuleset
 from ccrules.errors import EngineError, ProposalError
 from ccrules.facts import flatten
 from ccrules.proposal import parse_proposal
@@ -39,6 +41,13 @@ VOLUNTARY = {"field": "enrolment.data_submission", "op": "in",
              "value": ["voluntary", "none", "mandatory"]}
 
 
+class QuietHost(raw_engine.Host):
+    """The engine's own Host, minus its dispatcher thread (for the raw demonstrations)."""
+
+    def _run(self):
+        return None
+
+
 def raw_host(rules: dict):
     """A bare engine host with counting actions, no dispatcher thread."""
     calls: list[str] = []
@@ -47,7 +56,7 @@ def raw_host(rules: dict):
         def action(c):
             calls.append(rid)
         return action
-    host = _CallerThreadHost()
+    host = QuietHost()
     definition = {rid: {"all": [{"m": m}], "run": action_for(rid)} for rid, m in rules.items()}
     host.register_rulesets({"t": definition})
     return host, calls
@@ -63,18 +72,22 @@ def test_python_version_pin_matches_the_engine():
 
 def test_registration_mutates_the_definition_but_not_ours():
     definition = {"t": {"r": {"all": [{"m": {"a": 1}}], "run": lambda c: None}}}
-    _CallerThreadHost().register_rulesets(definition)
-    assert "run" not in definition["t"]["r"]  # the engine removed it
+    QuietHost().register_rulesets(definition)
+    assert "run" not in definition["t"]["r"]  # the Host removed it
     rs = ruleset(r1=CALLS_LOW)
-    assert callable(rs.definition["r1"]["run"])  # the wrapper registered a copy
+    before = copy.deepcopy(rs.definition)
+    again = DurableRuleset([("r1", parse(CALLS_LOW))])  # the wrapper sends JSON: no mutation
+    assert rs.definition == before == again.definition
+    assert "run" not in json.dumps(rs.definition)
 
 
 def test_a_name_registers_once_but_each_wrapper_has_its_own():
-    host = _CallerThreadHost()
+    host = QuietHost()
     host.register_rulesets({"t": {"r": {"all": [{"m": {"a": 1}}], "run": lambda c: None}}})
     with pytest.raises(Exception, match="already registered"):
         host.register_rulesets({"t": {"r": {"all": [{"m": {"a": 1}}], "run": lambda c: None}}})
     first, second = ruleset(r1=CALLS_LOW), ruleset(r1=CALLS_LOW)  # e.g. a reload
+    assert first.name != second.name
     low = facts(community={"calls_per_month": 0})
     assert first.fire(low) == second.fire(low) == {"r1"}
 
@@ -110,15 +123,15 @@ def test_state_is_deleted_so_the_live_sid_cap_is_never_reached():
     low, high = facts(community={"calls_per_month": 0}), facts(community={"calls_per_month": 5})
     for i in range(1500):  # more than the 1,024 live sids a ruleset can hold
         assert rs.fire(low if i % 2 else high) == ({"a"} if i % 2 else set())
-    engine_ruleset = rs._host.get_ruleset(rs._name)
     for sid in ("1", "750", "1500"):  # every sid's state was deleted after its call
-        with pytest.raises(Exception, match="Could not get state"):
-            engine_ruleset.get_state(sid)
+        with pytest.raises(core.error, match="Could not get state"):
+            core.get_state(rs._handle, sid)
 
 
 def test_no_dispatcher_thread_and_safe_under_threads():
+    assert threading.Timer in [type(t) for t in _started_by(raw_engine.Host)]  # raw: a timer
+    assert _started_by(lambda: ruleset(a=CALLS_LOW)) == []  # the wrapper starts no thread
     rs = ruleset(a=CALLS_LOW, b=VOLUNTARY)
-    assert not hasattr(rs._host, "_d_timer")  # the background dispatcher never started
     cases = [(facts(community={"calls_per_month": i % 3},
                     enrolment={"data_submission": ["voluntary", "mandatory_with_exit"][i % 2]}),
               ({"a"} if i % 3 == 0 else set()) | ({"b"} if i % 2 == 0 else set()))
@@ -139,30 +152,73 @@ def test_no_dispatcher_thread_and_safe_under_threads():
     assert errors == []
 
 
-def test_every_rule_carries_the_discriminator_and_fires_once():
+def _started_by(make) -> list:
+    before = set(threading.enumerate())
+    host = make()
+    started = [t for t in threading.enumerate() if t not in before]
+    for t in started:
+        t.cancel()
+    del host
+    return started
+
+
+class Recorder:
+    """Stands in for the C core and records each action message the wrapper takes."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(core, name)
+
+    def start_action_for_state(self, handle, state):
+        result = core.start_action_for_state(handle, state)
+        if result:
+            self.messages.append(result[1])
+        return result
+
+    def complete_and_start_action(self, handle, state):
+        message = core.complete_and_start_action(handle, state)
+        if message:
+            self.messages.append(message)
+        return message
+
+
+def test_every_rule_carries_the_discriminator_and_fires_once(monkeypatch):
     rs = ruleset(a={"field": "community.calls_per_month", "op": "ne", "value": 3})
     assert rs.definition["a"]["all"][0]["m"]["$and"][0] == {KIND_KEY: KIND_VALUE}
-    calls = []
-    rs._record = calls.append  # count each action call
-    assert rs.fire(facts(community={"calls_per_month": 1})) == set()  # _record replaced
-    assert sorted(calls) == sorted(["a", SENTINEL])  # once each, never re-matched
+    recorder = Recorder()
+    monkeypatch.setattr(wrapper, "_core", recorder)
+    assert rs.fire(facts(community={"calls_per_month": 1})) == {"a"}
+    keys = sorted(json.loads(m).popitem()[0] for m in recorder.messages)
+    assert keys == sorted(["a", SENTINEL])  # once each: the state fact never re-matched
 
 
-def test_or_fires_once_per_branch_in_the_engine_but_once_in_the_wrapper():
+def test_or_fires_once_per_branch_in_the_engine_but_once_in_the_wrapper(monkeypatch):
     host, calls = raw_host({"a": {"$or": [{"x": 1}, {"$gt": {"x": 0}}]}})
     host.assert_fact("t", {"sid": "1", "x": 1})
     assert calls == ["a", "a"]
     rs = ruleset(a={"any": [CALLS_LOW, CALLS_SOME]})
+    recorder = Recorder()
+    monkeypatch.setattr(wrapper, "_core", recorder)
     assert rs.fire(facts(community={"calls_per_month": 0})) == {"a"}
+    assert [json.loads(m).popitem()[0] for m in recorder.messages].count("a") == 2
 
 
-def test_exceptions_inside_actions_are_surfaced():
-    rs = ruleset(a=CALLS_LOW)
-
-    def boom(rule_id):
+def test_exceptions_inside_actions_are_swallowed_by_the_host_but_surface_here(monkeypatch):
+    def boom(c):
         raise RuntimeError("action failed")
-    rs._record = boom
-    with pytest.raises(EngineError, match="action failed"):
+    host = QuietHost()
+    host.register_rulesets({"t": {"a": {"all": [{"m": {"x": 1}}], "run": boom}}})
+    state = host.assert_fact("t", {"sid": "1", "x": 1})  # no exception reaches the caller
+    assert "action failed" in state["exception"]
+    rs = ruleset(a=CALLS_LOW)  # no Python action runs inside the engine; engine errors raise
+
+    class Failing(Recorder):
+        def assert_fact(self, handle, payload):
+            raise core.error("Could not assert fact, error code: 999")
+    monkeypatch.setattr(wrapper, "_core", Failing())
+    with pytest.raises(EngineError, match="error code: 999"):
         rs.fire(facts(community={"calls_per_month": 0}))
 
 
@@ -206,15 +262,13 @@ def test_batches_drop_every_action_so_the_wrapper_takes_one_proposal_per_call():
         ruleset(a=CALLS_LOW).fire([facts(), facts()])
 
 
-def test_actions_take_one_argument_and_bind_their_rule_id():
+def test_rule_names_come_from_the_engine_not_from_callables():
     two_args = raw_engine.Promise(lambda c, done: None)
-    assert two_args._sync is False  # the engine would treat it as asynchronous
+    assert two_args._sync is False  # the Host would treat such an action as asynchronous
     rs = ruleset(first=CALLS_LOW, second=CALLS_SOME)
-    for rid in ("first", "second"):
-        action = rs.definition[rid]["run"]
-        assert action.__code__.co_argcount == 1
-        assert raw_engine.Promise(action)._sync is True
+    assert all(set(rule) == {"all"} for rule in rs.definition.values())  # no callables
     assert rs.fire(facts(community={"calls_per_month": 2})) == {"second"}
+    assert rs.fire(facts(community={"calls_per_month": 0})) == {"first", "second"}
 
 
 def test_the_fact_is_small_flat_and_holds_only_what_rules_read(rulebook):
@@ -225,16 +279,10 @@ def test_the_fact_is_small_flat_and_holds_only_what_rules_read(rulebook):
     assert "title" not in json.dumps(fact) and len(json.dumps(fact)) < 1200
 
 
-def test_deep_copy_of_definition_keeps_actions_callable():
-    rs = ruleset(a=CALLS_LOW)
-    again = copy.deepcopy(rs.definition)
-    assert again["a"]["run"] is rs.definition["a"]["run"]  # functions copy by reference
-
-
 def test_only_the_wrapper_touches_the_engine_and_never_its_global_host():
     sources = {p.name: p.read_text() for p in (ROOT / "ccrules").glob("*.py")}
     users = sorted(name for name, text in sources.items() if "import durable" in text)
     assert users == ["durable_engine.py"]
     code = sources["durable_engine.py"]
-    assert "import durable.engine as _engine" in code
-    assert not re.search(r"(from|import) durable\.lang|get_host\(", code)
+    assert "import durable_rules_engine as _core" in code
+    assert not re.search(r"(from|import) durable\.(lang|engine)|get_host\(", code)
