@@ -4,6 +4,8 @@ reloads the rules while the service runs."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
 
 from flask import Flask, current_app, g
 
@@ -65,14 +67,24 @@ def rulebook() -> Rulebook:
     return g.rulebook if "rulebook" in g else current_app.extensions[RULEBOOK]
 
 
+_local = threading.local()
+
+
 def store() -> Store:
-    """This request's connection to the audit store."""
-    if "store" not in g:
-        g.store = Store(current_app.config["DATABASE"])
-    return g.store
+    """This thread's connection to the audit store, kept open across requests: closing the
+    last connection to a WAL database checkpoints it, which cost more than the request.
+    A forked worker opens its own (the key includes the process id)."""
+    key = (os.getpid(), current_app.config["DATABASE"])
+    cached = getattr(_local, "stores", None)
+    if cached is None:
+        cached = _local.stores = {}
+    if key not in cached:
+        cached[key] = Store(key[1], create=False)  # the schema was made at start-up
+    return cached[key]
 
 
 def close_store(exc: BaseException | None = None) -> None:
-    s = g.pop("store", None)
-    if s is not None:
-        s.close()
+    """Roll back anything a failed request left open; the connection stays."""
+    s = getattr(_local, "stores", {}).get((os.getpid(), current_app.config["DATABASE"]))
+    if s is not None and s.db.conn.in_transaction:
+        s.db.conn.rollback()

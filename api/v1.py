@@ -6,7 +6,7 @@ import os
 import signal
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from pydantic import BaseModel, ValidationError
 
 from ccrules import access
@@ -88,6 +88,11 @@ def _store(evaluation: Evaluation, proposal: dict) -> dict:
     return store().save(evaluation, proposal, rulebook(), owner=g.principal.id)
 
 
+def _json(text: str, status: int = 200) -> Response:
+    """A response from JSON text already made (stored results are not encoded twice)."""
+    return Response(text, status=status, mimetype="application/json")
+
+
 @bp.post("/evaluations")
 @operation("Evaluate a proposal and store the result", body=EvaluationRequest,
            responses={201: (Evaluation, "The evaluation, stored; Location names it")},
@@ -103,10 +108,11 @@ def create_evaluation():
                             [ErrorItem(("why_not", i), f"no rule {r!r}") for i, r in unknown])
     evaluation = (evaluate_with_what_if(req.proposal, req.what_if, rb, req.why_not)
                   if req.what_if else evaluate(req.proposal, rb, why_not=req.why_not))
-    result = _store(evaluation, req.proposal.model_dump(mode="json", exclude_none=True))
-    response = jsonify(result)
-    response.status_code = 201
-    response.headers["Location"] = url_for(".get_evaluation", evaluation_id=result["id"])
+    text = store().save_json(evaluation, req.proposal.model_dump(mode="json",
+                                                                 exclude_none=True),
+                             rb, owner=g.principal.id)
+    response = _json(text, 201)
+    response.headers["Location"] = url_for(".get_evaluation", evaluation_id=evaluation.id)
     return response
 
 
@@ -115,7 +121,7 @@ def create_evaluation():
            responses={200: (Evaluation, "The stored evaluation")}, errors=(404,))
 def get_evaluation(evaluation_id: str):
     """Unchanged by later rule changes: it carries the ruleset version it was made with."""
-    return jsonify(store().get(evaluation_id, owner=_owner()))
+    return _json(store().get_json(evaluation_id, owner=_owner()))
 
 
 @bp.get("/evaluations")

@@ -13,8 +13,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlite_utils.db import NotFoundError
-
 from .errors import CcrulesError
 from .store import Store
 
@@ -64,21 +62,23 @@ def authenticate(store: Store, header: str | None) -> Principal:
     if not match:
         raise AccessDenied("A valid API token is required: Authorization: Bearer <token>.")
     token_id, secret = match.groups()
-    try:
-        row = store.db["tokens"].get(token_id)
-    except NotFoundError:
-        row = {"secret_hash": _hash(secrets.token_urlsafe(32)), "name": "", "admin": 0}
-        hmac.compare_digest(row["secret_hash"], _hash(secret))  # same work either way
-        raise AccessDenied("The API token is not valid.") from None
-    if not hmac.compare_digest(row["secret_hash"], _hash(secret)):
+    row = _token_row(store, token_id)
+    if row is None:
+        hmac.compare_digest(_hash(secrets.token_urlsafe(32)), _hash(secret))  # same work
         raise AccessDenied("The API token is not valid.")
-    return Principal(token_id, row["name"], bool(row["admin"]))
+    if not hmac.compare_digest(row[1], _hash(secret)):
+        raise AccessDenied("The API token is not valid.")
+    return Principal(token_id, row[0], bool(row[2]))
+
+
+def _token_row(store: Store, token_id: str):
+    return store.db.execute("select name, secret_hash, admin from tokens where id = ?",
+                            [token_id]).fetchone()
 
 
 def principal(store: Store, token_id: str) -> Principal:
     """The principal behind a signed-in session's token id (the token may be revoked)."""
-    try:
-        row = store.db["tokens"].get(token_id)
-    except NotFoundError:
-        raise AccessDenied("The session's token no longer exists; sign in again.") from None
-    return Principal(token_id, row["name"], bool(row["admin"]))
+    row = _token_row(store, token_id)
+    if row is None:
+        raise AccessDenied("The session's token no longer exists; sign in again.")
+    return Principal(token_id, row[0], bool(row[2]))

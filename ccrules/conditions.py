@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Callable, Union
 
 from .fields import FieldInfo, catalogue, suggest
@@ -163,8 +164,10 @@ def _leaf_test(leaf: Leaf) -> Callable[[Any], bool]:
     }[op]
 
 
+@cache
 def compile_python(node: Node) -> Evaluator:
-    """Compile a tree to a function facts -> True | False | None (unknown)."""
+    """Compile a tree to a function facts -> True | False | None (unknown). Trees are
+    immutable and hashable, so each is compiled once."""
     if isinstance(node, Leaf):
         test, name = _leaf_test(node), node.field
 
@@ -194,6 +197,7 @@ def compile_python(node: Node) -> Evaluator:
     return group
 
 
+@cache
 def negation_normal_form(node: Node, negate: bool = False) -> Node:
     """The same condition with every `not` pushed into the leaves (Kleene-equivalent)."""
     if isinstance(node, Not):

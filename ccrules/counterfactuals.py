@@ -10,7 +10,7 @@ from .conditions import fields_of
 from .evaluation import Change, Counterfactual, MissingInfo
 from .explain import value_text
 from .fields import catalogue
-from .probing import PLACEHOLDER, Prober
+from .probing import PLACEHOLDER, Prober, prober_for
 from .rule_model import Rule, Verdict
 from .rulebook import Rulebook
 from .verdict import RANK, Outcome, confidence, decide, relevant
@@ -75,7 +75,7 @@ def counterfactuals(rulebook: Rulebook, facts: dict[str, Any], outcome: Outcome,
     returns the verdict from the rule engine; only confirmed sets are kept."""
     if current not in RANK or current == Verdict.recommended:
         return []
-    prober, policy, found = Prober(rulebook), rulebook.policy, []
+    prober, policy, found = prober_for(rulebook), rulebook.policy, []
     fields = catalogue()
     for target in (v for v in RANK if RANK[v] > RANK[current]):
         offending = [r for r in outcome.fired if RANK.get(policy.severity_verdicts[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from .fields import catalogue
@@ -20,19 +21,26 @@ def _number(value: Any) -> Any:
     return value
 
 
+@cache
+def _paths() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """(path, its keys, whether a list becomes a tuple) for every input field, once."""
+    return tuple((path, tuple(path.split(".")), info.kind != "object_list")
+                 for path, info in catalogue().items() if not path.startswith("derived."))
+
+
 def flatten(proposal: Proposal) -> dict[str, Any]:
     """Return {path: value} for every catalogue field; lists become tuples, unknown is None."""
     data = proposal.model_dump()
     facts: dict[str, Any] = {}
-    for path, info in catalogue().items():
-        if path.startswith("derived."):
-            continue
+    for path, keys, to_tuple in _paths():
         value: Any = data
-        for key in path.split("."):
-            value = value.get(key) if isinstance(value, dict) else None
-        if isinstance(value, list) and info.kind != "object_list":
+        for key in keys:
+            value = value.get(key) if value is not None else None
+        if value.__class__ is list and to_tuple:
             value = tuple(value)
-        facts[path] = _number(value)
+        elif value.__class__ is float:
+            value = _number(value)
+        facts[path] = value
     facts.update(derive(facts))
     return facts
 

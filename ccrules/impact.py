@@ -3,11 +3,12 @@ those whose verdict would change, with the rules responsible."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from .rulebook import Rulebook
-from .screener import evaluate
+from .screener import judge
 from .store import Store
 from .rule_model import Severity, Verdict
 
@@ -40,21 +41,20 @@ class Impact:
 
 def impact(store: Store, rulebook: Rulebook) -> Impact:
     report = Impact(rulebook.version)
-    for evaluation_id in store.all_ids():
-        proposal, _ = store.proposal(evaluation_id)
-        old = store.get(evaluation_id)
-        new = evaluate(proposal, rulebook)
+    for row in store.stored():
+        old = json.loads(row["result"])
+        verdict, outcome = judge(json.loads(row["proposal"]), rulebook)
         report.total += 1
-        if new.verdict.value == old["verdict"]:
+        if verdict.value == old["verdict"]:
             continue
         # findings that can lower a verdict, with their severity: a rule is responsible if it
         # fires in one ruling and not the other, or fires in both at another severity
         lowers = rulebook.policy.severity_verdicts
         before = {(f["rule_id"], f["severity"]) for f in old["findings"]
                   if lowers[Severity(f["severity"])] != Verdict.recommended}
-        after = {(f.rule_id, f.severity.value) for f in new.findings
-                 if lowers[f.severity] != Verdict.recommended}
-        report.changed.append(Changed(evaluation_id, old.get("title"), old["verdict"],
-                                      new.verdict.value,
+        after = {(r.id, r.severity.value) for r in outcome.fired
+                 if lowers[r.severity] != Verdict.recommended}
+        report.changed.append(Changed(row["id"], old.get("title"), old["verdict"],
+                                      verdict.value,
                                       sorted({rid for rid, _ in before ^ after})))
     return report

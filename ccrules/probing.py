@@ -83,3 +83,11 @@ class Prober:
         new.update(derive(new))
         new.update({k: v for k, v in changes.items() if k.startswith("derived.")})
         return new
+
+
+def prober_for(rulebook: Rulebook) -> Prober:
+    """The rulebook's Prober, made once (it caches what the rules test)."""
+    prober = rulebook.__dict__.get("_prober")
+    if prober is None:
+        prober = rulebook.__dict__["_prober"] = Prober(rulebook)
+    return prober

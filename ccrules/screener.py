@@ -24,7 +24,7 @@ from .explain import why
 from .facts import flatten
 from .fields import catalogue
 from .options import assess_options
-from .probing import Prober
+from .probing import prober_for
 from .proposal import Proposal, parse_proposal
 from .rule_model import SEVERITY_ORDER, Rule, Verdict
 from .rulebook import Rulebook
@@ -44,6 +44,16 @@ def outcome_of(rulebook: Rulebook, facts: dict[str, Any]) -> Outcome:
             raise EngineError(f"durable_rules and the Python evaluator disagree on {rule.id}")
         (fired if result else undetermined if result is None else held).append(rule)
     return Outcome(fired, undetermined, held)
+
+
+def judge(proposal: Proposal | dict, rulebook: Rulebook) -> tuple[Verdict, Outcome]:
+    """The verdict and the rules' outcomes alone, without explanations (for re-screening
+    many stored proposals)."""
+    if not isinstance(proposal, Proposal):
+        proposal = parse_proposal(proposal)
+    outcome = outcome_of(rulebook, flatten(proposal))
+    policy = rulebook.policy
+    return decide(policy, outcome, verdict_confidence(policy, rulebook.rules, outcome)), outcome
 
 
 def _missing(rulebook: Rulebook, outcome: Outcome, facts: dict[str, Any]) -> list[MissingInfo]:
@@ -115,7 +125,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
     policy = rulebook.policy
     confidence = verdict_confidence(policy, rulebook.rules, outcome)
     verdict = decide(policy, outcome, confidence)
-    missing = rank_missing(Prober(rulebook), facts, verdict,
+    missing = rank_missing(prober_for(rulebook), facts, verdict,
                            _missing(rulebook, outcome, facts))
     fired = outcome.fired
     return Evaluation(

@@ -48,15 +48,18 @@ class Page:
 class Store:
     """One connection to the audit database; create one per thread or request."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, create: bool = True):
+        """Open the database; `create=False` skips creating the schema (for the many
+        short-lived connections of a running service, once it exists)."""
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(self.path)
         self.db.execute("PRAGMA busy_timeout = 10000")
-        if self.path != ":memory:":
-            self.db.enable_wal()
-        self._create()
+        if create:
+            if self.path != ":memory:":
+                self.db.enable_wal()
+            self._create()
 
     def _create(self) -> None:
         self.db["rulesets"].create({"version": str, "documents": str, "created_at": str},
@@ -79,9 +82,12 @@ class Store:
     # -- rulesets ---------------------------------------------------------------------------
     def save_ruleset(self, rulebook: Rulebook) -> None:
         """Keep a snapshot of the rule files behind a version (once per version)."""
-        self.db["rulesets"].insert({"version": rulebook.version,
-                                    "documents": json.dumps(rulebook.documents),
-                                    "created_at": _now()}, ignore=True)
+        known = self.db.execute("select 1 from rulesets where version = ?",
+                                [rulebook.version]).fetchone()
+        if not known:
+            self.db.execute("insert or ignore into rulesets (version, documents, created_at) "
+                            "values (?, ?, ?)", [rulebook.version,
+                                                 json.dumps(rulebook.documents), _now()])
 
     def ruleset(self, version: str) -> Rulebook:
         """Rebuild the rulebook a stored evaluation used, from its snapshot."""
@@ -96,29 +102,39 @@ class Store:
              owner: str | None = None) -> dict:
         """Store an evaluation with its proposal and ruleset snapshot, in one transaction.
         Returns the stored result (the JSON that GET will return)."""
-        result = evaluation.model_dump(mode="json")
-        with self.db.conn:
+        return json.loads(self.save_json(evaluation, proposal, rulebook, owner))
+
+    def save_json(self, evaluation: Evaluation, proposal: dict[str, Any], rulebook: Rulebook,
+                  owner: str | None = None) -> str:
+        """As save(), returning the stored result as JSON text (what GET will return)."""
+        text = evaluation.model_dump_json()
+        with self.db.conn:  # one transaction: the ruleset snapshot and the evaluation
             self.save_ruleset(rulebook)
-            self.db["evaluations"].insert({
-                "id": evaluation.id, "created_at": evaluation.created_at,
-                "verdict": evaluation.verdict.value, "title": evaluation.title,
-                "reference": evaluation.reference, "ruleset_version": rulebook.version,
-                "owner": owner, "proposal": json.dumps(proposal, ensure_ascii=False),
-                "result": json.dumps(result, ensure_ascii=False)})
-        return result
+            self.db.execute(
+                "insert into evaluations (id, created_at, verdict, title, reference, "
+                "ruleset_version, owner, proposal, result) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [evaluation.id, evaluation.created_at, evaluation.verdict.value,
+                 evaluation.title, evaluation.reference, rulebook.version, owner,
+                 json.dumps(proposal, ensure_ascii=False), text])
+        return text
 
     def _row(self, evaluation_id: str, owner: str | None) -> dict:
-        try:
-            row = self.db["evaluations"].get(evaluation_id)
-        except NotFoundError:
-            row = None
+        cursor = self.db.execute("select owner, ruleset_version, proposal, result "
+                                 "from evaluations where id = ?", [evaluation_id])
+        found = cursor.fetchone()
+        row = dict(zip([c[0] for c in cursor.description], found, strict=True)) \
+            if found else None
         if row is None or (owner is not None and row["owner"] != owner):
             raise NotFound(f"no evaluation {evaluation_id!r}")  # others' look the same
         return row
 
+    def get_json(self, evaluation_id: str, owner: str | None = None) -> str:
+        """The result as JSON text, exactly as it was returned when it was made."""
+        return self._row(evaluation_id, owner)["result"]
+
     def get(self, evaluation_id: str, owner: str | None = None) -> dict:
         """The result exactly as it was returned when the evaluation was made."""
-        return json.loads(self._row(evaluation_id, owner)["result"])
+        return json.loads(self.get_json(evaluation_id, owner))
 
     def proposal(self, evaluation_id: str, owner: str | None = None) -> tuple[dict, str]:
         """The stored proposal and the ruleset version it was judged by."""
@@ -152,9 +168,11 @@ class Store:
                                        "ruleset_version")
         return Page(list(rows), table.count_where(clause or "1", params), limit, offset)
 
-    def all_ids(self) -> Iterator[str]:
-        for row in self.db["evaluations"].rows_where(select="id", order_by="created_at"):
-            yield row["id"]
+    def stored(self) -> Iterator[dict]:
+        """Every stored evaluation's id, proposal and result (JSON text), oldest first,
+        read as a stream."""
+        yield from self.db["evaluations"].rows_where(select="id, proposal, result",
+                                                     order_by="created_at, id")
 
     def count(self) -> int:
         return self.db["evaluations"].count

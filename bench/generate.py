@@ -1,0 +1,53 @@
+"""Seeded random proposals for the benchmarks: every field independently unknown or given,
+values drawn from each field's choices (numbers near the rules' thresholds)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from ccrules.fields import catalogue
+
+MEASURES = ["m1", "m2", "m3", "local"]
+PCT = {"context.coverage_pct", "enrolment.local_lead_time_pct"}
+
+
+def _value(rng: random.Random, path: str, info) -> Any:
+    kind = info.kind
+    if kind == "enum":
+        return rng.choice(info.values)
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "int":
+        return rng.randint(0, 12)
+    if kind == "number":
+        return round(rng.uniform(0, 100 if path in PCT else 30), 2)
+    if kind == "enum_list":
+        return rng.sample(list(info.values), rng.randint(0, len(info.values)))
+    if kind == "str_list":
+        return rng.sample(MEASURES, rng.randint(0, len(MEASURES)))
+    if kind == "object_list":
+        return [{"name": f"option {i}",
+                 "evidence_base": rng.choice(["strong", "emerging", "contested", "none"]),
+                 "measures": rng.sample(MEASURES, rng.randint(0, 2))}
+                for i in range(rng.randint(0, 3))]
+    return f"text {rng.randint(0, 999)}"
+
+
+def proposals(n: int, seed: int = 2017, known: float = 0.8) -> list[dict]:
+    """n raw proposals; each field is stated with probability `known`."""
+    rng = random.Random(seed)
+    fields = [(p, f) for p, f in catalogue().items() if not p.startswith("derived.")]
+    out = []
+    for i in range(n):
+        data: dict[str, Any] = {"title": f"Generated proposal {i}", "reference": f"GEN-{i}"}
+        for path, info in fields:
+            if path in ("title", "reference") or rng.random() > known:
+                continue
+            *parents, leaf = path.split(".")
+            node = data
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[leaf] = _value(rng, path, info)
+        out.append(data)
+    return out

@@ -1,0 +1,109 @@
+"""Benchmark: HTTP throughput and p99 latency of POST /api/v1/evaluations on the real server
+(`ccrules serve`, gunicorn, 2 workers) against a trivial JSON endpoint (GET /healthz) on the
+same server in the same run, as a ratio.
+
+Client: C processes, each sending requests one after another (a new connection each:
+gunicorn's sync workers close connections) for a fixed time per endpoint. The client runs
+on the same 2-core machine as the server, so both endpoints pay the same client cost.
+
+    python bench/http_load.py [--quick] [--seconds S] [--clients C]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import machine, percentile  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _client(args) -> list[float]:
+    port, method, path, body, headers, seconds = args
+    latencies, deadline = [], time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        t0 = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        if response.status not in (200, 201):
+            raise RuntimeError(f"{method} {path} answered {response.status}")
+        latencies.append(time.perf_counter() - t0)
+    return latencies
+
+
+def load(port, method, path, body, headers, seconds, clients) -> dict:
+    with multiprocessing.Pool(clients) as pool:
+        results = pool.map(_client, [(port, method, path, body, headers, seconds)] * clients)
+    latencies = [x * 1000 for r in results for x in r]
+    return {"requests": len(latencies), "per_s": round(len(latencies) / seconds, 1),
+            "p50_ms": round(statistics.median(latencies), 2),
+            "p99_ms": round(percentile(latencies, 0.99), 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 s per endpoint")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    seconds = 3 if args.quick else args.seconds
+    work = Path(tempfile.mkdtemp(prefix="ccrules-http-"))
+    db = work / "bench.db"
+    token = subprocess.run([str(BIN / "ccrules"), "token", "create", "bench", "--db", str(db)],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = open(work / "server.log", "wb")
+    server = subprocess.Popen([str(BIN / "ccrules"), "serve", "--port", str(port), "--db",
+                               str(db), "--workers", "2"], cwd=ROOT, stdout=log,
+                              stderr=subprocess.STDOUT)
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        proposal = json.loads((ROOT / "examples" / "ilcop-redesigned.json").read_text())
+        body = json.dumps({"proposal": proposal}).encode()
+        auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        load(port, "GET", "/healthz", None, {}, 1, args.clients)  # warm-up
+        trivial = load(port, "GET", "/healthz", None, {}, seconds, args.clients)
+        evaluate = load(port, "POST", "/api/v1/evaluations", body, auth, seconds,
+                        args.clients)
+        print(json.dumps({"trivial_healthz": trivial, "evaluate": evaluate,
+                          "evaluate_over_trivial": round(evaluate["per_s"]
+                                                         / trivial["per_s"], 3),
+                          "target_ratio": 0.6, "seconds_per_endpoint": seconds,
+                          "clients": args.clients, "server_workers": 2,
+                          "machine": machine()}))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+        for child in work.iterdir():
+            child.unlink()
+        os.rmdir(work)
+
+
+if __name__ == "__main__":
+    main()
