@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv clean
+.PHONY: run test bench venv clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,14 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Benchmarks print JSON lines with their figures and the machine (see docs/performance.md).
+bench: $(STAMP)
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/explain.py
+	$(BIN)/python bench/rescreen.py
+	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/http_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,5 +1,5 @@
-"""The benchmark scripts run and print their figures (speed targets are not asserted here:
-they live in the benchmarks and docs/performance.md)."""
+"""The benchmark scripts run and print their figures (speed and memory targets are not
+asserted here: they live in the benchmarks and docs/performance.md)."""
 
 import json
 import subprocess
@@ -9,11 +9,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_explain_benchmark_quick_prints_figures():
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / "explain.py"), "--quick"],
+def run(script: str, *args: str) -> list[dict]:
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args],
                          capture_output=True, text=True, timeout=120, check=True).stdout
-    lines = [json.loads(line) for line in out.splitlines()]
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_explain_benchmark_quick_prints_figures():
+    lines = run("explain.py", "--quick")
     examples = [line for line in lines if "example" in line]
     assert len(examples) == len(list((ROOT / "examples").glob("*.json")))
     assert all(line["p50_ms"] > 0 and line["runs"] == 5 for line in examples)
     assert lines[-1]["all_examples"] and lines[-1]["machine"]["cpus"] >= 1
+
+
+def test_engine_benchmark_quick_prints_one_json_line():
+    (line,) = run("engine.py", "--quick")
+    for key in ("durable_eval_per_s", "python_eval_per_s", "p50_ms", "p99_ms"):
+        assert line[key] > 0, key
+    assert line["proposals"] == 500 and line["rules"] == 69
+
+
+def test_rescreen_and_memory_benchmarks_run():
+    (rescreen,) = run("rescreen.py", "--proposals", "300")
+    assert rescreen["proposals"] == 300 and rescreen["rescreen_s"] > 0
+    (memory,) = run("memory.py", "--evaluations", "2000")
+    assert len(memory["rss_mib_samples"]) == 10 and memory["rss_mib_samples"][0] > 0
+
+
+def test_http_benchmark_runs_against_the_real_server():
+    (line,) = run("http_load.py", "--seconds", "1", "--clients", "2")
+    assert line["trivial_healthz"]["requests"] > 0 and line["evaluate"]["requests"] > 0
+    assert 0 < line["evaluate_over_trivial"]
