@@ -13,7 +13,7 @@ from flask import Flask
 from ccrules.reading import MAX_BYTES
 from ccrules.store import DEFAULT_DB
 
-from . import errors, security, storage, v1, web
+from . import errors, limits, security, storage, v1, web
 from .docs import register_docs
 
 DEFAULTS = {
@@ -21,6 +21,7 @@ DEFAULTS = {
     "RULES": None,  # None: the project's rules/ (or $CCRULES_RULES)
     "MAX_CONTENT_LENGTH": MAX_BYTES,  # larger bodies get 413
     "MAX_BATCH": 100,  # proposals per POST /api/v1/screenings
+    "RATE_LIMIT": "120 per minute",  # evaluation and screening POSTs per token and worker
     "PAGE_LIMIT": 200,  # largest page of GET /api/v1/evaluations
     # Page sessions: a signed, HTTP-only cookie holding the signed-in token's id. Without
     # CCRULES_SECRET_KEY a random key is made at start (sessions end on restart).
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     storage.init_app(app)  # loads and compiles the rulebook now, before any worker forks
     errors.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(v1.bp)
     app.register_blueprint(web.bp)
     register_docs(app)

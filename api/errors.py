@@ -84,7 +84,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return error_response(exc.code or 500, exc.name, exc.description or exc.name)
+        detail = exc.description or exc.name
+        if exc.code == 429:
+            detail = (f"Too many requests with this token (limit {detail}); retry after the "
+                      f"number of seconds in the Retry-After header.")
+        return error_response(exc.code or 500, exc.name, detail)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -21,6 +21,7 @@ from ccrules.store import NotFound
 from ccrules.whatif import evaluate_with_what_if
 
 from .errors import ApiError
+from .limits import limiter, write_limit
 from .openapi import operation
 from .schemas import (
     EvaluationPage,
@@ -38,7 +39,7 @@ from .storage import load_checked, rulebook, store
 from .storage import reload_rules as reload_rules_in
 
 bp = Blueprint("v1", __name__, url_prefix="/api/v1")
-WRITE_ERRORS = (400, 413, 415, 422)
+WRITE_ERRORS = (400, 413, 415, 422, 429)
 
 
 @bp.before_request
@@ -94,6 +95,7 @@ def _json(text: str, status: int = 200) -> Response:
 
 
 @bp.post("/evaluations")
+@limiter.limit(write_limit)
 @operation("Evaluate a proposal and store the result", body=EvaluationRequest,
            responses={201: (Evaluation, "The evaluation, stored; Location names it")},
            errors=WRITE_ERRORS)
@@ -138,6 +140,7 @@ def list_evaluations():
 
 
 @bp.post("/screenings")
+@limiter.limit(write_limit)
 @operation("Screen a batch of proposals (a funding round)", body=ScreeningRequest,
            responses={200: (ScreeningResult, "Results in request order, counts per verdict")},
            errors=WRITE_ERRORS)

@@ -93,7 +93,7 @@ def server(tmp_path):
     log = open(tmp_path / "server.log", "wb")
     proc = subprocess.Popen([str(BIN / "ccrules"), "serve", "--port", str(port), "--db",
                              str(db)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env=dict(os.environ))
+                            env={"CCRULES_RATE_LIMIT": "100000 per minute", **os.environ})
     (tmp_path / "server.pid").write_text(str(proc.pid))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
