@@ -9,6 +9,7 @@ from flask import Flask, jsonify, redirect, render_template, send_from_directory
 from pydantic import BaseModel
 
 from .openapi import build_spec, operation
+from .openapi_refine import refine
 from .storage import rulebook
 
 
@@ -22,14 +23,15 @@ class Health(BaseModel):
 
 
 def register_docs(app: Flask) -> None:
-    spec: dict = {}
+    specs: dict[str, dict] = {}  # by ruleset version: the rule ids in it change on reload
 
     @operation("The OpenAPI 3.1 document of this API", public=True,
                responses={200: (None, "OpenAPI document")})
     def openapi_json():
-        if not spec:
-            spec.update(build_spec(app))
-        return jsonify(spec)
+        rb = rulebook()
+        if rb.version not in specs:
+            specs[rb.version] = refine(build_spec(app), rb, app.config["MAX_BATCH"])
+        return jsonify(specs[rb.version])
 
     @operation("Liveness and the ruleset version in use", public=True,
                responses={200: (Health, "The service is up")})

@@ -72,6 +72,10 @@ def error_response(status: int, title: str, detail: str, errors=()):
     return response
 
 
+def _headers(response):
+    return response[0].headers if isinstance(response, tuple) else response.headers
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError):
@@ -88,7 +92,11 @@ def init_app(app: Flask) -> None:
         if exc.code == 429:
             detail = (f"Too many requests with this token (limit {detail}); retry after the "
                       f"number of seconds in the Retry-After header.")
-        return error_response(exc.code or 500, exc.name, detail)
+        response = error_response(exc.code or 500, exc.name, detail)
+        for name, value in exc.get_headers():  # e.g. Allow on 405, Retry-After on 429
+            if name.lower() != "content-type":
+                _headers(response)[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

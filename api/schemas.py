@@ -11,7 +11,6 @@ from ccrules.evaluation import Evaluation
 from ccrules.proposal import Proposal
 from ccrules.rule_model import Verdict
 
-from .errors import ErrorDetail
 
 
 class Strict(BaseModel):
@@ -38,6 +37,18 @@ class EvaluationQuery(Strict):
         "Only evaluations made before this time (ISO 8601; UTC if no zone)."))
     limit: int = Field(default=50, ge=1, le=200, description="Page size (at most 200).")
     offset: int = Field(default=0, ge=0, description="Items to skip.")
+
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> Any:
+        """Only ISO 8601 (a date, or a date and time): not a bare number of seconds."""
+        if value is None:
+            return value
+        try:
+            return datetime.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError("must be an ISO 8601 date or date-time, e.g. 2026-11-26 or "
+                             "2026-11-26T09:30:00Z") from None
 
     @field_validator("since", "until")
     @classmethod
@@ -72,22 +83,15 @@ class ScreeningRequest(Strict):
     proposals: list[Proposal] = Field(min_length=1)
 
 
-class ScreeningEnvelope(Strict):
-    """The batch as parsed: each proposal is validated on its own, so one bad proposal is
-    reported in its place without losing the others."""
-
-    proposals: list[Any] = Field(min_length=1)
-
-
 class ScreeningItem(BaseModel):
     index: int
-    evaluation: Evaluation | None = None
-    error: ErrorDetail | None = None
+    evaluation: Evaluation
 
 
 class ScreeningResult(BaseModel):
     results: list[ScreeningItem] = Field(description="One per proposal, in request order.")
-    counts: dict[str, int] = Field(description="Proposals per verdict, and 'invalid'.")
+    counts: dict[str, int] = Field(description="Proposals per verdict ('invalid' is always 0 "
+                                               "here: an invalid batch is refused whole).")
 
 
 class RuleSummary(BaseModel):

@@ -31,7 +31,6 @@ from .schemas import (
     RuleDetail,
     RuleList,
     RuleSummary,
-    ScreeningEnvelope,
     ScreeningRequest,
     ScreeningResult,
 )
@@ -65,16 +64,23 @@ def _validation_errors(exc: ValidationError, prefix: tuple = ()) -> list[ErrorIt
     return [ErrorItem(prefix + tuple(e["loc"]), _message(e)) for e in exc.errors()]
 
 
-def _body(model: type[BaseModel]) -> BaseModel:
+def _raw_body() -> Any:
     if request.mimetype != "application/json":
         raise ApiError(415, "Unsupported Media Type",
                        "Send the body as JSON with Content-Type: application/json.")
-    data = parse_json(request.get_data(), "request body")
+    return parse_json(request.get_data(), "request body")
+
+
+def _validate(model: type[BaseModel], data: Any) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         items = _validation_errors(exc)
         raise ProposalError(f"The request has {len(items)} fault(s).", items) from None
+
+
+def _body(model: type[BaseModel]) -> Any:
+    return _validate(model, _raw_body())
 
 
 def _query(model: type[BaseModel]) -> Any:
@@ -145,22 +151,20 @@ def list_evaluations():
            responses={200: (ScreeningResult, "Results in request order, counts per verdict")},
            errors=WRITE_ERRORS)
 def create_screening():
-    """Each valid proposal is evaluated and stored; an invalid one gets its error in its
-    place. At most MAX_BATCH proposals (100 unless configured) per request."""
-    req = _body(ScreeningEnvelope)
+    """All or nothing: if any proposal is invalid, the answer is 422 listing every fault by
+    its index (`["proposals", 3, "problem", "scope"]`) and nothing is stored; otherwise each
+    is evaluated and stored, and the results come back in order with counts per verdict.
+    At most MAX_BATCH proposals (100 unless configured) per request."""
+    data = _raw_body()
     limit = current_app.config["MAX_BATCH"]
-    if len(req.proposals) > limit:
+    given = data.get("proposals") if isinstance(data, dict) else None
+    if isinstance(given, list) and len(given) > limit:
         raise ProposalError(f"At most {limit} proposals per screening.",
-                            [ErrorItem(("proposals",), f"{len(req.proposals)} given")])
+                            [ErrorItem(("proposals",), f"{len(given)} given")])
+    req = _validate(ScreeningRequest, data)
     results = screen(((str(i), p) for i, p in enumerate(req.proposals)), rulebook())
-    items = []
-    for r in results:
-        if r.evaluation:
-            items.append({"index": r.index, "evaluation": _store(r.evaluation, r.proposal)})
-        else:
-            items.append({"index": r.index, "error": {
-                "status": 422, "title": r.error.title, "detail": r.error.detail,
-                "errors": [e.as_dict() for e in r.error.errors]}})
+    items = [{"index": r.index, "evaluation": _store(r.evaluation, r.proposal)}
+             for r in results]
     return jsonify({"results": items, "counts": counts(results)})
 
 

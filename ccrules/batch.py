@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 
 from .errors import CcrulesError, ProposalError
 from .evaluation import Evaluation
-from .proposal import parse_proposal
+from .proposal import Proposal, parse_proposal
 from .reading import read_proposal
 from .rule_model import Verdict
 from .rulebook import Rulebook
@@ -44,12 +44,14 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def screen(items: Iterable[tuple[str, Any]], rulebook: Rulebook,
            progress: Callable[[Screened], None] | None = None) -> list[Screened]:
-    """Evaluate (name, proposal data) pairs; data may be a Path to read."""
+    """Evaluate (name, proposal) pairs; a proposal may be a Proposal, raw JSON data, or a
+    Path to read."""
     out = []
     for index, (name, data) in enumerate(items):
         item = Screened(index, name)
         try:
-            proposal = read_proposal(data) if isinstance(data, Path) else parse_proposal(data)
+            proposal = (data if isinstance(data, Proposal) else read_proposal(data)
+                        if isinstance(data, Path) else parse_proposal(data))
             item.proposal = proposal.model_dump(mode="json", exclude_none=True)
             item.evaluation = evaluate(proposal, rulebook)
         except ProposalError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from . import enums as E
 from .errors import ErrorItem, ProposalError
@@ -19,8 +19,17 @@ from .errors import ErrorItem, ProposalError
 # Numbers are bounded: no real programme has a million sites or calls a month, and the rule
 # engine's JSON reader cannot take every float Python can write.
 LIMIT = 100_000
+
+
+def _integral(value: Any) -> Any:
+    """JSON has one number type: 3.0 is the integer 3 (as JSON Schema reads it); 3.5 is not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 Bool = Annotated[bool, Field(strict=True)]
-NonNeg = Annotated[int, Field(strict=True, ge=0, le=LIMIT)]
+NonNeg = Annotated[int, Field(strict=True, ge=0, le=LIMIT), BeforeValidator(_integral)]
 Number = Annotated[float, Field(strict=True, ge=0, le=LIMIT)]
 Pct = Annotated[float, Field(strict=True, ge=0, le=100)]
 Text = Annotated[str, Field(strict=True, max_length=5000)]

@@ -96,19 +96,26 @@ def test_list_rejects_bad_queries(client, auth, query, loc):
     assert err["errors"][0]["loc"] == loc
 
 
-def test_screening_keeps_order_counts_and_reports_bad_items(client, auth):
-    batch = [example("michigan-keystone"), {"problem": {"scope": "everywhere"}},
-             example("ilcop"), example("incomplete-draft")]
+def test_screening_keeps_order_and_counts(client, auth):
+    batch = [example("michigan-keystone"), example("ilcop"), example("incomplete-draft")]
     r = client.post("/api/v1/screenings", json={"proposals": batch}, headers=auth)
     assert r.status_code == 200
     body = r.get_json()
-    assert [x["index"] for x in body["results"]] == [0, 1, 2, 3]
-    assert body["results"][0]["evaluation"]["verdict"] == "recommended"
-    assert body["results"][1]["error"]["errors"][0]["loc"] == ["problem", "scope"]
+    assert [x["index"] for x in body["results"]] == [0, 1, 2]
+    assert [x["evaluation"]["verdict"] for x in body["results"]] == [
+        "recommended", "not_recommended", "insufficient_information"]
     assert body["counts"] == {"recommended": 1, "conditional": 0, "not_recommended": 1,
-                              "insufficient_information": 1, "invalid": 1}
-    stored = client.get("/api/v1/evaluations", headers=auth).get_json()
-    assert stored["total"] == 3  # every valid proposal was stored
+                              "insufficient_information": 1, "invalid": 0}
+    assert client.get("/api/v1/evaluations", headers=auth).get_json()["total"] == 3
+
+
+def test_a_screening_with_a_bad_proposal_is_refused_whole(client, auth):
+    batch = [example("michigan-keystone"), {"problem": {"scope": "everywhere"}}, [1, 2]]
+    err = assert_error(client.post("/api/v1/screenings", json={"proposals": batch},
+                                   headers=auth), 422)
+    locs = [e["loc"] for e in err["errors"]]
+    assert ["proposals", 1, "problem", "scope"] in locs and ["proposals", 2] in locs
+    assert client.get("/api/v1/evaluations", headers=auth).get_json()["total"] == 0
 
 
 def test_screening_batch_limit(app, client, auth):

@@ -39,7 +39,8 @@ def test_unknown_keys_are_named_with_suggestions():
     ("community", "calls_per_month", "2"),       # a string is not a number
     ("community", "social_time", "true"),        # a string is not a boolean
     ("community", "social_time", 1),             # nor is 1
-    ("context", "sites_enrolled", 2.5),          # not a whole number
+    ("context", "sites_enrolled", 2.5),          # not a whole number (2.0 is: JSON has one
+                                                 # number type)
     ("context", "sites_enrolled", True),         # a boolean is not a number
     ("context", "coverage_pct", 140),            # a percentage
     ("enrolment", "local_lead_time_pct", -5),
@@ -96,3 +97,7 @@ def test_menu_derived_fields_are_three_valued():
     assert (f["derived.menu_options_evidence_based"], f["derived.menu_options_measured"]) == (
         False, False)
     assert menu([good], None)["derived.menu_options_measured"] is None
+
+
+def test_a_whole_float_is_an_integer_as_in_json_schema():
+    assert parse_proposal({"context": {"sites_enrolled": 30.0}}).context.sites_enrolled == 30
