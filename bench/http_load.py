@@ -2,9 +2,10 @@
 (`ccrules serve`, gunicorn, 2 workers) against a trivial JSON endpoint (GET /healthz) on the
 same server in the same run, as a ratio.
 
-The per-token rate limit is raised for the run. Client: C processes, each sending requests one after another (a new connection each:
-gunicorn's sync workers close connections) for a fixed time per endpoint. The client runs
-on the same 2-core machine as the server, so both endpoints pay the same client cost.
+The per-token rate limit is raised for the run. Client: C processes, each sending requests
+one after another (a new connection each: gunicorn's sync workers close connections) for a
+fixed time per endpoint. The client runs on the same 2-core machine as the server, so both
+endpoints pay the same client cost.
 
     python bench/http_load.py [--quick] [--seconds S] [--clients C]
 """
