@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable, Union
+from typing import Any, Callable, Iterable, Union
 
 from .fields import FieldInfo, catalogue, suggest
 
@@ -228,6 +228,24 @@ def leaves(node: Node):
     else:
         for c in node.children:
             yield from leaves(c)
+
+
+def tested_values(nodes: Iterable[Node]) -> dict[str, dict[str, set]]:
+    """Per field, what the conditions compare it with: "numbers" (thresholds), "members"
+    (list members tested for), "counts" (list sizes). Values between these cannot change
+    any outcome, which is what lets search and static checks try finitely many values."""
+    found: dict[str, dict[str, set]] = {}
+    for node in nodes:
+        for leaf in leaves(node):
+            entry = found.setdefault(leaf.field, {"numbers": set(), "members": set(),
+                                                  "counts": set()})
+            if leaf.op in ("count_ge", "count_lt"):
+                entry["counts"].add(leaf.value)
+            elif leaf.op in ("contains", "not_contains"):
+                entry["members"].add(leaf.value)
+            elif isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool):
+                entry["numbers"].add(leaf.value)
+    return found
 
 
 def fields_of(node: Node) -> set[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from .conditions import leaves
+from .conditions import tested_values
 from .facts import derive
 from .fields import catalogue
 from .rule_model import Verdict
@@ -37,18 +37,7 @@ class Prober:
     @cached_property
     def _cuts(self) -> dict[str, dict[str, set]]:
         """Per field, the values and counts that rules compare it with."""
-        cuts: dict[str, dict[str, set]] = {}
-        for rule in self.rulebook.rules:
-            for leaf in leaves(rule.when):
-                entry = cuts.setdefault(leaf.field, {"numbers": set(), "members": set(),
-                                                     "counts": set()})
-                if leaf.op in ("count_ge", "count_lt"):
-                    entry["counts"].add(leaf.value)
-                elif leaf.op in ("contains", "not_contains"):
-                    entry["members"].add(leaf.value)
-                elif isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool):
-                    entry["numbers"].add(leaf.value)
-        return cuts
+        return tested_values(r.when for r in self.rulebook.rules)
 
     def domain(self, field: str) -> list[Any]:
         """The values worth trying for a field: each enum member or boolean, numbers on both

@@ -8,28 +8,13 @@ from __future__ import annotations
 import itertools
 from typing import Any, Iterator
 
-from .conditions import leaves
+from .conditions import leaves, tested_values
 from .errors import RuleProblem
 from .fields import catalogue
 from .rule_model import Rule
 from .rulebook import Rulebook
 
 MAX_COMBINATIONS = 200_000
-
-
-def _cuts(rules: list[Rule]) -> dict[str, dict[str, set]]:
-    cuts: dict[str, dict[str, set]] = {}
-    for rule in rules:
-        for leaf in leaves(rule.when):
-            c = cuts.setdefault(leaf.field, {"numbers": set(), "members": set(),
-                                             "counts": set()})
-            if leaf.op in ("count_ge", "count_lt"):
-                c["counts"].add(leaf.value)
-            elif leaf.op in ("contains", "not_contains"):
-                c["members"].add(leaf.value)
-            elif isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool):
-                c["numbers"].add(leaf.value)
-    return cuts
 
 
 def _values(field: str, cut: dict[str, set]) -> list[Any]:
@@ -72,7 +57,7 @@ def _fields(rule: Rule) -> list[str]:
 
 
 def static_problems(rulebook: Rulebook) -> list[RuleProblem]:
-    cuts = _cuts(rulebook.rules)
+    cuts = tested_values(r.when for r in rulebook.rules)
     ev = rulebook.evaluators
     problems: list[RuleProblem] = []
     tables: dict[str, list] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from ccrules.conditions import leaves
+from ccrules.conditions import tested_values
 from ccrules.fields import catalogue
 
 MEASURES = ["m1", "m2", "m3", "local"]
@@ -13,14 +13,11 @@ PCT_FIELDS = {"context.coverage_pct", "enrolment.local_lead_time_pct"}
 
 
 def thresholds(rulebook) -> dict[str, list]:
-    found: dict[str, set] = {}
-    for rule in rulebook.rules:
-        for leaf in leaves(rule.when):
-            if isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool):
-                found.setdefault(leaf.field, set()).update(
-                    {leaf.value, leaf.value + 1, max(0, leaf.value - 1), leaf.value + 0.5,
-                     max(0, leaf.value - 0.5)})
-    return {f: sorted(v) for f, v in found.items()}
+    """Numbers on and around every threshold a rule compares a field with."""
+    tested = tested_values(r.when for r in rulebook.rules)
+    return {field: sorted({x for t in values["numbers"]
+                           for x in (t, t + 1, max(0, t - 1), t + 0.5, max(0, t - 0.5))})
+            for field, values in tested.items() if values["numbers"]}
 
 
 def _value(info, cuts):
