@@ -22,7 +22,6 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": MAX_BYTES,  # larger bodies get 413
     "MAX_BATCH": 100,  # proposals per POST /api/v1/screenings
     "RATE_LIMIT": "120 per minute",  # evaluation and screening POSTs per token and worker
-    "PAGE_LIMIT": 200,  # largest page of GET /api/v1/evaluations
     # Page sessions: a signed, HTTP-only cookie holding the signed-in token's id. Without
     # CCRULES_SECRET_KEY a random key is made at start (sessions end on restart).
     "SECRET_KEY": None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -66,7 +66,6 @@ class RuleProblem:
     msg: str
     rule_id: str | None = None
     line: int | None = None
-    path: list = field(default_factory=list)
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")

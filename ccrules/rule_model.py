@@ -81,10 +81,6 @@ class Rule(Strict):
     line: int | None = Field(default=None, exclude=True)
     file: str | None = Field(default=None, exclude=True)
 
-    @property
-    def is_finding_against(self) -> bool:
-        return self.severity != Severity.strength
-
 
 class Gate(Strict):
     dimensions: list[Dimension]
