@@ -16,13 +16,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
+from ccrules.rulebook import DEFAULT_RULES, load_rulebook
+
 # Property tests explore new examples on every local run; in CI they replay a fixed set, so
 # a run is reproducible and a landing cannot hinge on a lucky draw.
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
-
-from ccrules.rulebook import DEFAULT_RULES, load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
