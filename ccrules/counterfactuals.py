@@ -13,7 +13,7 @@ from .fields import catalogue
 from .probing import PLACEHOLDER, Prober, prober_for
 from .rule_model import Rule, Verdict
 from .rulebook import Rulebook
-from .verdict import RANK, Outcome, confidence, decide, relevant
+from .verdict import RANK, Outcome, relevant
 
 MAX_FIELDS = 3
 MAX_PER_TARGET = 5
@@ -117,13 +117,3 @@ def counterfactuals(rulebook: Rulebook, facts: dict[str, Any], outcome: Outcome,
 def _shown(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
-
-def engine_verdict(rulebook: Rulebook):
-    """A confirm() for counterfactuals: the verdict with durable_rules deciding what fires."""
-    from .screener import outcome_of
-
-    def confirm(facts: dict[str, Any]) -> Verdict:
-        outcome = outcome_of(rulebook, facts)
-        return decide(rulebook.policy, outcome,
-                      confidence(rulebook.policy, rulebook.rules, outcome))
-    return confirm

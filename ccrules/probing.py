@@ -11,7 +11,7 @@ from .facts import derive
 from .fields import catalogue
 from .rule_model import Verdict
 from .rulebook import Rulebook
-from .verdict import Outcome, confidence, decide
+from .verdict import Outcome, classify, verdict_for
 
 PLACEHOLDER = "(named)"  # stands for items of a free-text list when only the count matters
 
@@ -23,16 +23,11 @@ class Prober:
         self.rulebook = rulebook
 
     def outcome(self, facts: dict[str, Any]) -> Outcome:
-        fired, undetermined, held = [], [], []
-        for rule in self.rulebook.rules:
-            r = self.rulebook.evaluators[rule.id](facts)
-            (fired if r else undetermined if r is None else held).append(rule)
-        return Outcome(fired, undetermined, held)
+        return classify(self.rulebook.rules, self.rulebook.evaluators, facts)
 
     def verdict(self, facts: dict[str, Any]) -> Verdict:
-        policy = self.rulebook.policy
-        outcome = self.outcome(facts)
-        return decide(policy, outcome, confidence(policy, self.rulebook.rules, outcome))
+        rb = self.rulebook
+        return verdict_for(rb.policy, rb.rules, self.outcome(facts))
 
     @cached_property
     def _cuts(self) -> dict[str, dict[str, set]]:

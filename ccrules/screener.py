@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from .conditions import compile_python, fields_of
-from .counterfactuals import counterfactuals, engine_verdict, rank_missing
+from .counterfactuals import counterfactuals, rank_missing
 from .errors import EngineError
 from .evaluation import (
     AwardCondition,
@@ -29,7 +29,7 @@ from .proposal import Proposal, parse_proposal
 from .rule_model import SEVERITY_ORDER, Rule, Verdict
 from .rulebook import Rulebook
 from .summary import write_summary
-from .verdict import Outcome, alternatives, decide, relevant, scores
+from .verdict import Outcome, alternatives, classify, decide, relevant, scores, verdict_for
 from .verdict import confidence as verdict_confidence
 
 
@@ -37,13 +37,18 @@ def outcome_of(rulebook: Rulebook, facts: dict[str, Any]) -> Outcome:
     """Which rules fire (decided by durable_rules), which cannot be decided, which do not.
     The Python evaluator must agree with the engine on every fired rule."""
     fired_ids = rulebook.durable.fire(facts)
-    fired, undetermined, held = [], [], []
-    for rule in rulebook.rules:
-        result = rulebook.evaluators[rule.id](facts)
-        if (result is True) != (rule.id in fired_ids):
-            raise EngineError(f"durable_rules and the Python evaluator disagree on {rule.id}")
-        (fired if result else undetermined if result is None else held).append(rule)
-    return Outcome(fired, undetermined, held)
+    outcome = classify(rulebook.rules, rulebook.evaluators, facts)
+    python_ids = {r.id for r in outcome.fired}
+    if python_ids != fired_ids:
+        first = sorted(python_ids ^ fired_ids)[0]
+        raise EngineError(f"durable_rules and the Python evaluator disagree on {first}")
+    return outcome
+
+
+def verdict_of_facts(rulebook: Rulebook, facts: dict[str, Any]) -> tuple[Verdict, Outcome]:
+    """The verdict on facts, with durable_rules deciding what fires."""
+    outcome = outcome_of(rulebook, facts)
+    return verdict_for(rulebook.policy, rulebook.rules, outcome), outcome
 
 
 def judge(proposal: Proposal | dict, rulebook: Rulebook) -> tuple[Verdict, Outcome]:
@@ -51,9 +56,7 @@ def judge(proposal: Proposal | dict, rulebook: Rulebook) -> tuple[Verdict, Outco
     many stored proposals)."""
     if not isinstance(proposal, Proposal):
         proposal = parse_proposal(proposal)
-    outcome = outcome_of(rulebook, flatten(proposal))
-    policy = rulebook.policy
-    return decide(policy, outcome, verdict_confidence(policy, rulebook.rules, outcome)), outcome
+    return verdict_of_facts(rulebook, flatten(proposal))
 
 
 def _missing(rulebook: Rulebook, outcome: Outcome, facts: dict[str, Any]) -> list[MissingInfo]:
@@ -152,7 +155,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
         confidence=confidence,
         alternatives=alternatives(policy, outcome) if verdict == Verdict.not_recommended else [],
         counterfactuals=counterfactuals(rulebook, facts, outcome, verdict,
-                                        engine_verdict(rulebook)),
+                                        lambda f: verdict_of_facts(rulebook, f)[0]),
         why_not=_why_not(rulebook, facts, outcome, why_not),
         options=assess_options(proposal),
         ruleset=RulesetRef(version=rulebook.version, rules=[r.id for r in rulebook.rules]),

@@ -37,6 +37,20 @@ def confidence(policy: Policy, rules: list[Rule], outcome: Outcome) -> float:
     return round(1 - open_ / total, 2)
 
 
+def classify(rules: list[Rule], evaluators: dict, facts: dict) -> Outcome:
+    """Each rule's three-valued result on the facts, by the Python evaluator."""
+    fired, undetermined, held = [], [], []
+    for rule in rules:
+        result = evaluators[rule.id](facts)
+        (fired if result else undetermined if result is None else held).append(rule)
+    return Outcome(fired, undetermined, held)
+
+
+def verdict_for(policy: Policy, rules: list[Rule], outcome: Outcome) -> Verdict:
+    """The verdict for an outcome, with its confidence worked out from the same outcome."""
+    return decide(policy, outcome, confidence(policy, rules, outcome))
+
+
 def decide(policy: Policy, outcome: Outcome, confidence: float) -> Verdict:
     """Blocker fired -> its verdict; gate undetermined or too little known ->
     insufficient_information; else the worst verdict among fired rules."""

@@ -6,11 +6,10 @@ import json
 import pytest
 
 from ccrules.cli import main
-from ccrules.counterfactuals import engine_verdict
 from ccrules.errors import ProposalError
 from ccrules.facts import flatten
 from ccrules.proposal import parse_proposal
-from ccrules.screener import evaluate
+from ccrules.screener import evaluate, verdict_of_facts
 from ccrules.whatif import apply_changes, evaluate_with_what_if, parse_assignments
 
 from conftest import EXAMPLES, example
@@ -116,7 +115,8 @@ def test_ilcop_counterfactuals_reach_conditional_and_are_confirmed(rulebook):
     assert {"L1", "L4", "L5"} <= set(menu.lessons)
     assert [(c.field, c.after) for c in ev.counterfactuals[1].changes] == [
         ("intervention.standardisation", "standardised_core")]
-    confirm = engine_verdict(rulebook)
+    def confirm(facts):
+        return verdict_of_facts(rulebook, facts)[0]
     base = flatten(parse_proposal(example("ilcop")))
     for cf in ev.counterfactuals:  # every one holds when the engine re-runs it
         assert len(cf.changes) <= 3
