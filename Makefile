@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench venv clean
+.PHONY: run test quick bench venv clean
 
 venv: $(STAMP)
 
@@ -24,13 +24,18 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The fast loop while working (under 30 s): everything but the slow, real-server and browser
+# tests (markers in pyproject.toml).
+quick: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not server and not browser"
+
 # Benchmarks print JSON lines with their figures and the machine (see docs/performance.md).
 bench: $(STAMP)
-	$(BIN)/python bench/engine.py
-	$(BIN)/python bench/explain.py
-	$(BIN)/python bench/rescreen.py
-	$(BIN)/python bench/memory.py
-	$(BIN)/python bench/http_load.py
+	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.explain
+	$(BIN)/python -m bench.rescreen
+	$(BIN)/python -m bench.memory
+	$(BIN)/python -m bench.http_load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,7 +1,9 @@
-"""The ccrules HTTP service: a Flask app factory.
+"""The ccrules HTTP service: a Flask app factory (installed as `ccrules.web`).
 
-Config comes from defaults, then the `test_config` mapping, then `CCRULES_*` environment
-variables (e.g. CCRULES_DATABASE, CCRULES_RULES, CCRULES_MAX_BATCH).
+Config comes from defaults, then either the `test_config` mapping alone (the environment is
+not read, as in Flask's tutorial: a test can never write to a real database), or the
+`CCRULES_*` environment variables (e.g. CCRULES_DATABASE, CCRULES_RULES, CCRULES_MAX_BATCH)
+followed by `overrides` (what `ccrules serve` was told on its command line).
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ import secrets
 
 from flask import Flask
 
-from ccrules.reading import MAX_BYTES
-from ccrules.store import DEFAULT_DB
+from ccrules.proposal.reading import MAX_BYTES
+from ccrules.store.database import DEFAULT_DB
 
 from . import errors, limits, security, storage, v1, web
 from .docs import register_docs
 
 DEFAULTS = {
     "DATABASE": str(DEFAULT_DB),
-    "RULES": None,  # None: the project's rules/ (or $CCRULES_RULES)
+    "RULES": None,  # a folder of rule files; None: the built-in rules
+    "RULEBOOK": None,  # a Rulebook already loaded and checked (tests share one)
     "MAX_CONTENT_LENGTH": MAX_BYTES,  # larger bodies get 413
     "MAX_BATCH": 100,  # proposals per POST /api/v1/screenings
     "RATE_LIMIT": "120 per minute",  # evaluation and screening POSTs per token and worker
@@ -31,12 +34,14 @@ DEFAULTS = {
 }
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, overrides: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
-    if test_config:
+    if test_config is not None:
         app.config.from_mapping(test_config)
-    app.config.from_prefixed_env("CCRULES")
+    else:
+        app.config.from_prefixed_env("CCRULES")
+        app.config.from_mapping(overrides or {})
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     storage.init_app(app)  # loads and compiles the rulebook now, before any worker forks

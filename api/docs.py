@@ -12,7 +12,6 @@ from .openapi import build_spec, operation
 from .openapi_refine import refine
 from .storage import rulebook
 
-
 # Swagger UI's files ship inside the flask-swagger-ui package: no CDN, works offline.
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 

@@ -1,23 +1,24 @@
-"""One error shape for every failure, and the statuses for each kind of fault:
+"""One error shape for every failure, built from one model (ErrorBody):
 
     {"error": {"status": 422, "title": "...", "detail": "...", "errors": [{"loc": [...],
      "msg": "..."}]}}
+
+API routes answer in JSON, pages in HTML. Every 5xx is logged with its traceback and
+answers a generic body: what went wrong inside stays in the log.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
 
-from ccrules.access import AccessDenied, Forbidden
-from ccrules.errors import CcrulesError, ErrorItem, ProposalError, RuleError
-from ccrules.reading import MalformedInput
-from ccrules.store import NotFound
+from ccrules.errors import CcrulesError, ErrorItem
 
-log = logging.getLogger("ccrules.api")
+log = logging.getLogger("ccrules.web")
+GENERIC_500 = ("Internal Server Error", "The server could not complete the request.")
 
 
 class ErrorLocation(BaseModel):
@@ -47,10 +48,6 @@ class ApiError(Exception):
         self.status, self.title, self.detail, self.errors = status, title, detail, errors or []
 
 
-STATUS_OF = [(MalformedInput, 400), (AccessDenied, 401), (Forbidden, 403), (NotFound, 404),
-             (ProposalError, 422), (RuleError, 422)]
-
-
 JSON_PREFIXES = ("/api/", "/openapi.json", "/healthz", "/docs")
 
 
@@ -59,47 +56,57 @@ def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES) or request.path.endswith(".json")
 
 
-def error_response(status: int, title: str, detail: str, errors=()):
-    if not wants_json():
-        return render_template("error.html", status=status, title=title,
-                               detail=detail), status
-    body = {"error": {"status": status, "title": title, "detail": detail,
-                      "errors": [e.as_dict() for e in errors]}}
-    response = jsonify(body)
-    response.status_code = status
+def error_body(status: int, title: str, detail: str,
+               errors: list[ErrorItem] | tuple[()] = ()) -> ErrorBody:
+    """The one builder of an error body."""
+    return ErrorBody(error=ErrorDetail(status=status, title=title, detail=detail, errors=[
+        ErrorLocation(loc=[x if isinstance(x, int) else str(x) for x in e.loc], msg=e.msg)
+        for e in errors]))
+
+
+def error_response(status: int, title: str, detail: str,
+                   errors: list[ErrorItem] | tuple[()] = ()) -> Response:
+    if status >= 500:
+        title, detail, errors = *GENERIC_500, ()
+    if wants_json():
+        response = jsonify(error_body(status, title, detail, errors).model_dump(mode="json"))
+        response.status_code = status
+    else:
+        response = make_response(render_template(
+            "error.html", status=status, title=title, detail=detail,
+            errors=[e.as_dict() for e in errors]), status)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="ccrules"'
     return response
 
 
-def _headers(response):
-    return response[0].headers if isinstance(response, tuple) else response.headers
-
-
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
-    def api_error(exc: ApiError):
+    def api_error(exc: ApiError) -> Response:
         return error_response(exc.status, exc.title, exc.detail, exc.errors)
 
     @app.errorhandler(CcrulesError)
-    def library_error(exc: CcrulesError):
-        status = next((s for cls, s in STATUS_OF if isinstance(exc, cls)), 500)
-        return error_response(status, exc.title, exc.detail, exc.errors)
+    def library_error(exc: CcrulesError) -> Response:
+        if exc.status >= 500:
+            log.error("%s: %s", exc.title, exc, exc_info=exc)
+        return error_response(exc.status, exc.title, exc.detail, exc.errors)
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
+    def http_error(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        if status >= 500:
+            log.error("HTTP %s: %s", status, exc, exc_info=exc)
         detail = exc.description or exc.name
-        if exc.code == 429:
+        if status == 429:
             detail = (f"Too many requests with this token (limit {detail}); retry after the "
                       f"number of seconds in the Retry-After header.")
-        response = error_response(exc.code or 500, exc.name, detail)
+        response = error_response(status, exc.name, detail)
         for name, value in exc.get_headers():  # e.g. Allow on 405, Retry-After on 429
             if name.lower() != "content-type":
-                _headers(response)[name] = value
+                response.headers[name] = value
         return response
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):
-        log.exception("unexpected error")  # the details go to the log, never to the client
-        return error_response(500, "Internal Server Error",
-                              "The server could not complete the request.")
+    def unexpected(exc: Exception) -> Response:
+        log.error("unexpected error", exc_info=exc)  # the details go to the log only
+        return error_response(500, *GENERIC_500)

@@ -10,8 +10,9 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from ccrules.errors import ErrorItem, ProposalError
-from ccrules.fields import FieldInfo, catalogue
-from ccrules.proposal import GROUPS
+from ccrules.proposal.fields import FieldInfo, catalogue
+from ccrules.proposal.model import GROUPS
+from ccrules.proposal.reading import parse_json
 
 NONE_SUFFIX = ".__none"  # the "none of these" box of a list field: stated as empty
 IDENTITY = ("title", "reference", "applicant", "summary")
@@ -59,8 +60,9 @@ def _number(text: str) -> Any:
             return text  # the model reports it as not a number, with the field named
 
 
-def _value(info: FieldInfo, form: MultiDict) -> Any:
-    """The field's value from the form, or None for unknown (left blank)."""
+def _value(info: FieldInfo, form: MultiDict, errors: list[ErrorItem]) -> Any:
+    """The field's value from the form, or None for unknown (left blank). A fault that only
+    the form can see (JSON that does not parse) is added to `errors`."""
     path = info.path
     if info.kind == "enum_list":
         chosen = form.getlist(path)
@@ -77,19 +79,22 @@ def _value(info: FieldInfo, form: MultiDict) -> Any:
         return _number(text)
     if info.kind == "object_list":
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ProposalError("The form has 1 fault(s).", [ErrorItem(
-                tuple(path.split(".")), f"not valid JSON: {exc.msg}")]) from None
+            return parse_json(text, "the list")
+        except ProposalError as exc:
+            errors.append(ErrorItem(tuple(path.split(".")), exc.detail.removeprefix(
+                "the list: ")))
+            return None
     return text
 
 
 def proposal_from_form(form: MultiDict) -> dict[str, Any]:
-    """Proposal data (only the answers given) from a submitted form."""
+    """Proposal data (only the answers given) from a submitted form; ProposalError naming
+    every field the form itself cannot read."""
     data: dict[str, Any] = {}
+    errors: list[ErrorItem] = []
     for _, _, fields in form_groups():
         for field in fields:
-            value = _value(field.info, form)
+            value = _value(field.info, form, errors)
             if value is None:
                 continue
             *parents, leaf = field.name.split(".")
@@ -97,13 +102,35 @@ def proposal_from_form(form: MultiDict) -> dict[str, Any]:
             for key in parents:
                 node = node.setdefault(key, {})
             node[leaf] = value
+    if errors:
+        raise ProposalError(f"The form has {len(errors)} fault(s).", errors)
     return data
 
 
+def submitted_values(form: MultiDict) -> dict[str, Any]:
+    """What was typed and chosen, by dotted path, to show the form again exactly as sent
+    (after an error): text as typed, lists of choices as lists."""
+    values: dict[str, Any] = {}
+    for _, _, fields in form_groups():
+        for field in fields:
+            path = field.name
+            if field.info.kind == "enum_list":
+                values[path] = form.getlist(path) or (
+                    [] if form.get(path + NONE_SUFFIX) else None)
+            elif field.info.kind == "str_list":
+                values[path] = form.get(path, "") or (
+                    [] if form.get(path + NONE_SUFFIX) else None)
+            else:
+                values[path] = form.get(path) or None
+    return values
+
+
 def form_values(proposal: dict[str, Any] | None) -> dict[str, Any]:
-    """Dotted path -> value, to fill the form again (after an error, or from an example)."""
+    """Dotted path -> value shown in the form, from proposal data (e.g. an uploaded file):
+    choices as they are, lists of names one per line, the menu as JSON text."""
     if not proposal:
         return {}
+    kinds = {f.path: f.kind for f in catalogue().values()}
     flat: dict[str, Any] = {}
 
     def walk(node: dict, prefix: str) -> None:
@@ -111,9 +138,15 @@ def form_values(proposal: dict[str, Any] | None) -> dict[str, Any]:
             path = prefix + key
             if isinstance(value, dict):
                 walk(value, path + ".")
+            elif kinds.get(path) == "object_list":
+                flat[path] = json.dumps(value)
+            elif kinds.get(path) == "str_list" and isinstance(value, list):
+                flat[path] = "\n".join(map(str, value)) or []
+            elif kinds.get(path) == "bool" and isinstance(value, bool):
+                flat[path] = "true" if value else "false"
+            elif value is not None and not isinstance(value, list):
+                flat[path] = str(value)
             else:
                 flat[path] = value
     walk(proposal, "")
     return flat
-
-

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 
-from ccrules.access import TOKEN
+from ccrules.store.tokens import TOKEN
 
 
 def token_key() -> str:

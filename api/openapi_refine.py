@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ccrules.fields import catalogue
-from ccrules.rulebook import Rulebook
+from ccrules.proposal.fields import catalogue
+from ccrules.rulebook.loader import Rulebook
 
 REF = "#/components/schemas/"
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ccrules.evaluation import Evaluation
-from ccrules.proposal import Proposal
-from ccrules.rule_model import Verdict
-
+from ccrules.judging.result import Evaluation
+from ccrules.proposal.model import Proposal
+from ccrules.rulebook.model import Verdict
 
 
 class Strict(BaseModel):
@@ -29,39 +27,9 @@ class EvaluationRequest(Strict):
         "Rule ids to explain when they do not fire (gate rules always are)."))
 
 
-class EvaluationQuery(Strict):
-    verdict: Verdict | None = Field(default=None, description="Only this verdict.")
-    since: datetime | None = Field(default=None, description=(
-        "Only evaluations made at or after this time (ISO 8601; UTC if no zone)."))
-    until: datetime | None = Field(default=None, description=(
-        "Only evaluations made before this time (ISO 8601; UTC if no zone)."))
-    limit: int = Field(default=50, ge=1, le=200, description="Page size (at most 200).")
-    offset: int = Field(default=0, ge=0, description="Items to skip.")
-
-    @field_validator("since", "until", mode="before")
-    @classmethod
-    def _iso(cls, value: Any) -> Any:
-        """Only ISO 8601 (a date, or a date and time): not a bare number of seconds."""
-        if value is None:
-            return value
-        try:
-            return datetime.fromisoformat(str(value))
-        except ValueError:
-            raise ValueError("must be an ISO 8601 date or date-time, e.g. 2026-11-26 or "
-                             "2026-11-26T09:30:00Z") from None
-
-    @field_validator("since", "until")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc) if value else None
-
-    def stamp(self, value: datetime | None) -> str | None:
-        return value.isoformat(timespec="seconds") if value else None
-
-
 class EvaluationSummary(BaseModel):
+    """One stored evaluation in a listing."""
+
     id: str
     created_at: str
     verdict: Verdict
@@ -71,6 +39,8 @@ class EvaluationSummary(BaseModel):
 
 
 class EvaluationPage(BaseModel):
+    """A page of stored evaluations."""
+
     items: list[EvaluationSummary]
     total: int = Field(description="Evaluations matching the filters, on every page.")
     limit: int
@@ -84,17 +54,23 @@ class ScreeningRequest(Strict):
 
 
 class ScreeningItem(BaseModel):
+    """One proposal's evaluation in a screening, with its place in the request."""
+
     index: int
     evaluation: Evaluation
 
 
 class ScreeningResult(BaseModel):
+    """A screened batch: every result, in request order, and counts per verdict."""
+
     results: list[ScreeningItem] = Field(description="One per proposal, in request order.")
     counts: dict[str, int] = Field(description="Proposals per verdict ('invalid' is always 0 "
                                                "here: an invalid batch is refused whole).")
 
 
 class RuleSummary(BaseModel):
+    """A rule as listed: what it checks, how much it weighs, what it encodes."""
+
     id: str
     title: str
     dimension: str
@@ -104,12 +80,16 @@ class RuleSummary(BaseModel):
 
 
 class RuleList(BaseModel):
+    """The rulebook in use."""
+
     version: str
     rules: list[RuleSummary]
     lessons: dict[str, list[str]] = Field(description="Lesson id to the rules that cite it.")
 
 
 class RuleDetail(RuleSummary):
+    """One rule in full, with its condition and its own examples."""
+
     when: dict[str, Any]
     message: str
     rationale: str
@@ -118,6 +98,8 @@ class RuleDetail(RuleSummary):
 
 
 class ReloadResult(BaseModel):
+    """What a reload did."""
+
     status: str = Field(description="'reloaded' (this process), or 'reloading' (the server's "
                                     "workers are being replaced with the new rules)")
     version: str = Field(description="The version of the rules now being served.")

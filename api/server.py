@@ -3,7 +3,9 @@ rulebook) is built once in the master process and inherited by the forked worker
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 
 from gunicorn.app.base import BaseApplication
 
@@ -31,7 +33,10 @@ def serve(config: dict, host: str = "127.0.0.1", port: int = 8000, workers: int 
     """Serve until stopped. SIGHUP to this process (the gunicorn master) reloads the rules:
     checked first, swapped in here, then the workers are replaced gracefully (requests in
     flight finish on the old ruleset). A broken set is logged and the old one kept."""
-    app = create_app({**config, "SERVER_MASTER_PID": os.getpid()})  # built before the fork
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: "
+                               "%(message)s")
+    app = create_app(overrides={**config, "SERVER_MASTER_PID": os.getpid()})  # before forking
 
     def on_reload(arbiter) -> None:
         try:

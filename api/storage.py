@@ -9,17 +9,19 @@ import threading
 
 from flask import Flask, current_app, g
 
-from ccrules.checks import all_problems
+from ccrules.authoring.checks import all_problems
 from ccrules.errors import RuleError
-from ccrules.rulebook import Rulebook, load_rulebook
-from ccrules.store import Store
+from ccrules.judging.judge import judge_for
+from ccrules.resources import builtin_rules
+from ccrules.rulebook.loader import Rulebook, load_rulebook
+from ccrules.store.database import Store
 
 RULEBOOK = "ccrules.rulebook"
-log = logging.getLogger("ccrules.api")
+log = logging.getLogger("ccrules.web")
 
 
 def init_app(app: Flask) -> None:
-    install(app, load_checked(app))
+    install(app, app.config["RULEBOOK"] or load_checked(app))
     app.teardown_appcontext(close_store)
 
     @app.before_request
@@ -31,16 +33,16 @@ def init_app(app: Flask) -> None:
 def load_checked(app: Flask) -> Rulebook:
     """Load the configured rules and run every check `ccrules rules check` runs; raise
     RuleError with the checker's messages if anything is wrong."""
-    rulebook = load_rulebook(app.config["RULES"])
+    rulebook = load_rulebook(app.config["RULES"] or builtin_rules())
     problems = all_problems(rulebook)
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in the rules at {rulebook.source}",
                         problems)
-    _ = rulebook.durable  # compile the engine's ruleset now; gunicorn forks after this
     return rulebook
 
 
 def install(app: Flask, rulebook: Rulebook) -> None:
+    _ = judge_for(rulebook).durable  # compile the engine's ruleset now, before workers fork
     store = Store(app.config["DATABASE"])  # creates the schema once, up front
     try:
         store.save_ruleset(rulebook)

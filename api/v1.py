@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from typing import Any
@@ -9,23 +10,20 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from pydantic import BaseModel, ValidationError
 
-from ccrules import access
-from ccrules.batch import counts, screen
-from ccrules.conditions import to_data
 from ccrules.errors import ErrorItem, ProposalError
-from ccrules.evaluation import Evaluation
-from ccrules.fields import suggest_key
-from ccrules.reading import parse_json
-from ccrules.screener import evaluate
-from ccrules.store import NotFound
-from ccrules.whatif import evaluate_with_what_if
+from ccrules.judging.result import Evaluation
+from ccrules.proposal.reading import parse_json, validation_errors
+from ccrules.rulebook.conditions import to_data
+from ccrules.screening.batch import counts
+from ccrules.service import ListQuery, evaluate_and_store, screen_and_store
+from ccrules.store import tokens
+from ccrules.store.database import NotFound
 
 from .errors import ApiError
 from .limits import limiter, write_limit
 from .openapi import operation
 from .schemas import (
     EvaluationPage,
-    EvaluationQuery,
     EvaluationRequest,
     ReloadResult,
     RuleDetail,
@@ -43,25 +41,7 @@ WRITE_ERRORS = (400, 413, 415, 422, 429)
 
 @bp.before_request
 def require_token() -> None:
-    g.principal = access.authenticate(store(), request.headers.get("Authorization"))
-
-
-def _owner() -> str | None:
-    """Whose evaluations this caller may read: its own, or all for an admin token."""
-    return None if g.principal.admin else g.principal.id
-
-
-def _message(error: dict) -> str:
-    if error["type"] != "extra_forbidden":
-        return error["msg"]
-    loc = error["loc"]
-    inside = loc[0] == "proposal" or (loc[0] == "proposals" and len(loc) > 2)
-    return "unknown field" + (suggest_key(loc[1 if loc[0] == "proposal" else 2:])
-                              if inside else "")
-
-
-def _validation_errors(exc: ValidationError, prefix: tuple = ()) -> list[ErrorItem]:
-    return [ErrorItem(prefix + tuple(e["loc"]), _message(e)) for e in exc.errors()]
+    g.principal = tokens.authenticate(store(), request.headers.get("Authorization"))
 
 
 def _raw_body() -> Any:
@@ -75,24 +55,8 @@ def _validate(model: type[BaseModel], data: Any) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        items = _validation_errors(exc)
+        items = validation_errors(exc, in_request=True)
         raise ProposalError(f"The request has {len(items)} fault(s).", items) from None
-
-
-def _body(model: type[BaseModel]) -> Any:
-    return _validate(model, _raw_body())
-
-
-def _query(model: type[BaseModel]) -> Any:
-    try:
-        return model.model_validate(request.args.to_dict())
-    except ValidationError as exc:
-        items = _validation_errors(exc, ("query",))
-        raise ProposalError(f"The query has {len(items)} fault(s).", items) from None
-
-
-def _store(evaluation: Evaluation, proposal: dict) -> dict:
-    return store().save(evaluation, proposal, rulebook(), owner=g.principal.id)
 
 
 def _json(text: str, status: int = 200) -> Response:
@@ -108,17 +72,9 @@ def _json(text: str, status: int = 200) -> Response:
 def create_evaluation():
     """Returns the verdict with its reasons, conditions of award, enrolment requirements and
     the questions to ask. The stored copy (GET) is this same result."""
-    req = _body(EvaluationRequest)
-    rb = rulebook()
-    unknown = [(i, r) for i, r in enumerate(req.why_not) if r not in rb.by_id]
-    if unknown:
-        raise ProposalError("why_not names an unknown rule.",
-                            [ErrorItem(("why_not", i), f"no rule {r!r}") for i, r in unknown])
-    evaluation = (evaluate_with_what_if(req.proposal, req.what_if, rb, req.why_not)
-                  if req.what_if else evaluate(req.proposal, rb, why_not=req.why_not))
-    text = store().save_json(evaluation, req.proposal.model_dump(mode="json",
-                                                                 exclude_none=True),
-                             rb, owner=g.principal.id)
+    req = _validate(EvaluationRequest, _raw_body())
+    evaluation, text = evaluate_and_store(store(), rulebook(), req.proposal, g.principal.id,
+                                          req.what_if, req.why_not)
     response = _json(text, 201)
     response.headers["Location"] = url_for(".get_evaluation", evaluation_id=evaluation.id)
     return response
@@ -129,18 +85,15 @@ def create_evaluation():
            responses={200: (Evaluation, "The stored evaluation")}, errors=(404,))
 def get_evaluation(evaluation_id: str):
     """Unchanged by later rule changes: it carries the ruleset version it was made with."""
-    return _json(store().get_json(evaluation_id, owner=_owner()))
+    return _json(store().get_json(evaluation_id, owner=g.principal.scope))
 
 
 @bp.get("/evaluations")
-@operation("Stored evaluations, newest first, filtered and paginated", query=EvaluationQuery,
+@operation("Stored evaluations, newest first, filtered and paginated", query=ListQuery,
            responses={200: (EvaluationPage, "A page of evaluation summaries")},
            errors=(422,))
 def list_evaluations():
-    q = _query(EvaluationQuery)
-    page = store().list(owner=_owner(), verdict=q.verdict.value if q.verdict else None,
-                        since=q.stamp(q.since), until=q.stamp(q.until), limit=q.limit,
-                        offset=q.offset)
+    page = ListQuery.strict(request.args).run(store(), g.principal.scope)
     return jsonify(EvaluationPage(items=page.items, total=page.total, limit=page.limit,
                                   offset=page.offset).model_dump(mode="json"))
 
@@ -162,10 +115,11 @@ def create_screening():
         raise ProposalError(f"At most {limit} proposals per screening.",
                             [ErrorItem(("proposals",), f"{len(given)} given")])
     req = _validate(ScreeningRequest, data)
-    results = screen(((str(i), p) for i, p in enumerate(req.proposals)), rulebook())
-    items = [{"index": r.index, "evaluation": _store(r.evaluation, r.proposal)}
-             for r in results]
-    return jsonify({"results": items, "counts": counts(results)})
+    results, texts = screen_and_store(store(), rulebook(), (
+        (str(i), p) for i, p in enumerate(req.proposals)), g.principal.id, all_or_nothing=True)
+    body = ",".join(f'{{"index": {r.index}, "evaluation": {text}}}'
+                    for r, text in zip(results, texts, strict=True))
+    return _json(f'{{"results": [{body}], "counts": {json.dumps(counts(results))}}}')
 
 
 def _summary(rule) -> dict:
@@ -205,7 +159,7 @@ def reload_rules():
     running finish on the ruleset they started with. Under `ccrules serve` the gunicorn
     master reloads (as on SIGHUP) and replaces its workers gracefully."""
     if not g.principal.admin:
-        raise access.Forbidden("Only an admin token may reload the rules.")
+        raise tokens.Forbidden("Only an admin token may reload the rules.")
     app = current_app._get_current_object()
     previous = rulebook().version
     master = app.config.get("SERVER_MASTER_PID")

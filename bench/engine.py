@@ -5,7 +5,7 @@ One evaluation = from a validated Proposal to the set of rules that fire: flatte
 then either the durable_rules engine (encode the small fact, assert it, read the fired rules)
 or the Python evaluator (every rule's compiled condition). Prints one JSON line.
 
-    python bench/engine.py [--quick] [--proposals N] [--repeats R]
+    python -m bench.engine [--quick] [--proposals N] [--repeats R]
 """
 
 from __future__ import annotations
@@ -13,18 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import machine, percentile  # noqa: E402
-from generate import proposals  # noqa: E402
-
-from ccrules.facts import flatten  # noqa: E402
-from ccrules.proposal import parse_proposal  # noqa: E402
-from ccrules.rulebook import load_rulebook  # noqa: E402
+from bench.common import machine, percentile
+from bench.generate import proposals
+from ccrules.judging.judge import judge_for
+from ccrules.proposal import parse_proposal
+from ccrules.proposal.facts import flatten
+from ccrules.rulebook import load_rulebook
 
 
 def run(label, fn, items, repeats):
@@ -52,7 +48,8 @@ def main() -> None:
     n, repeats = (500, 3) if args.quick else (args.proposals, args.repeats)
     rulebook = load_rulebook()
     parsed = [parse_proposal(p) for p in proposals(n)]
-    engine, evaluators = rulebook.durable, list(rulebook.evaluators.values())
+    judge = judge_for(rulebook)
+    engine, evaluators = judge.durable, list(judge.evaluators.values())
 
     def durable_path(proposal):
         return engine.fire(flatten(proposal))
@@ -64,7 +61,7 @@ def main() -> None:
     for p in parsed[:50]:  # warm-up, and the two paths must agree
         facts = flatten(p)
         assert engine.fire(facts) == {r.id for r in rulebook.rules
-                                      if rulebook.evaluators[r.id](facts) is True}
+                                      if judge.evaluators[r.id](facts) is True}
     durable = run("durable", durable_path, parsed, repeats)
     python = run("python", python_path, parsed, repeats)
     fired = statistics.mean(len(engine.fire(flatten(p))) for p in parsed)

@@ -2,25 +2,21 @@
 ranked missing information, engine-confirmed counterfactuals, menu options) for each
 example proposal. Prints one JSON line per example, then a summary line.
 
-    python bench/explain.py [--runs N] [--quick]
+    python -m bench.explain [--runs N] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench.common import machine, summary_ms
+from ccrules.resources import builtin_examples
+from ccrules.rulebook import load_rulebook
+from ccrules.screening.evaluate import evaluate
 
-from common import machine, summary_ms  # noqa: E402
-
-from ccrules.rulebook import load_rulebook  # noqa: E402
-from ccrules.screener import evaluate  # noqa: E402
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = builtin_examples()
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from ccrules.fields import catalogue
+from ccrules.proposal.fields import catalogue
 
 MEASURES = ["m1", "m2", "m3", "local"]
 PCT = {"context.coverage_pct", "enrolment.local_lead_time_pct"}

@@ -7,7 +7,7 @@ one after another (a new connection each: gunicorn's sync workers close connecti
 fixed time per endpoint. The client runs on the same 2-core machine as the server, so both
 endpoints pay the same client cost.
 
-    python bench/http_load.py [--quick] [--seconds S] [--clients C]
+    python -m bench.http_load [--quick] [--seconds S] [--clients C]
 """
 
 from __future__ import annotations
@@ -16,22 +16,14 @@ import argparse
 import http.client
 import json
 import multiprocessing
-import os
-import socket
+import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import machine, percentile  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from bench.common import Served, machine, percentile
+from ccrules.resources import builtin_examples
 
 
 def _client(args) -> list[float]:
@@ -67,26 +59,11 @@ def main() -> None:
     args = parser.parse_args()
     seconds = 3 if args.quick else args.seconds
     work = Path(tempfile.mkdtemp(prefix="ccrules-http-"))
-    db = work / "bench.db"
-    token = subprocess.run([str(BIN / "ccrules"), "token", "create", "bench", "--db", str(db)],
-                           capture_output=True, text=True, check=True).stdout.strip()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(work / "server.log", "wb")
     # the per-token rate limit is raised so that it does not cap the measurement
-    server = subprocess.Popen([str(BIN / "ccrules"), "serve", "--port", str(port), "--db",
-                               str(db), "--workers", "2"], cwd=ROOT, stdout=log,
-                              stderr=subprocess.STDOUT,
-                              env={**os.environ, "CCRULES_RATE_LIMIT": "1000000 per minute"})
+    served = Served.start(work, env={"CCRULES_RATE_LIMIT": "1000000 per minute"})
+    port, token = int(served.base.rsplit(":", 1)[1]), served.token
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        proposal = json.loads((ROOT / "examples" / "ilcop-redesigned.json").read_text())
+        proposal = json.loads((builtin_examples() / "ilcop-redesigned.json").read_text())
         body = json.dumps({"proposal": proposal}).encode()
         auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         load(port, "GET", "/healthz", None, {}, 1, args.clients)  # warm-up
@@ -100,12 +77,8 @@ def main() -> None:
                           "clients": args.clients, "server_workers": 2,
                           "machine": machine()}))
     finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
-        for child in work.iterdir():
-            child.unlink()
-        os.rmdir(work)
+        served.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 process. Samples RSS every tenth of the run; growth is measured from the first sample (after
 warm-up) to the last.
 
-    python bench/memory.py [--quick] [--evaluations N] [--full]
+    python -m bench.memory [--quick] [--evaluations N] [--full]
 
 By default each evaluation is the verdict path (validate, flatten, durable_rules, verdict);
 --full runs the complete explained evaluation (slower: use fewer evaluations).
@@ -12,17 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import machine  # noqa: E402
-from generate import proposals  # noqa: E402
-
-from ccrules.rulebook import load_rulebook  # noqa: E402
-from ccrules.screener import evaluate, judge  # noqa: E402
+from bench.common import machine
+from bench.generate import proposals
+from ccrules.rulebook import load_rulebook
+from ccrules.screening.evaluate import evaluate, judge
 
 
 def rss_mib() -> float:

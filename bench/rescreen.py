@@ -3,7 +3,7 @@
 SQLite audit store; not timed), then times `ccrules.impact.impact` re-evaluating every one
 under a changed ruleset (a major rule made a blocker), with peak memory.
 
-    python bench/rescreen.py [--quick] [--proposals N]
+    python -m bench.rescreen [--quick] [--proposals N]
 """
 
 from __future__ import annotations
@@ -12,23 +12,21 @@ import argparse
 import json
 import resource
 import shutil
-import sys
 import tempfile
 import time
 import tracemalloc
 from datetime import datetime, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import machine  # noqa: E402
-from generate import proposals  # noqa: E402
-
-from ccrules.impact import impact  # noqa: E402
-from ccrules.proposal import parse_proposal  # noqa: E402
-from ccrules.rulebook import DEFAULT_RULES, load_rulebook  # noqa: E402
-from ccrules.screener import judge  # noqa: E402
-from ccrules.store import Store  # noqa: E402
+from bench.common import machine, set_severity
+from bench.generate import proposals
+from ccrules.authoring.impact import impact
+from ccrules.judging.judge import judge_for
+from ccrules.proposal import parse_proposal
+from ccrules.resources import builtin_rules
+from ccrules.rulebook import load_rulebook
+from ccrules.screening.evaluate import judge
+from ccrules.store import Store
 
 
 def fill(store: Store, rulebook, n: int) -> None:
@@ -37,7 +35,8 @@ def fill(store: Store, rulebook, n: int) -> None:
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     for i, raw in enumerate(proposals(n)):
         proposal = parse_proposal(raw)
-        verdict, outcome = judge(proposal, rulebook)
+        judgement = judge(proposal, rulebook)
+        verdict, outcome = judgement.verdict, judgement.outcome
         result = {"id": f"bench{i:06d}", "verdict": verdict.value, "title": proposal.title,
                   "findings": [{"rule_id": r.id, "severity": r.severity.value}
                                for r in outcome.fired]}
@@ -59,17 +58,13 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ccrules-bench-"))
     try:
         rules = work / "rules"
-        shutil.copytree(DEFAULT_RULES, rules)
+        shutil.copytree(builtin_rules(), rules, ignore=shutil.ignore_patterns("__*"))
         current = load_rulebook(rules)
         store = Store(work / "archive.db")
         fill(store, current, n)
-        path = rules / "implementation.yaml"  # the change: IM-05 becomes a blocker
-        text = path.read_text()
-        start = text.index("  - id: IM-05\n")
-        cut = text.index("severity: major", start)
-        path.write_text(text[:cut] + "severity: blocker" + text[cut + 15:])
+        set_severity(rules, "IM-05", "blocker")  # the change: a major becomes a blocker
         changed_rules = load_rulebook(rules)
-        _ = changed_rules.durable
+        _ = judge_for(changed_rules).durable
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t0 = time.perf_counter()
         report = impact(store, changed_rules)  # timed pass

@@ -4,29 +4,34 @@ formats its output. Library errors become click errors (exit code 1, no tracebac
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
-from .access import create_token, has_tokens
-from .audit import reevaluate
-from .batch import collect_files, counts, screen
-from .catalogue import render_catalogue
-from .checks import all_problems, uncovered_lessons
-from .impact import impact
-from .rule_tests import DEFAULT_EXAMPLES, run_rule_tests
-from .conditions import All, Leaf, Not, to_data
+from .authoring.catalogue import render_catalogue
+from .authoring.checks import all_problems, uncovered_lessons
+from .authoring.impact import impact
+from .authoring.rule_tests import run_rule_tests
 from .errors import CcrulesError, RuleError
-from .fields import suggest
-from .proposal import Proposal
-from .reading import read_proposal
-from .render import render_markdown, render_text
-from .rulebook import Rulebook, load_rulebook, rules_dir
-from .screener import evaluate
-from .store import DEFAULT_DB, Store
-from .whatif import evaluate_with_what_if, parse_assignments
+from .proposal.model import Proposal
+from .proposal.reading import read_proposal
+from .report.markdown import render_markdown
+from .report.text import render_text
+from .resources import rules_dir
+from .rulebook.conditions import All, Leaf, Not, to_data
+from .rulebook.loader import Rulebook, load_rulebook
+from .screening.batch import collect_files, counts, screen
+from .screening.evaluate import evaluate
+from .screening.whatif import evaluate_with_what_if, parse_assignments
+from .store.database import DEFAULT_DB, Store
+from .store.reproduce import reevaluate
+from .store.tokens import create_token, has_tokens
+from .suggestions import suggest
 
 DB_OPTION = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -41,18 +46,36 @@ class UserError(click.ClickException):
     """Printed as 'Error: ...' with exit code 1."""
 
 
+class Commands(click.Group):
+    """Every command's errors end here: a library error, an unreadable file or a database
+    fault is one 'Error: ...' line and exit code 1, never a traceback. Anything else is a bug:
+    one line and exit code 2 (CCRULES_DEBUG=1 shows the traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (CcrulesError, OSError, sqlite3.Error) as exc:
+            raise UserError(str(exc)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("CCRULES_DEBUG"):
+                raise
+            click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report "
+                       f"it (CCRULES_DEBUG=1 shows the traceback)", err=True)
+            ctx.exit(2)
+
+
 def _rulebook(path: Path | None) -> Rulebook:
-    try:
-        return load_rulebook(path)
-    except CcrulesError as exc:
-        raise UserError(str(exc)) from None
+    return load_rulebook(path)
 
 
 def _dump(obj) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ccrules")
 def main() -> None:
     """Screen proposed healthcare-improvement programmes: should this be run as a clinical
@@ -85,10 +108,7 @@ def evaluate_cmd(files: tuple[Path, ...], fmt: str, assignments: tuple[str, ...]
     if unknown:
         raise UserError(f"--why-not: no rule {unknown[0]!r}"
                         f"{suggest(unknown[0].upper(), rulebook.by_id)}")
-    try:
-        changes = parse_assignments(assignments)
-    except CcrulesError as exc:
-        raise UserError(str(exc)) from None
+    changes = parse_assignments(assignments)
     asked = [r.upper() for r in why_not]
     results, failed = [], 0
     for path in files:
@@ -202,10 +222,7 @@ def rules_test(path: Path | None, examples_dir: Path | None, fmt: str) -> None:
     """Run every rule's own examples and the example proposals' expected verdicts; print a
     pass/fail table. Exit code 1 if any fails."""
     rb = _rulebook(path)
-    try:
-        checks = run_rule_tests(rb, examples_dir or DEFAULT_EXAMPLES)
-    except CcrulesError as exc:
-        raise UserError(str(exc)) from None
+    checks = run_rule_tests(rb, examples_dir)
     failed = [c for c in checks if not c.passed]
     if fmt == "json":
         click.echo(_dump({"passed": len(checks) - len(failed), "failed": len(failed),
@@ -334,10 +351,9 @@ def screen_cmd(paths, fmt, store_results, db_path, rules_path) -> None:
                          progress=lambda _: bar.advance(task))
     if store_results:
         store = Store(db_path)
-        try:
-            for r in results:
-                if r.evaluation:
-                    store.save(r.evaluation, r.proposal, rulebook, owner=None)
+        try:  # one transaction: the round is stored whole or not at all
+            store.save_many([(r.evaluation, r.proposal or {}) for r in results
+                             if r.evaluation], rulebook, owner=None)
         finally:
             store.close()
     rows = [_screen_row(r) for r in results]
@@ -425,8 +441,6 @@ def reevaluate_cmd(evaluation_id, current_rules, fmt, db_path, rules_path) -> No
     try:
         result = reevaluate(store, evaluation_id,
                             _rulebook(rules_path) if current_rules else None)
-    except CcrulesError as exc:
-        raise UserError(str(exc)) from None
     finally:
         store.close()
     if fmt == "json":
@@ -455,7 +469,7 @@ def serve_cmd(host: str, port: int, workers: int, db_path: Path, rules_path) -> 
     """Run the HTTP service on gunicorn (the rules are compiled once, before workers fork).
 
     If the database has no API token yet, one is created and printed with the URL."""
-    from api.server import serve
+    from .web.server import serve
 
     store = Store(db_path)
     try:
@@ -468,7 +482,4 @@ def serve_cmd(host: str, port: int, workers: int, db_path: Path, rules_path) -> 
     config = {"DATABASE": str(db_path)}
     if rules_path:
         config["RULES"] = str(rules_path)
-    try:
-        serve(config, host=host, port=port, workers=workers)
-    except CcrulesError as exc:
-        raise UserError(str(exc)) from None
+    serve(config, host=host, port=port, workers=workers)

@@ -17,9 +17,11 @@ class ErrorItem:
 
 
 class CcrulesError(Exception):
-    """Base class of every error ccrules raises on purpose."""
+    """Base class of every error ccrules raises on purpose. `status` is the HTTP status the
+    web layer answers with (datasette's habit: the error carries it, so none is missed)."""
 
     title = "ccrules error"
+    status = 500
 
     def __init__(self, detail: str, errors: list[ErrorItem] | None = None):
         super().__init__(detail)
@@ -36,12 +38,14 @@ class ProposalError(CcrulesError):
     """A proposal that cannot be read or does not fit the Proposal model."""
 
     title = "Invalid proposal"
+    status = 422
 
 
 class RuleError(CcrulesError):
     """A rule file or policy file that cannot be loaded; `problems` locates each fault."""
 
     title = "Invalid rules"
+    status = 422
 
     def __init__(self, detail: str, problems: "list[RuleProblem] | None" = None):
         self.problems = list(problems or [])

@@ -1,22 +1,22 @@
-"""Shared fixtures: the project's rulebook, a CLI runner, the examples folder."""
+"""Shared fixtures: the project's rulebook (loaded, checked and compiled once), a CLI runner,
+the examples, an app on a fresh database with API and page sign-in helpers, and the real
+server. Helpers that are not fixtures live in tests/helpers.py."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
-from ccrules.rulebook import DEFAULT_RULES, load_rulebook
+from ccrules.resources import builtin_rules
+
+# A developer's shell may export CCRULES_* (a real database, other rules, another rate
+# limit): the suite never reads them. They are removed before anything else is imported,
+# and kept here so a test can prove an exported database is left alone.
+EXPORTED = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("CCRULES_")}
 
 # Property tests explore new examples on every local run; in CI they replay a fixed set, so
 # a run is reproducible and a landing cannot hinge on a lucky draw.
@@ -24,13 +24,15 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-
 
 @pytest.fixture(scope="session")
 def rulebook():
-    return load_rulebook(DEFAULT_RULES)
+    """The built-in rules, loaded and checked once for the whole run."""
+    from ccrules.authoring.checks import all_problems
+    from ccrules.rulebook import load_rulebook
+    rb = load_rulebook(builtin_rules())
+    assert all_problems(rb) == []
+    return rb
 
 
 @pytest.fixture
@@ -42,18 +44,15 @@ def runner():
 def rules_copy(tmp_path):
     """A writable copy of the rules folder, for tests that break or change rules."""
     dest = tmp_path / "rules"
-    shutil.copytree(DEFAULT_RULES, dest)
+    shutil.copytree(builtin_rules(), dest, ignore=shutil.ignore_patterns("__*"))
     return dest
 
 
-def example(name: str) -> dict:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())
-
-
 @pytest.fixture
-def app(tmp_path):
-    from api import create_app
-    return create_app({"TESTING": True, "DATABASE": str(tmp_path / "audit.db")})
+def app(tmp_path, rulebook):
+    from ccrules.web import create_app
+    return create_app({"TESTING": True, "DATABASE": str(tmp_path / "audit.db"),
+                       "RULEBOOK": rulebook})
 
 
 @pytest.fixture
@@ -61,60 +60,32 @@ def client(app):
     return app.test_client()
 
 
-def make_token(app, name="tester", admin=False) -> str:
-    from ccrules.access import create_token
-    from ccrules.store import Store
-    store = Store(app.config["DATABASE"])
-    try:
-        return create_token(store, name, admin=admin)
-    finally:
-        store.close()
-
-
 @pytest.fixture
 def auth(app):
     """Headers with a fresh token for the app's database."""
+    from helpers import make_token
     return {"Authorization": f"Bearer {make_token(app)}"}
 
 
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture
+def signed_in(app, client):
+    """A page client signed in with a fresh token (as a programme officer would be)."""
+    from helpers import PageClient, make_token
+    pages = PageClient(client)
+    pages.sign_in(make_token(app, "officer"))
+    return pages
 
 
 @pytest.fixture
-def server(tmp_path):
-    """The real service (`ccrules serve`, gunicorn) on a free loopback port, with a token:
-    yields (base URL, token, database path)."""
-    from ccrules.access import create_token
-    from ccrules.store import Store
-    db = tmp_path / "served.db"
-    store = Store(db)
-    token = create_token(store, "http-test")
-    store.close()
-    port = free_port()
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen([str(BIN / "ccrules"), "serve", "--port", str(port), "--db",
-                             str(db)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={"CCRULES_RATE_LIMIT": "100000 per minute", **os.environ})
-    (tmp_path / "server.pid").write_text(str(proc.pid))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail("server did not start: " + (tmp_path / "server.log").read_text())
-            time.sleep(0.2)
-    yield base, token, db
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+def server_rules():
+    """The rules the real server is started with (override to serve a copy)."""
+    return None
+
+
+@pytest.fixture
+def server(tmp_path, server_rules):
+    """The real service (`ccrules serve`, gunicorn) on a free loopback port, with a token."""
+    from helpers import Served
+    served = Served.start(tmp_path, rules=server_rules)
+    yield served
+    served.stop()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from ccrules.conditions import tested_values
-from ccrules.fields import catalogue
+from ccrules.proposal.fields import catalogue
+from ccrules.rulebook.conditions import tested_values
 
 MEASURES = ["m1", "m2", "m3", "local"]
 PCT_FIELDS = {"context.coverage_pct", "enrolment.local_lead_time_pct"}

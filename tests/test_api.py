@@ -5,7 +5,9 @@ import re
 
 import pytest
 
-from conftest import example, make_token
+from ccrules.errors import EngineError
+
+from helpers import example, make_token
 
 ERROR_KEYS = {"status", "title", "detail", "errors"}
 
@@ -206,22 +208,47 @@ def test_a_token_reads_only_its_own_evaluations(app, client, auth):
     assert client.get(f"/api/v1/evaluations/{created['id']}", headers=admin).status_code == 200
 
 
-def test_unexpected_errors_are_500_in_the_shape_without_internals(app, client, auth,
-                                                                  monkeypatch):
-    import api.v1
+@pytest.mark.parametrize("error", [
+    RuntimeError("secret internal detail at /work/main/ccrules/screener.py"),
+    EngineError("durable_rules and the Python evaluator disagree on PF-01 (secret)"),
+])
+def test_5xx_is_logged_with_its_traceback_and_answers_the_generic_body(
+        client, auth, monkeypatch, caplog, error):
+    import ccrules.web.v1
 
     def broken(*args, **kwargs):
-        raise RuntimeError("secret internal detail at /work/main/ccrules/screener.py")
-    monkeypatch.setattr(api.v1, "evaluate", broken)
-    r = post_eval(client, auth, {})
+        raise error
+    monkeypatch.setattr(ccrules.web.v1, "evaluate_and_store", broken)
+    with caplog.at_level("ERROR", logger="ccrules.web"):
+        r = post_eval(client, auth, {})
     err = assert_error(r, 500)
-    assert "secret" not in r.get_data(as_text=True) and "/work" not in r.get_data(as_text=True)
-    assert err["title"] == "Internal Server Error"
+    body = r.get_data(as_text=True)
+    assert "secret" not in body and "/work" not in body and "PF-01" not in body
+    assert err["title"] == "Internal Server Error" and err["errors"] == []
+    logged = [rec for rec in caplog.records if rec.exc_info]
+    assert logged and logged[-1].exc_info[1] is error  # the operator sees what happened
+    assert "secret" in caplog.text and "Traceback" in caplog.text
 
 
-def test_env_config_overrides(tmp_path, monkeypatch):
-    from api import create_app
+def test_a_given_test_config_wins_over_the_environment(tmp_path, monkeypatch, rulebook):
+    from ccrules.web import create_app
+    exported = tmp_path / "real.db"
+    monkeypatch.setenv("CCRULES_MAX_BATCH", "7")
+    monkeypatch.setenv("CCRULES_DATABASE", str(exported))
+    app = create_app({"DATABASE": str(tmp_path / "mapping.db"), "RULEBOOK": rulebook})
+    assert app.config["MAX_BATCH"] == 100 and app.config["DATABASE"].endswith("mapping.db")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {make_token(app)}"}
+    assert post_eval(client, headers, example("ilcop")).status_code == 201
+    assert not exported.exists()  # the exported database was never opened
+
+
+def test_without_a_test_config_the_environment_configures_the_service(tmp_path,
+                                                                       monkeypatch):
+    from ccrules.web import create_app
     monkeypatch.setenv("CCRULES_MAX_BATCH", "7")
     monkeypatch.setenv("CCRULES_DATABASE", str(tmp_path / "env.db"))
-    app = create_app({"DATABASE": str(tmp_path / "mapping.db")})
+    app = create_app()
     assert app.config["MAX_BATCH"] == 7 and app.config["DATABASE"].endswith("env.db")
+    app = create_app(overrides={"DATABASE": str(tmp_path / "cli.db")})  # `serve --db`
+    assert app.config["MAX_BATCH"] == 7 and app.config["DATABASE"].endswith("cli.db")

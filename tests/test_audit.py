@@ -3,13 +3,13 @@ change, and re-evaluating under its original ruleset gives the same verdict."""
 
 import json
 
-from api import create_app
-from ccrules.audit import reevaluate
 from ccrules.cli import main
 from ccrules.rulebook import load_rulebook
 from ccrules.store import Store
+from ccrules.store.reproduce import reevaluate
+from ccrules.web import create_app
 
-from conftest import example, make_token
+from helpers import example, make_token
 
 
 def test_stored_result_survives_a_rule_change(tmp_path, rules_copy, runner):
@@ -71,7 +71,7 @@ def test_store_is_in_wal_mode_with_snapshots(tmp_path, rulebook):
 
 
 def test_tokens_are_stored_hashed(tmp_path):
-    from ccrules.access import authenticate, create_token
+    from ccrules.store.tokens import authenticate, create_token
     store = Store(tmp_path / "t.db")
     try:
         token = create_token(store, "someone")

@@ -6,11 +6,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+pytestmark = pytest.mark.slow
+
+
 def run(script: str, *args: str) -> list[dict]:
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args],
+    module = "bench." + script.removesuffix(".py")
+    out = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT,
                          capture_output=True, text=True, timeout=120, check=True).stdout
     return [json.loads(line) for line in out.splitlines()]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ROOT / "test-output" / "browser"
@@ -32,9 +32,12 @@ def browser():
         b.close()
 
 
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
 @pytest.fixture
 def page(browser, server):
-    base, token, _ = server
+    base, token = server.base, server.token
     context = browser.new_context(base_url=base, accept_downloads=True)
     pg = context.new_page()
     errors = []

@@ -6,7 +6,7 @@ import pytest
 
 from ccrules.cli import main
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 MICHIGAN = str(EXAMPLES / "michigan-keystone.json")
 ILCOP = str(EXAMPLES / "ilcop.json")

@@ -7,7 +7,7 @@ import json
 from ccrules.cli import main
 from ccrules.store import Store
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 
 def test_screen_a_folder_as_json(runner):

@@ -2,8 +2,16 @@
 
 import pytest
 
-from ccrules.conditions import (All, Any_, ConditionFault, Leaf, Not, compile_python,
-                                negation_normal_form, parse)
+from ccrules.rulebook.conditions import (
+    All,
+    Any_,
+    ConditionFault,
+    Leaf,
+    Not,
+    compile_python,
+    negation_normal_form,
+    parse,
+)
 
 T, F, U = True, False, None
 X = "problem.departments_involved"

@@ -5,15 +5,17 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings
 
-from ccrules.conditions import compile_python, fields_of, negation_normal_form
-from ccrules.facts import flatten
+from ccrules.judging.judge import judge_for
 from ccrules.proposal import parse_proposal
+from ccrules.proposal.facts import flatten
+from ccrules.resources import builtin_rules
 from ccrules.rulebook import load_rulebook
+from ccrules.rulebook.conditions import compile_python, fields_of, negation_normal_form
 
-from conftest import example
+from helpers import example
 from strategies import merge, seeded_proposals
 
-RULEBOOK = load_rulebook()
+RULEBOOK = load_rulebook(builtin_rules())
 SETTINGS = settings(max_examples=500, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 NNF = {r.id: compile_python(negation_normal_form(r.when)) for r in RULEBOOK.rules}
@@ -23,9 +25,9 @@ NNF = {r.id: compile_python(negation_normal_form(r.when)) for r in RULEBOOK.rule
 @given(seeded_proposals(RULEBOOK))
 def test_durable_rules_and_python_agree_on_every_rule(raw):
     facts = flatten(parse_proposal(raw))
-    fired = RULEBOOK.durable.fire(facts)
+    fired = judge_for(RULEBOOK).durable.fire(facts)
     for rule in RULEBOOK.rules:
-        python = RULEBOOK.evaluators[rule.id](facts)
+        python = judge_for(RULEBOOK).evaluators[rule.id](facts)
         assert (python is True) == (rule.id in fired), (rule.id, python)
         assert NNF[rule.id](facts) is python, rule.id  # what the engine compiles is equal
 
@@ -38,14 +40,14 @@ def test_unknown_is_never_read_as_an_answer(raw, other):
     facts = flatten(parse_proposal(raw))
     filled = flatten(parse_proposal(other))
     for rule in RULEBOOK.rules:
-        before = RULEBOOK.evaluators[rule.id](facts)
+        before = judge_for(RULEBOOK).evaluators[rule.id](facts)
         if before is None:
             continue
         merged = dict(facts)
         for field in fields_of(rule.when):
             if merged[field] is None:
                 merged[field] = filled[field]
-        assert RULEBOOK.evaluators[rule.id](merged) is before, rule.id
+        assert judge_for(RULEBOOK).evaluators[rule.id](merged) is before, rule.id
 
 
 BASES = ["michigan-keystone", "ilcop", "incomplete-draft", "ilcop-redesigned"]
@@ -60,9 +62,9 @@ def test_engines_agree_on_every_rule_example_in_realistic_contexts():
     reached = {r.id: set() for r in RULEBOOK.rules}
     for base, (rule_id, name, fragment) in itertools.product(BASES, FRAGMENTS):
         facts = flatten(parse_proposal(merge(example(base), fragment)))
-        fired = RULEBOOK.durable.fire(facts)
+        fired = judge_for(RULEBOOK).durable.fire(facts)
         for rule in RULEBOOK.rules:
-            python = RULEBOOK.evaluators[rule.id](facts)
+            python = judge_for(RULEBOOK).evaluators[rule.id](facts)
             assert (python is True) == (rule.id in fired), (rule_id, name, rule.id)
             reached[rule.id].add(python)
     # (an overlaid fragment need not fire its rule: the base's other answers can decide it)

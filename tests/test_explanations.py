@@ -7,12 +7,13 @@ import pytest
 
 from ccrules.cli import main
 from ccrules.errors import ProposalError
-from ccrules.facts import flatten
+from ccrules.judging.judge import judge_for
 from ccrules.proposal import parse_proposal
-from ccrules.screener import evaluate, verdict_of_facts
-from ccrules.whatif import apply_changes, evaluate_with_what_if, parse_assignments
+from ccrules.proposal.facts import flatten
+from ccrules.screening.evaluate import evaluate
+from ccrules.screening.whatif import apply_changes, evaluate_with_what_if, parse_assignments
 
-from conftest import EXAMPLES, example
+from helpers import EXAMPLES, example
 
 
 def terms(finding_or_why_not):
@@ -73,7 +74,8 @@ def test_why_not_from_the_cli(runner):
     result = runner.invoke(main, ["evaluate", str(EXAMPLES / "michigan-keystone.json"),
                                   "--why-not", "im-06"])
     assert result.exit_code == 0
-    assert "IM-06 Data submission not mandatory (major) did not fire:" in result.output
+    assert "IM-06  Data submission not mandatory (major): did not fire" in result.output
+    assert "Because: enrolment.data_submission = mandatory_with_exit" in result.output
     bad = runner.invoke(main, ["evaluate", str(EXAMPLES / "ilcop.json"), "--why-not", "IM6"])
     assert bad.exit_code == 1 and "no rule 'IM6'" in bad.output
 
@@ -116,7 +118,7 @@ def test_ilcop_counterfactuals_reach_conditional_and_are_confirmed(rulebook):
     assert [(c.field, c.after) for c in ev.counterfactuals[1].changes] == [
         ("intervention.standardisation", "standardised_core")]
     def confirm(facts):
-        return verdict_of_facts(rulebook, facts)[0]
+        return judge_for(rulebook).judge(facts).verdict
     base = flatten(parse_proposal(example("ilcop")))
     for cf in ev.counterfactuals:  # every one holds when the engine re-runs it
         assert len(cf.changes) <= 3

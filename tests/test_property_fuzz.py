@@ -13,15 +13,16 @@ from hypothesis import strategies as st
 
 from ccrules.cli import main
 from ccrules.errors import ProposalError, RuleError
-from ccrules.facts import flatten
-from ccrules.fields import catalogue
+from ccrules.judging.judge import judge_for
 from ccrules.proposal import parse_proposal
-from ccrules.rulebook import DEFAULT_RULES, load_rulebook
-from ccrules.screener import outcome_of
+from ccrules.proposal.facts import flatten
+from ccrules.proposal.fields import catalogue
+from ccrules.resources import builtin_rules
+from ccrules.rulebook import load_rulebook
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
-RULEBOOK = load_rulebook()
+RULEBOOK = load_rulebook(builtin_rules())
 FAST = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -46,7 +47,7 @@ def test_any_json_is_a_proposal_or_a_clear_error(data):
     except ProposalError as exc:
         assert exc.detail and all(isinstance(e.loc, tuple) and e.msg for e in exc.errors)
         return
-    outcome_of(RULEBOOK, flatten(proposal))  # a valid proposal always evaluates
+    judge_for(RULEBOOK).judge(flatten(proposal))  # a valid proposal always evaluates
 
 
 RULE_KEYS = ["id", "title", "dimension", "severity", "lessons", "when", "message",
@@ -80,7 +81,7 @@ documents = st.one_of(
 def test_any_rule_file_loads_or_names_file_and_rule(text):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        shutil.copy(DEFAULT_RULES / "policy.yaml", folder / "policy.yaml")
+        shutil.copy(builtin_rules() / "policy.yaml", folder / "policy.yaml")
         (folder / "fuzzed.yaml").write_text(text, encoding="utf-8")
         try:
             load_rulebook(folder)

@@ -3,9 +3,9 @@
 import pytest
 
 from ccrules.errors import ProposalError
-from ccrules.facts import flatten
-from ccrules.fields import catalogue
 from ccrules.proposal import Proposal, parse_proposal
+from ccrules.proposal.facts import flatten
+from ccrules.proposal.fields import catalogue
 
 
 def faults(data) -> dict[str, str]:

@@ -2,22 +2,30 @@
 reload (good and broken sets, with requests in flight) and the impact of a change."""
 
 import json
-import os
 import signal
 import threading
-import time
-import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from ccrules.catalogue import render_catalogue
+from ccrules.authoring.catalogue import render_catalogue
 from ccrules.cli import main
 from ccrules.rulebook import load_rulebook
 from ccrules.store import Store
 
-from conftest import EXAMPLES, ROOT, example, make_token
+from helpers import (
+    EXAMPLES,
+    ROOT,
+    Served,
+    call,
+    example,
+    make_token,
+    post_evaluation,
+    set_severity,
+    wait_until,
+)
 
 BASE = {"dimension": "community", "severity": "major", "lessons": ["L13"],
         "message": "A message about the rule.",
@@ -131,15 +139,6 @@ def test_catalogue_in_docs_is_current(rulebook):
 
 # --- hot reload ----------------------------------------------------------------------------
 
-def make_major_a_blocker(folder: Path, rule_id: str = "IM-05") -> None:
-    path = folder / "implementation.yaml"
-    text = path.read_text()
-    head = f"  - id: {rule_id}\n"
-    start = text.index(head)
-    end = text.index("severity: major", start)
-    path.write_text(text[:end] + "severity: blocker" + text[end + len("severity: major"):])
-
-
 def break_rules(folder: Path) -> None:
     path = folder / "community.yaml"
     path.write_text(path.read_text().replace("community.calls_per_month",
@@ -147,7 +146,7 @@ def break_rules(folder: Path) -> None:
 
 
 def test_reload_endpoint_good_and_broken(tmp_path, rules_copy):
-    from api import create_app
+    from ccrules.web import create_app
     app = create_app({"DATABASE": str(tmp_path / "r.db"), "RULES": str(rules_copy)})
     client = app.test_client()
     admin = {"Authorization": f"Bearer {make_token(app, 'admin', admin=True)}"}
@@ -165,7 +164,7 @@ def test_reload_endpoint_good_and_broken(tmp_path, rules_copy):
     assert ok.status_code == 201 and ok.get_json()["verdict"] == "conditional"
     (rules_copy / "community.yaml").write_text(
         (ROOT / "rules" / "community.yaml").read_text())
-    make_major_a_blocker(rules_copy)
+    set_severity(rules_copy, "IM-05", "blocker")
     done = client.post("/api/v1/admin/reload", headers=admin)
     assert done.status_code == 200
     new = done.get_json()["version"]
@@ -177,74 +176,57 @@ def test_reload_endpoint_good_and_broken(tmp_path, rules_copy):
     assert again.get_json()["ruleset"]["version"] == new
 
 
-def _post(base, token, proposal):
-    req = urllib.request.Request(base + "/api/v1/evaluations",
-                                 data=json.dumps({"proposal": proposal}).encode(),
-                                 headers={"Authorization": f"Bearer {token}",
-                                          "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return r.status, json.loads(r.read())
-
-
-def _version(base):
-    with urllib.request.urlopen(base + "/healthz", timeout=10) as r:
-        return json.loads(r.read())["ruleset"]
-
-
-def _wait_for_version(base, want, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if _version(base) == want:
-                return True
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return False
-
-
 @pytest.fixture
-def served_rules(tmp_path, rules_copy, monkeypatch):
-    monkeypatch.setenv("CCRULES_RULES", str(rules_copy))
-    return rules_copy
+def server_rules(rules_copy):
+    return rules_copy  # the real server serves a copy the test may change
 
 
-def test_sighup_reloads_with_requests_in_flight(served_rules, server):
-    base, token, db = server
-    proc_pid = int(Path(db).with_name("server.pid").read_text())  # the gunicorn master
-    old = _version(base)
+def _clients(served: Served, n: int, proposal: dict) -> tuple[list, Any]:
+    """n clients posting `proposal` until stopped: (their results, a stop function)."""
     results, stop = [], threading.Event()
 
-    def client():
+    def client() -> None:
         while not stop.is_set():
-            results.append(_post(base, token, example("sepsis-bundle-emergency-departments")))
-    threads = [threading.Thread(target=client) for _ in range(4)]
+            results.append(post_evaluation(served.base, served.token, proposal))
+    threads = [threading.Thread(target=client) for _ in range(n)]
     for t in threads:
         t.start()
-    time.sleep(0.5)
-    make_major_a_blocker(served_rules)
-    new = load_rulebook(served_rules).version
-    os.kill(proc_pid, signal.SIGHUP)
-    assert _wait_for_version(base, new)
-    time.sleep(0.5)
-    stop.set()
-    for t in threads:
-        t.join()
-    assert results and all(status == 201 for status, _ in results)
+
+    def finish() -> None:
+        stop.set()
+        for t in threads:
+            t.join()
+    return results, finish
+
+
+@pytest.mark.server
+def test_sighup_reloads_with_requests_in_flight(server_rules, server):
+    old = server.version()
+    sepsis = example("sepsis-bundle-emergency-departments")
+    results, finish = _clients(server, 4, sepsis)
+    wait_until(lambda: len(results) >= 8, what="requests before the reload")
+    set_severity(server_rules, "IM-05", "blocker")
+    new = load_rulebook(server_rules).version
+    server.signal(signal.SIGHUP)
+    wait_until(lambda: server.version() == new, what="the new ruleset")
+    count = len(results)
+    wait_until(lambda: len(results) >= count + 8, what="requests after the reload")
+    finish()
+    assert all(status == 201 for status, _ in results)
     seen = [(body["ruleset"]["version"], body["verdict"]) for _, body in results]
     assert set(seen) <= {(old, "conditional"), (new, "not_recommended")}  # never mixed
-    assert seen[-1] == (new, "not_recommended")
-    store = Store(db)
+    assert (old, "conditional") in seen and seen[-1] == (new, "not_recommended")
+    store = Store(server.db)
     try:
         assert store.count() == len(results)
     finally:
         store.close()
 
-    break_rules(served_rules)
-    os.kill(proc_pid, signal.SIGHUP)
-    time.sleep(3)
-    assert _version(base) == new  # the broken set was refused
-    assert _post(base, token, example("ilcop"))[0] == 201
+    break_rules(server_rules)
+    server.signal(signal.SIGHUP)
+    server.wait_for_log("rules not reloaded")  # the master saw the broken set and said so
+    assert server.version() == new  # and kept serving the one before
+    assert post_evaluation(server.base, server.token, example("ilcop"))[0] == 201
 
 
 # --- impact ----------------------------------------------------------------------------------
@@ -254,7 +236,7 @@ def test_impact_of_a_rule_change_on_a_stored_round(runner, tmp_path, rules_copy)
     result = runner.invoke(main, ["screen", str(EXAMPLES), "--store", "--db", str(db),
                                   "--format", "json"])
     assert result.exit_code == 0
-    make_major_a_blocker(rules_copy)
+    set_severity(rules_copy, "IM-05", "blocker")
     result = runner.invoke(main, ["rules", "impact", str(rules_copy), "--db", str(db),
                                   "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -269,23 +251,19 @@ def test_impact_of_a_rule_change_on_a_stored_round(runner, tmp_path, rules_copy)
     assert "1 verdict(s) would change" in table.output
 
 
-def test_admin_reload_on_the_real_server_replaces_every_worker(served_rules, server):
-    base, token, db = server
-    store = Store(db)
-    try:
-        from ccrules.access import create_token
-        admin = create_token(store, "admin", admin=True)
-    finally:
-        store.close()
-    old = _version(base)
-    make_major_a_blocker(served_rules)
-    req = urllib.request.Request(base + "/api/v1/admin/reload", data=b"", method="POST",
-                                 headers={"Authorization": f"Bearer {admin}"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        assert r.status == 202
-        body = json.loads(r.read())
+@pytest.mark.server
+def test_admin_reload_on_the_real_server_replaces_every_worker(server_rules, server):
+    admin = make_token(server.db, "admin", admin=True)
+    old, workers = server.version(), server.workers()
+    set_severity(server_rules, "IM-05", "blocker")
+    status, _, body = call(server.base, "/api/v1/admin/reload", admin, method="POST")
+    assert status == 202
     assert body["status"] == "reloading" and body["previous"] == old
-    assert _wait_for_version(base, body["version"])
-    for _ in range(6):  # both workers now serve the new rules
-        status, result = _post(base, token, example("sepsis-bundle-emergency-departments"))
+    # every worker that served the old rules is gone, and as many new ones serve
+    wait_until(lambda: len(server.workers()) == len(workers)
+               and not server.workers() & workers, what="every worker replaced")
+    assert server.version() == body["version"]
+    for _ in range(6):
+        status, result = post_evaluation(server.base, server.token,
+                                         example("sepsis-bundle-emergency-departments"))
         assert (status, result["verdict"]) == (201, "not_recommended")

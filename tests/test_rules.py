@@ -5,9 +5,10 @@ import re
 
 import pytest
 
-from ccrules.checks import all_problems, uncovered_lessons
+from ccrules.authoring.checks import all_problems, uncovered_lessons
+from ccrules.judging.judge import judge_for
 from ccrules.rulebook import load_rulebook
-from ccrules.rule_model import Severity
+from ccrules.rulebook.model import Severity
 
 RULES = load_rulebook().rules
 
@@ -24,14 +25,14 @@ def test_rule_files_pass_every_check(rulebook):
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_examples_behave_in_both_engines(rule, rulebook):
-    from ccrules.facts import flatten
     from ccrules.proposal import parse_proposal
+    from ccrules.proposal.facts import flatten
     fires = flatten(parse_proposal(rule.examples.fires))
     quiet = flatten(parse_proposal(rule.examples.does_not_fire))
-    assert rulebook.evaluators[rule.id](fires) is True
-    assert rule.id in rulebook.durable.fire(fires)
-    assert rulebook.evaluators[rule.id](quiet) is False
-    assert rule.id not in rulebook.durable.fire(quiet)
+    assert judge_for(rulebook).evaluators[rule.id](fires) is True
+    assert rule.id in judge_for(rulebook).durable.fire(fires)
+    assert judge_for(rulebook).evaluators[rule.id](quiet) is False
+    assert rule.id not in judge_for(rulebook).durable.fire(quiet)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)

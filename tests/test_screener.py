@@ -4,12 +4,13 @@ import json
 
 import pytest
 
+from ccrules.authoring.rule_tests import load_expectations
 from ccrules.errors import EngineError
-from ccrules.evaluation import Evaluation
-from ccrules.rule_tests import load_expectations
-from ccrules.screener import evaluate
+from ccrules.judging.judge import judge_for
+from ccrules.judging.result import Evaluation
+from ccrules.screening.evaluate import evaluate
 
-from conftest import EXAMPLES, example
+from helpers import EXAMPLES, example
 
 EXPECTED = {name: (want["verdict"], set(want["fires"]), set(want["does_not_fire"]))
             for name, want in load_expectations(EXAMPLES).items()}
@@ -148,6 +149,6 @@ def test_evaluation_json_has_the_contract_keys(rulebook):
 
 
 def test_engines_disagreeing_is_an_error_not_a_verdict(rulebook, monkeypatch):
-    monkeypatch.setattr(type(rulebook.durable), "fire", lambda self, facts: {"PF-01"})
+    monkeypatch.setattr(type(judge_for(rulebook).durable), "fire", lambda self, facts: {"PF-01"})
     with pytest.raises(EngineError, match="durable_rules and the Python evaluator disagree on "):
         evaluate(example("michigan-keystone"), rulebook)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import example, make_token
+from helpers import example, make_token
 
 OPEN = {"/healthz", "/openapi.json", "/docs", "/docs/", "/docs/<path:filename>",
         "/static/<path:filename>", "/signin"}
@@ -78,7 +78,7 @@ def test_no_stack_trace_or_internal_path_in_error_responses(app, client, auth):
 
 
 def test_rate_limit_per_token_in_the_error_shape(tmp_path):
-    from api import create_app
+    from ccrules.web import create_app
     app = create_app({"DATABASE": str(tmp_path / "rl.db"), "RATE_LIMIT": "3 per minute"})
     client = app.test_client()
     first = {"Authorization": f"Bearer {make_token(app, 'first')}"}

@@ -1,0 +1,88 @@
+"""What the verdict policy makes of a judgement beyond the verdict: dimension scores, the
+paper's alternatives when the problem does not fit, conditions of award and the minimum
+enrolment requirements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..rulebook.conditions import compile_python
+from ..rulebook.model import Policy, Rule, Severity, Verdict
+from .judge import Outcome
+from .result import AlternativeOut, AwardCondition, DimensionScore, EnrolmentRequirement
+
+
+def alternatives(policy: Policy, outcome: Outcome) -> list[AlternativeOut]:
+    """The paper's alternatives whose lessons meet those of a fired gate rule."""
+    gate_lessons = {lesson for r in outcome.fired if policy.is_gate(r) for lesson in r.lessons}
+    return [AlternativeOut(**a.model_dump()) for a in policy.alternatives
+            if gate_lessons & set(a.lessons)]
+
+
+def award_conditions(policy: Policy, outcome: Outcome) -> list[AwardCondition]:
+    """A condition of award for each fired finding that makes the verdict conditional."""
+    return [_condition(r) for r in outcome.fired
+            if policy.severity_verdicts[r.severity] == Verdict.conditional]
+
+
+def _condition(rule: Rule) -> AwardCondition:
+    """A condition of award as a sentence a funder can paste into a letter."""
+    action = rule.recommendation.rstrip(".")
+    text = (f"Before the award is confirmed, the applicant must {action[0].lower()}"
+            f"{action[1:]} (finding {rule.id}, \"{rule.title}\"; lessons "
+            f"{', '.join(rule.lessons)}; Aveling et al. 2017, {rule.citation}).")
+    return AwardCondition(rule_id=rule.id, lessons=list(rule.lessons), text=text)
+
+
+def enrolment_requirements(policy: Policy, facts: dict[str, Any]) -> list[EnrolmentRequirement]:
+    """Each minimum commitment from sites, and whether the design has it."""
+    out = []
+    for req in policy.enrolment_requirements:
+        met = compile_python(req.met_when)(facts)
+        status = "unknown" if met is None else "in_design" if met else "missing"
+        out.append(EnrolmentRequirement(id=req.id, requirement=req.requirement,
+                                        lessons=list(req.lessons), status=status, ask=req.ask))
+    return out
+
+
+def scores(policy: Policy, rules: list[Rule], outcome: Outcome) -> dict[str, DimensionScore]:
+    """Per dimension: lessons met, missed (a fired finding) or unknown (an undetermined one)."""
+    fired = {r.id for r in outcome.fired}
+    undetermined = {r.id for r in outcome.undetermined}
+    result: dict[str, DimensionScore] = {}
+    for dim, info in policy.dimensions.items():
+        in_dim = [r for r in rules if r.dimension == dim]
+        lessons = sorted({lesson for r in in_dim for lesson in r.lessons}, key=lesson_key)
+        against = [r for r in in_dim if r.severity != Severity.strength]
+        missed = {lesson for r in against if r.id in fired for lesson in r.lessons}
+        unknown = {lesson for r in against if r.id in undetermined
+                   for lesson in r.lessons} - missed
+        met = [lesson for lesson in lessons if lesson not in missed | unknown]
+        strengths = [r.id for r in in_dim if r.severity == Severity.strength and r.id in fired]
+        result[dim.value] = DimensionScore(
+            title=info.title, met=len(met), total=len(lessons),
+            missed=sorted(missed, key=lesson_key), unknown=sorted(unknown, key=lesson_key),
+            strengths=strengths,
+            explanation=_explain(len(met), len(lessons), missed, unknown, against, fired,
+                                 undetermined))
+    return result
+
+
+def _explain(met: int, total: int, missed: set[str], unknown: set[str], against: list[Rule],
+             fired: set[str], undetermined: set[str]) -> str:
+    """E.g. 'Meets 4 of 6 lesson(s); misses L3 (PF-07); cannot tell L1 (PF-01).'"""
+    parts = []
+    for label, lessons, ids in (("misses", missed, fired),
+                                ("cannot tell", unknown, undetermined)):
+        cited = []
+        for lesson in sorted(lessons, key=lesson_key):
+            rules = ", ".join(r.id for r in against if r.id in ids and lesson in r.lessons)
+            cited.append(f"{lesson} ({rules})")
+        if cited:
+            parts.append(f"{label} {'; '.join(cited)}")
+    return "; ".join([f"Meets {met} of {total} lesson(s)"] + parts) + "."
+
+
+def lesson_key(lesson: str) -> int:
+    """L2 before L10."""
+    return int(lesson[1:])

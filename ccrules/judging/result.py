@@ -1,0 +1,194 @@
+"""The Evaluation: what ccrules returns for a proposal (JSON keys are a public contract)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..rulebook.model import Dimension, Severity, Verdict
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Term(Out):
+    """One condition term and the proposal's value for it."""
+
+    field: str
+    op: str
+    value: Any = Field(description="What the rule compares with.")
+    actual: Any = Field(description="The proposal's value (null when not stated).")
+    text: str
+
+
+class Finding(Out):
+    """A rule that fired: a weakness (blocker, major, minor) or a strength."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    dimension: Dimension
+    lessons: list[str]
+    message: str
+    rationale: str
+    recommendation: str
+    citation: str
+    because: list[Term] = Field(default_factory=list, description=(
+        "The condition terms that made the rule fire, with the proposal's values."))
+
+
+class WhyNot(Out):
+    """A rule that did not fire, and the terms that kept it from firing (or the unknown
+    facts that leave it open)."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    status: Literal["not_fired", "undetermined"]
+    terms: list[Term]
+
+
+class Undetermined(Out):
+    """A rule whose outcome depends on facts the proposal leaves unknown."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    dimension: Dimension
+    gate: bool = Field(description="Whether the rule is part of the problem-fit gate.")
+    unknown_fields: list[str]
+
+
+class DimensionScore(Out):
+    """How many of a dimension's lessons the design meets, as far as is known."""
+
+    title: str
+    met: int
+    total: int
+    missed: list[str] = Field(description="Lessons a fired finding says the design misses.")
+    unknown: list[str] = Field(description="Lessons that depend on unknown facts.")
+    strengths: list[str] = Field(description="Rule ids of strengths in this dimension.")
+    explanation: str
+
+
+class AwardCondition(Out):
+    """A condition of award, to be met before (or as a term of) funding."""
+
+    rule_id: str
+    lessons: list[str]
+    text: str
+
+
+class EnrolmentRequirement(Out):
+    """A minimum commitment every site should make before it enrols."""
+
+    id: str
+    requirement: str
+    lessons: list[str]
+    status: Literal["in_design", "missing", "unknown"]
+    ask: str
+
+
+class MissingInfo(Out):
+    """An unknown fact that verdict-relevant rules depend on, with the question to ask."""
+
+    field: str
+    question: str
+    rules: list[str]
+    gate: bool = Field(description="Whether a problem-fit gate rule depends on it.")
+    could_move_to: list[Verdict] = Field(default_factory=list, description=(
+        "Verdicts this answer alone could lead to, other than the current one."))
+    impact: int = Field(default=0, description=(
+        "How far (in verdict levels) this answer alone could move the verdict; the list is "
+        "ranked by it."))
+
+
+class Change(Out):
+    field: str
+    before: Any = Field(alias="from")
+    after: Any = Field(alias="to")
+    text: str
+    design_choice: bool = Field(description=(
+        "False where the paper treats the fact as a feature of the problem or context that "
+        "no design can buy (e.g. making an unbounded problem bounded)."))
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+
+class Counterfactual(Out):
+    """A minimal set of changes (at most three fields) that would raise the verdict,
+    confirmed by re-running the rule engine on the changed proposal."""
+
+    changes: list[Change]
+    verdict: Verdict
+    resolves: list[str] = Field(description="Fired rules the changes switch off.")
+    lessons: list[str] = Field(description="Lessons the changes satisfy.")
+    by_design: bool = Field(description="Whether every change is a design choice.")
+
+
+class OptionAssessment(Out):
+    """One menu option judged on its own (L5): evidence and a common measure."""
+
+    name: str
+    evidence_base: str | None
+    evidence_based: bool | None
+    common_measures: list[str] = Field(description="Its measures that every site collects.")
+    measured: bool | None
+    issues: list[str]
+    lessons: list[str]
+
+
+class AlternativeOut(Out):
+    id: str
+    title: str
+    lessons: list[str]
+    text: str
+
+
+class RulesetRef(Out):
+    version: str
+    rules: list[str]
+
+
+class Evaluation(Out):
+    """A verdict on one proposal, with its reasons, evidence and conditions."""
+
+    id: str
+    title: str | None
+    reference: str | None
+    verdict: Verdict
+    summary: str
+    findings: list[Finding]
+    undetermined: list[Undetermined]
+    scores: dict[Dimension, DimensionScore]
+    conditions: list[AwardCondition]
+    enrolment_requirements: list[EnrolmentRequirement]
+    missing: list[MissingInfo]
+    confidence: float = Field(ge=0, le=1, description=(
+        "Share of the verdict-relevant rules (those that can lower the verdict) that the "
+        "proposal's stated facts decide."))
+    alternatives: list[AlternativeOut] = Field(description=(
+        "The paper's alternatives, offered when the problem does not fit a clinical community."))
+    counterfactuals: list[Counterfactual] = Field(default_factory=list)
+    why_not: list[WhyNot] = Field(default_factory=list, description=(
+        "Gate rules that did not fire, and any rule asked about, with the deciding terms."))
+    options: list[OptionAssessment] = Field(default_factory=list, description=(
+        "Each menu option judged on its own, when sites choose from a menu."))
+    what_if: WhatIf | None = None
+    ruleset: RulesetRef
+    created_at: str
+
+
+class WhatIf(Out):
+    """The same proposal with some answers changed, evaluated side by side."""
+
+    changes: dict[str, Any]
+    verdict: Verdict
+    fired_added: list[str]
+    fired_removed: list[str]
+    evaluation: Evaluation
+
+
+Evaluation.model_rebuild()

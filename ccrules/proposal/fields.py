@@ -1,0 +1,138 @@
+"""The catalogue of fields rules may test: every leaf of the Proposal model, by dotted path,
+plus a few derived fields computed from several answers.
+
+A field's kind decides which operators apply to it and how a fact carries it.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+
+from pydantic import BaseModel
+
+from ..suggestions import suggest
+from .model import Proposal
+
+SCALAR_OPS = {"eq", "ne"}
+ORDER_OPS = {"lt", "le", "gt", "ge"}
+OPS_BY_KIND = {
+    "enum": SCALAR_OPS | {"in", "not_in"},
+    "bool": {"eq"},
+    "int": SCALAR_OPS | ORDER_OPS,
+    "number": SCALAR_OPS | ORDER_OPS,
+    "enum_list": {"contains", "not_contains", "count_ge", "count_lt"},
+    "str_list": {"count_ge", "count_lt"},
+    "text": set(),
+    "object_list": set(),
+}
+
+
+# Facts about the problem and the sites' context that a programme's design cannot change
+# (the paper: ILCOP struggled "not only due to programme design ... but also due to intrinsic
+# features of the clinical problem", §3). A counterfactual that needs one is marked as such.
+NOT_DESIGN_CHOICES = frozenset({
+    "problem.evidence_base", "problem.scope", "problem.setting_uniformity",
+    "problem.change_type", "problem.departments_involved", "problem.peripheral_stakeholders",
+    "context.sites_eligible", "context.incentives", "context.reorganisation_underway",
+    "context.resource_constraint",
+})
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    path: str
+    kind: str
+    description: str
+    question: str
+    values: tuple[str, ...] = ()  # enum members, for enum and enum_list
+
+    @property
+    def ops(self) -> set[str]:
+        return OPS_BY_KIND[self.kind]
+
+    @property
+    def design_choice(self) -> bool:
+        """Whether the programme's designers can change this fact."""
+        return self.path not in NOT_DESIGN_CHOICES
+
+
+DERIVED = (
+    FieldInfo("derived.coverage_pct", "number",
+              "Share of eligible activity covered: context.coverage_pct, or else sites enrolled "
+              "as a percentage of sites eligible.",
+              "What share of the eligible sites or activity will take part?"),
+    FieldInfo("derived.core_element_count", "int",
+              "How many non-negotiable core elements: the named core_elements, or else "
+              "core_element_count.",
+              "Which elements of the intervention are non-negotiable for every site?"),
+    FieldInfo("derived.menu_option_count", "int",
+              "How many options the menu has (menu_options).",
+              "What options may sites choose from?"),
+    FieldInfo("derived.menu_options_evidence_based", "bool",
+              "Whether every menu option has strong or emerging evidence (false if any option "
+              "has contested or no evidence; unknown if any option's evidence is unknown).",
+              "What evidence supports each option on the menu?"),
+    FieldInfo("derived.menu_options_measured", "bool",
+              "Whether every menu option is tracked by at least one of the common measures.",
+              "Which of the common measures track each option on the menu?"),
+)
+
+
+def _unwrap(ann: typing.Any) -> typing.Any:
+    """Strip Optional[...] and Annotated[...] down to the bare type."""
+    while True:
+        origin = typing.get_origin(ann)
+        if origin is typing.Annotated:
+            ann = typing.get_args(ann)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(ann) if a is not type(None)]
+            ann = args[0]
+        else:
+            return ann
+
+
+def _kind(ann: typing.Any) -> tuple[str, tuple[str, ...]]:
+    ann = _unwrap(ann)
+    if typing.get_origin(ann) is list:
+        item = _unwrap(typing.get_args(ann)[0])
+        if isinstance(item, type) and issubclass(item, Enum):
+            return "enum_list", tuple(m.value for m in item)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return "object_list", ()
+        return "str_list", ()
+    if isinstance(ann, type) and issubclass(ann, Enum):
+        return "enum", tuple(m.value for m in ann)
+    return {bool: "bool", int: "int", float: "number", str: "text"}[ann], ()
+
+
+def _walk(model: type[BaseModel], prefix: str):
+    for name, f in model.model_fields.items():
+        path = prefix + name
+        bare = _unwrap(f.annotation)
+        if isinstance(bare, type) and issubclass(bare, BaseModel):
+            yield from _walk(bare, path + ".")
+            continue
+        kind, values = _kind(f.annotation)
+        extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+        yield FieldInfo(path, kind, f.description or "", str(extra.get("question", "")), values)
+
+
+@cache
+def catalogue() -> dict[str, FieldInfo]:
+    """Every field a rule may name, by dotted path."""
+    fields = {f.path: f for f in _walk(Proposal, "")}
+    fields.update({f.path: f for f in DERIVED})
+    return fields
+
+
+def suggest_key(loc: tuple) -> str:
+    """Did-you-mean for an unknown key at `loc` in a proposal, from its siblings' names."""
+    parent = ".".join(str(k) for k in loc[:-1] if not isinstance(k, int))
+    prefix = parent + "." if parent else ""
+    siblings = {p[len(prefix):].split(".")[0] for p in catalogue()
+                if p.startswith(prefix) and not p.startswith("derived.")}
+    return suggest(str(loc[-1]), siblings)

@@ -1,0 +1,351 @@
+"""The Proposal model: what a funder needs to know about a planned clinical community.
+
+Every field may be unknown (absent or null); unknown is never read as "no".
+Unknown keys are rejected. Each field carries a description (JSON Schema, docs,
+the web form) and a question to put to the applicant when it is missing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from . import enums as E
+
+# Scalars are strict: "true", 1 and "2" are not booleans or numbers here (the rule engine
+# compares loosely, so types must be settled before a fact reaches it).
+# Numbers are bounded: no real programme has a million sites or calls a month, and the rule
+# engine's JSON reader cannot take every float Python can write.
+LIMIT = 100_000
+
+
+def _integral(value: Any) -> Any:
+    """JSON has one number type: 3.0 is the integer 3 (as JSON Schema reads it); 3.5 is not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Bool = Annotated[bool, Field(strict=True)]
+NonNeg = Annotated[int, Field(strict=True, ge=0, le=LIMIT), BeforeValidator(_integral)]
+Number = Annotated[float, Field(strict=True, ge=0, le=LIMIT)]
+Pct = Annotated[float, Field(strict=True, ge=0, le=100)]
+Text = Annotated[str, Field(strict=True, max_length=5000)]
+Short = Annotated[str, Field(strict=True, max_length=300)]
+Name = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+
+
+def F(description: str, question: str, **kw: Any) -> Any:
+    """A field that may be unknown, with its help text and its question to the applicant."""
+    return Field(default=None, description=description,
+                 json_schema_extra={"question": question}, **kw)
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, allow_inf_nan=False)
+
+
+class CaseForChange(Part):
+    """How the programme shows that the problem is real and not inevitable (L11)."""
+
+    variation_data: Bool | None = F(
+        "Data showing variation between sites or poor outcomes.",
+        "Will you show sites data on variation or poor outcomes in this problem?")
+    accepted_benchmarks: Bool | None = F(
+        "Benchmarks practitioners already accept as legitimate standards.",
+        "Are there benchmarks that practitioners already accept as legitimate standards?")
+    patient_stories: Bool | None = F(
+        "Patient stories used alongside the data.",
+        "Will patient stories be used alongside the data to make the case for change?")
+
+
+class Problem(Part):
+    """The quality problem: is a clinical community the right vehicle? (L1-L5, L11, L33)"""
+
+    evidence_base: E.EvidenceBase | None = F(
+        "How strong the evidence is for a solution: strong (a solution shown to work, like the "
+        "central-line bundle), emerging, contested, or none (exploratory, like improving lung "
+        "cancer outcomes).",
+        "Is there an evidence-based solution to this problem, and how strong is the evidence?")
+    scope: E.Scope | None = F(
+        "How bounded the problem is: one practice in one kind of unit, a small bundle in one kind "
+        "of unit, a pathway across departments, organisation-wide, or several unrelated problems.",
+        "Is the problem one practice in one kind of unit, or a pathway across departments?")
+    setting_uniformity: E.Uniformity | None = F(
+        "How alike the units that manage the problem are across sites.",
+        "How alike are the units that manage this problem from one site to the next?")
+    change_type: E.ChangeType | None = F(
+        "Whether improvement depends on behaviour and culture (open to peer norming), on "
+        "structural or resource change, or on both.",
+        "Does improvement depend mainly on changing practice and culture, or on structural and "
+        "resource changes?")
+    departments_involved: NonNeg | None = F(
+        "How many departments must change their work for the improvement to happen.",
+        "How many departments must change their work for the improvement to happen?")
+    peripheral_stakeholders: list[Name] | None = F(
+        "Departments whose support is needed but who also serve other clinical areas "
+        "(e.g. pathology, radiology). An empty list means none.",
+        "Which departments outside the core team's control (e.g. pathology, radiology) must "
+        "support the work?")
+    case_for_change: CaseForChange | None = Field(
+        default=None, description="How the programme will make the case for change (L11).")
+
+
+class MenuOption(Part):
+    """One option on a menu from which sites choose what to implement (L5)."""
+
+    name: Name = Field(description="The option's name.")
+    evidence_base: E.EvidenceBase | None = F(
+        "The evidence that this option improves the outcome.",
+        "What evidence supports this option?")
+    measures: list[Name] | None = F(
+        "Ids of the measures that track this option; each should be in the common measure set.",
+        "Which of the common measures track this option?")
+
+
+class Intervention(Part):
+    """What is fixed and what may vary (L5, L18-L20, L25-L27)."""
+
+    standardisation: E.Standardisation | None = F(
+        "standardised_core: every site implements the same evidence-based core; "
+        "menu_of_options: sites choose from a defined menu; locally_designed: each site designs "
+        "its own plan.",
+        "Will every site implement the same core, choose from a defined menu, or design its own "
+        "plan?")
+    core_elements: list[Name] | None = F(
+        "The non-negotiable, evidence-based elements every site must implement. An empty list "
+        "means there are none.",
+        "Which elements of the intervention are non-negotiable for every site?")
+    core_element_count: NonNeg | None = F(
+        "How many non-negotiable elements there are, when they are not named.",
+        "How many non-negotiable elements does the intervention have?")
+    core_sequenced: Bool | None = F(
+        "Whether the core elements have a set order of introduction.",
+        "Is there a set order in which sites introduce the elements?")
+    customisation: E.Customisation | None = F(
+        "What sites may adapt: how_only (tool formats, order of components), what_from_menu, or "
+        "what_and_how (sites decide both).",
+        "What may sites adapt: only how they implement, what they implement from a menu, or both "
+        "what and how?")
+    menu_options: list[MenuOption] | None = F(
+        "The options sites may choose from, when the intervention is a menu.",
+        "What options may sites choose from, with the evidence and measures for each?")
+    consensus_before_start: Bool | None = F(
+        "Whether sites agree the intervention and what counts as success (with room for debate) "
+        "before technical work starts.",
+        "Will sites agree the intervention and what counts as success before technical work "
+        "starts?")
+    adherence_audit: Bool | None = F(
+        "Signed checklists or equal, leaving an auditable trace of adherence.",
+        "Will adherence leave an auditable trace, such as signed checklists?")
+    toolkit: list[E.Toolkit] | None = F(
+        "What the core team gives sites: guidelines, team roles, protocols, evidence summaries, "
+        "data-collection forms, templates. An empty list means none.",
+        "Which materials (guidelines, protocols, evidence summaries, forms, templates) will "
+        "sites receive?")
+
+
+class CoreTeam(Part):
+    """The vertical force: who organises, resources and directs (L6-L9, L14, L20-L22, L35)."""
+
+    clinical_leads_credible: Bool | None = F(
+        "Whether the clinical leads are known among practitioners for earlier successful "
+        "improvement work.",
+        "Are the clinical leads known among practitioners for earlier successful improvement "
+        "work?")
+    lead_organisation: E.LeadOrganisation | None = F(
+        "Who runs the programme, as practitioners see it.",
+        "Which organisation runs the programme?")
+    institutional_backing: list[Name] | None = F(
+        "Reputable bodies backing the programme (a medical school, a hospital association, a "
+        "royal college). An empty list means none.",
+        "Which reputable institutions back the programme?")
+    networks_used_for_recruitment: list[Name] | None = F(
+        "Existing networks used to recruit sites (regional networks, a hospital association). An "
+        "empty list means none.",
+        "Which existing networks will you use to recruit sites?")
+    affiliations: list[Name] | None = F(
+        "Organisations, professions and stakeholder groups the core team is affiliated with.",
+        "Which organisations, professions and stakeholder groups is the core team affiliated "
+        "with?")
+    paid_core_staff: Bool | None = F(
+        "Whether paid core staff with dedicated time carry the programme's logistics.",
+        "Will paid core staff with dedicated time run the programme's logistics?")
+    paid_staff_fte: Number | None = F(
+        "Full-time equivalents of paid core staff, when known.",
+        "How many full-time equivalents of paid core staff will there be?")
+    inner_core_size: NonNeg | None = F(
+        "How many people make up the inner core that takes decisions.",
+        "How many people are in the inner core that takes decisions?")
+    inner_core_meets: E.MeetingFrequency | None = F(
+        "How often the inner core meets.",
+        "How often will the inner core meet?")
+    authority_to_adapt: Bool | None = F(
+        "Whether the core team holds the power to adapt the programme's design.",
+        "Can the core team adapt the programme's design as it runs?")
+    expertise: list[E.Expertise] | None = F(
+        "Expertise in the core team: quality_improvement, evidence, data_systems.",
+        "Which expertise does the core team hold: quality improvement, the evidence base, data "
+        "systems?")
+    responsiveness: list[E.Responsiveness] | None = F(
+        "How the core team stays in touch with sites: regular_calls, network_links, "
+        "facilitator. An empty list means none.",
+        "How will the core team stay in touch with what happens at sites?")
+
+
+class Enrolment(Part):
+    """Hard tactics at sign-up (L10, L15, L17, L23-L25)."""
+
+    commitment: E.Commitment | None = F(
+        "What a site's leadership signs: none, ceo_signoff (without requirements, as ILCOP), or "
+        "ceo_letter_with_requirements (named team, time and resources, as Michigan).",
+        "What must a site's chief executive sign before it enrols, and does it name a team, time "
+        "and resources?")
+    minimum_team: list[E.Role] | None = F(
+        "Roles every site team must include. An empty list means no minimum team.",
+        "Which roles must every site team include?")
+    local_lead_time_pct: Pct | None = F(
+        "Dedicated time of local leads for the programme, as a percentage of their working time.",
+        "How much dedicated time (percent) will local leads have for the programme?")
+    data_submission: E.DataSubmission | None = F(
+        "Whether sites must submit data: mandatory_with_exit (or leave the programme), "
+        "mandatory, voluntary, none.",
+        "Must sites submit data, and what happens if they do not?")
+    resource_commitments: Bool | None = F(
+        "Whether sites commit, at enrolment, the resources the intervention needs (e.g. a "
+        "dedicated central-line cart).",
+        "Will sites commit the resources the intervention needs before they enrol?")
+    escalation_rights: Bool | None = F(
+        "Whether staff are empowered to halt a procedure and escalate non-compliance to "
+        "executives or the core team.",
+        "Will staff be empowered to halt non-compliant practice and escalate it?")
+
+
+class Measurement(Part):
+    """Data that drives norms (L19, L27-L30)."""
+
+    common_measures: list[Name] | None = F(
+        "Ids of the measures every site collects. An empty list means none.",
+        "Which measures will every site collect?")
+    data_collection: E.DataCollection | None = F(
+        "How data are collected: independent, standardised_self_report, site_chosen_method, "
+        "unaudited_self_report.",
+        "How will data be collected, and by whom?")
+    baseline_months: NonNeg | None = F(
+        "Months of baseline data collection before the intervention starts.",
+        "How many months of baseline data will sites collect before starting?")
+    feedback_frequency: E.FeedbackFrequency | None = F(
+        "How often sites get their data back.",
+        "How often will sites get their data back?")
+    feedback_lag_months: Number | None = F(
+        "Months between collecting data and feeding it back.",
+        "How long after collection will data be fed back to sites?")
+    peer_comparison: E.PeerComparison | None = F(
+        "Whether sites see their data against other sites: blinded, named, none.",
+        "Will sites see their data compared with other sites, and blinded or named?")
+    data_infrastructure: E.DataInfrastructure | None = F(
+        "Which data infrastructure carries the measures: existing_national, programme_built, "
+        "none.",
+        "Will the measures use existing national data infrastructure or one built for the "
+        "programme?")
+    local_measures_preagreed: Bool | None = F(
+        "Whether local measures are agreed with the core team before sites start.",
+        "Will each site's local measures be agreed before it starts?")
+
+
+class Community(Part):
+    """The horizontal force: peer ties and the sense of community (L12-L17)."""
+
+    planned_from_outset: Bool | None = F(
+        "Whether community building is planned and resourced from the start.",
+        "Is community building planned and resourced from the start?")
+    calls_per_month: Number | None = F(
+        "Community calls or teleconferences per month.",
+        "How many community calls will there be each month?")
+    calls_participant_led: Bool | None = F(
+        "Whether calls are meant to become led by participants.",
+        "Will calls move to being led by participants?")
+    face_to_face_meetings_per_year: Number | None = F(
+        "In-person gatherings per year (any kind).",
+        "How many in-person gatherings will there be each year?")
+    residential_meetings_per_year: Number | None = F(
+        "Residential gatherings per year (of the in-person ones).",
+        "How many residential gatherings will there be each year?")
+    social_time: Bool | None = F(
+        "Whether gatherings include unstructured social time.",
+        "Will gatherings include unstructured social time?")
+    virtual_only: Bool | None = F(
+        "Whether every community event is virtual.",
+        "Will every community event be virtual?")
+    peer_review_visits: Bool | None = F(
+        "Whether sites visit each other for structured peer review.",
+        "Will sites visit each other for peer review?")
+    structured_discussion: Bool | None = F(
+        "Whether discussion is structured peer-to-peer (e.g. nurse to nurse) before the whole "
+        "group.",
+        "Will discussion be structured peer-to-peer before whole-group discussion?")
+    collectively_agreed_rules: Bool | None = F(
+        "Whether rules and responsibilities are agreed collectively.",
+        "Will rules and responsibilities be agreed collectively by the sites?")
+    third_party_facilitation: Bool | None = F(
+        "Whether third-party facilitation is available for conflicts.",
+        "Will third-party facilitation be available when conflicts arise?")
+
+
+class Context(Part):
+    """What the core team cannot fix (L12, L31-L33)."""
+
+    sites_eligible: NonNeg | None = F(
+        "How many sites could take part.", "How many sites are eligible to take part?")
+    sites_enrolled: NonNeg | None = F(
+        "How many sites are (or are expected to be) enrolled.",
+        "How many sites do you expect to enrol?")
+    coverage_pct: Pct | None = F(
+        "Share of the eligible activity covered (e.g. 85% of ICU beds).",
+        "What share of the eligible activity (e.g. beds, patients) will enrolled sites cover?")
+    site_unit: E.SiteUnit | None = F(
+        "What a site is: unit, hospital, team, clinician.", "What is a site in this programme?")
+    funding_to_sites: Bool | None = F(
+        "Whether sites receive funding.", "Will sites receive funding?")
+    quantified_aims: Bool | None = F(
+        "Whether the programme has a numeric goal and a deadline.",
+        "Does the programme have a numeric goal and a deadline?")
+    incentives: E.Incentives | None = F(
+        "How wider incentives (payers, targets) relate to the programme's goals: aligned, "
+        "partly_aligned, none, misaligned.",
+        "Do wider incentives (payers, national targets) reward the improvement this programme "
+        "seeks?")
+    reorganisation_underway: Bool | None = F(
+        "Whether mergers or service reorganisation are under way at sites.",
+        "Are mergers or service reorganisations under way at the sites?")
+    resource_constraint: E.Level | None = F(
+        "How constrained resources are at sites: low, medium, high.",
+        "How constrained are resources at the sites?")
+    local_lead_support: Bool | None = F(
+        "Whether local leads get support or training to engage colleagues and find resources.",
+        "Will local leads get support to engage colleagues and secure resources?")
+
+
+class Proposal(Part):
+    """A proposed improvement programme, as a funder would have it described."""
+
+    title: Short | None = Field(
+        default=None, description="The programme's title.")
+    summary: Text | None = Field(default=None, description="A short description of the programme.")
+    applicant: Short | None = Field(
+        default=None, description="The applicant organisation.")
+    reference: Short | None = Field(
+        default=None, description="The funder's reference for the proposal.")
+    problem: Problem = Field(default_factory=Problem, description=Problem.__doc__)
+    intervention: Intervention = Field(default_factory=Intervention,
+                                       description=Intervention.__doc__)
+    core_team: CoreTeam = Field(default_factory=CoreTeam, description=CoreTeam.__doc__)
+    enrolment: Enrolment = Field(default_factory=Enrolment, description=Enrolment.__doc__)
+    measurement: Measurement = Field(default_factory=Measurement, description=Measurement.__doc__)
+    community: Community = Field(default_factory=Community, description=Community.__doc__)
+    context: Context = Field(default_factory=Context, description=Context.__doc__)
+
+
+GROUPS = ("problem", "intervention", "core_team", "enrolment", "measurement", "community",
+          "context")

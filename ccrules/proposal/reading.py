@@ -1,0 +1,115 @@
+"""Read proposals from JSON text, data or files, with errors that name the file and the field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import ErrorItem, ProposalError
+from .fields import suggest_key
+from .model import GROUPS, Proposal
+
+
+class MalformedInput(ProposalError):
+    """Input that is not JSON at all, or too large or too deeply nested to read."""
+
+    title = "Malformed JSON"
+    status = 400
+
+
+MAX_BYTES = 1024 * 1024  # the same bound as the HTTP API's request body
+MAX_DEPTH = 32  # a proposal nests four levels deep; anything far deeper is hostile
+
+
+def _depth(obj: Any) -> int:
+    depth, level = 0, [obj]
+    while level:
+        depth += 1
+        nxt = []
+        for item in level:
+            if isinstance(item, dict):
+                nxt.extend(item.values())
+            elif isinstance(item, list):
+                nxt.extend(item)
+        level = nxt
+    return depth - 1
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def parse_json(text: str | bytes, source: str = "input") -> Any:
+    """Decode JSON with bounded size and depth; MalformedInput on anything else."""
+    if len(text) > MAX_BYTES:
+        raise MalformedInput(f"{source}: larger than {MAX_BYTES} bytes")
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise MalformedInput(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} "
+                             f"column {exc.colno}") from None
+    except (RecursionError, UnicodeDecodeError) as exc:
+        raise MalformedInput(f"{source}: not valid JSON: {type(exc).__name__}") from None
+    except ValueError as exc:  # NaN or Infinity, which JSON does not have
+        raise MalformedInput(f"{source}: not valid JSON: {exc}") from None
+    if _depth(data) > MAX_DEPTH:
+        raise MalformedInput(f"{source}: nested deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def parse_proposal(data: Any) -> Proposal:
+    """Validate raw JSON data into a Proposal, or raise ProposalError naming every fault."""
+    if not isinstance(data, dict):
+        raise ProposalError("A proposal must be a JSON object.",
+                            [ErrorItem((), f"got {type(data).__name__}")])
+    # null for a whole group means "nothing known about it"
+    data = {k: ({} if v is None and k in GROUPS else v) for k, v in data.items()}
+    try:
+        return Proposal.model_validate(data)
+    except ValidationError as exc:
+        items = validation_errors(exc)
+        raise ProposalError(f"The proposal has {len(items)} fault(s).", items) from None
+
+
+def _proposal_offset(loc: tuple) -> int | None:
+    """Where the proposal starts in a request's error location: under 'proposal', or under
+    'proposals', i; None when the location is outside any proposal."""
+    if loc[:1] == ("proposal",):
+        return 1
+    if loc[:1] == ("proposals",) and len(loc) > 2:
+        return 2
+    return None
+
+
+def validation_errors(exc: ValidationError, prefix: tuple = (),
+                      in_request: bool = False) -> list[ErrorItem]:
+    """Every fault of a pydantic validation error, located and worded, with a did-you-mean
+    for an unknown proposal field. `in_request`: the model is a request that carries the
+    proposal under 'proposal' (or 'proposals', i)."""
+    items = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        msg = str(err["msg"])
+        if err["type"] == "extra_forbidden":
+            offset = _proposal_offset(loc) if in_request else 0
+            msg = "unknown field" + (suggest_key(loc[offset:]) if offset is not None else "")
+        items.append(ErrorItem(prefix + loc, msg))
+    return items
+
+
+def read_proposal(path: str | Path) -> Proposal:
+    """Read and validate one proposal file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProposalError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = parse_json(raw, str(path))
+    try:
+        return parse_proposal(data)
+    except ProposalError as exc:
+        raise ProposalError(f"{path}: {exc.detail}", exc.errors) from None
+

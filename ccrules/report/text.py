@@ -1,0 +1,65 @@
+"""The report as plain text (for a terminal or a letter)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..judging.result import Evaluation
+from .model import Entry, Section, build_report
+
+WIDTH = 88
+
+
+def _wrap(text: str, indent: int = 0, first: str = "") -> str:
+    pad = " " * indent
+    return textwrap.fill(text, WIDTH, initial_indent=pad + first,
+                         subsequent_indent=pad + " " * len(first))
+
+
+def _entry(e: Entry, number: int | None = None) -> list[str]:
+    if number is not None:
+        return [_wrap(e.text, 2, f"{number}. ")]
+    head = " ".join(x for x in (f"[{e.label.upper()}]" if e.label else "", e.ref) if x)
+    first = f"{head}  {e.text}" if head else e.text
+    lines = [_wrap(first, 2)]
+    lines += [_wrap(f"{label}: {text}", 6) for label, text in e.details if text]
+    return lines
+
+
+def _table(section: Section) -> list[str]:
+    rows = section.rows
+    widths = list(section.widths) or [max(len(r[i]) for r in rows) + 2
+                                      for i in range(len(rows[0]) - 1)]
+    out = []
+    for row in rows:
+        lead = "  " + "".join(f"{cell:<{w}}" for cell, w in zip(row, widths, strict=False))
+        out.append(textwrap.fill(row[-1], WIDTH, initial_indent=lead,
+                                 subsequent_indent=" " * len(lead)) if row[-1] else lead)
+    return out
+
+
+def _section(section: Section) -> list[str]:
+    out = [section.heading.upper(), ""]
+    if section.intro:
+        out += [_wrap(section.intro, 2), ""]
+    if section.rows:
+        out += _table(section) + [""]
+    for group in section.groups:
+        out += [_wrap(f"{group.heading.upper()}. {group.intro}"), ""]
+        for e in group.entries:
+            out += _entry(e) + [""]
+    for i, e in enumerate(section.entries, 1):
+        out += _entry(e, i if section.numbered else None)
+    if section.entries:
+        out.append("")
+    return out
+
+
+def render_text(ev: Evaluation) -> str:
+    report = build_report(ev)
+    out = [f"VERDICT: {report.verdict_words.upper()}", report.title, "",
+           _wrap(report.summary), ""]
+    for section in report.sections:
+        out += _section(section)
+    out.append(report.footer)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,32 @@
+"""Where the built-in rule files and example proposals are.
+
+They ship inside the installed package as `ccrules.rules` and `ccrules.examples` (mapped from
+the repository's top-level `rules/` and `examples/` folders, see pyproject.toml), so a wheel
+carries them and an editable install reads the repository's own copies.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import as_file, files
+from pathlib import Path
+
+
+def _folder(package: str) -> Path:
+    with as_file(files(package)) as path:  # a real folder for both wheel and checkout
+        return Path(path)
+
+
+def builtin_rules() -> Path:
+    """The folder of rule files that ships with ccrules."""
+    return _folder("ccrules.rules")
+
+
+def builtin_examples() -> Path:
+    """The folder of example proposals (and their expected verdicts) that ships with ccrules."""
+    return _folder("ccrules.examples")
+
+
+def rules_dir() -> Path:
+    """The rules to use when none is named: $CCRULES_RULES, or the built-in rules."""
+    return Path(os.environ.get("CCRULES_RULES") or builtin_rules())

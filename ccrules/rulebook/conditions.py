@@ -1,0 +1,253 @@
+"""Condition trees (all / any / not over {field, op, value}): parsing with checks, three-valued
+evaluation in Python, and negation pushed down to the leaves (for the durable compiler).
+
+Three-valued (Kleene) logic: a leaf on an unknown field is None (unknown); `all` is False if
+any child is False, else None if any is None, else True; `any` is the dual; `not` swaps True
+and False and keeps None.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Callable, Iterable, Union
+
+from ..proposal.fields import FieldInfo, catalogue
+from ..suggestions import suggest
+
+NEGATED_OP = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "lt": "ge", "ge": "lt",
+              "le": "gt", "gt": "le", "contains": "not_contains", "not_contains": "contains",
+              "count_ge": "count_lt", "count_lt": "count_ge"}
+OP_WORDS = {"eq": "=", "ne": "≠", "in": "in", "not_in": "not in", "lt": "<", "le": "≤",
+            "gt": ">", "ge": "≥", "contains": "includes", "not_contains": "does not include",
+            "count_ge": "has at least", "count_lt": "has fewer than"}
+
+
+@dataclass(frozen=True)
+class Leaf:
+    field: str
+    op: str
+    value: Any
+
+    def describe(self) -> str:
+        value = ", ".join(map(_word, self.value)) if isinstance(self.value, tuple) else _word(
+            self.value)
+        if self.op in ("count_ge", "count_lt"):
+            value += " item(s)"
+        return f"{self.field} {OP_WORDS[self.op]} {value}"
+
+
+@dataclass(frozen=True)
+class All:
+    children: tuple
+
+
+@dataclass(frozen=True)
+class Any_:
+    children: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    child: "Node"
+
+
+Node = Union[Leaf, All, Any_, Not]
+
+
+def _word(v: Any) -> str:
+    return str(v).lower() if isinstance(v, bool) else str(v)
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+class ConditionFault(Exception):
+    """A fault in a condition tree, with the path to it inside the `when` block."""
+
+    def __init__(self, msg: str, path: list):
+        super().__init__(msg)
+        self.msg, self.path = msg, path
+
+
+def parse(raw: Any, path: list | None = None) -> Node:
+    """Parse and check a condition tree against the field catalogue; raise ConditionFault."""
+    path = path or []
+    if not isinstance(raw, dict):
+        raise ConditionFault(f"a condition must be a mapping, got {type(raw).__name__}", path)
+    keys = set(raw)
+    for group, cls in (("all", All), ("any", Any_)):
+        if keys == {group}:
+            items = raw[group]
+            if not isinstance(items, list) or not items:
+                raise ConditionFault(f"'{group}' needs a non-empty list of conditions", path)
+            return cls(tuple(parse(c, path + [group, i]) for i, c in enumerate(items)))
+    if keys == {"not"}:
+        return Not(parse(raw["not"], path + ["not"]))
+    if "field" in keys:
+        return _parse_leaf(raw, path)
+    known = ["all", "any", "not", "field"]
+    odd = sorted(keys - {"op", "value"}) or sorted(keys)
+    raise ConditionFault(
+        f"a condition is one of all/any/not or a {{field, op, value}} term; got keys "
+        f"{sorted(keys)}{suggest(odd[0], known) if odd else ''}", path)
+
+
+def _parse_leaf(raw: dict, path: list) -> Leaf:
+    extra = set(raw) - {"field", "op", "value"}
+    if extra:
+        raise ConditionFault(f"unknown key(s) {sorted(extra)} in a term "
+                             f"(a term has field, op, value)", path)
+    name = raw["field"]
+    fields = catalogue()
+    if not isinstance(name, str) or name not in fields:
+        raise ConditionFault(f"unknown field {name!r}{suggest(str(name), fields)}", path)
+    info = fields[name]
+    op = raw.get("op")
+    if op not in info.ops:
+        allowed = ", ".join(sorted(info.ops)) or "none: rules cannot test this field"
+        raise ConditionFault(f"operator {op!r} does not apply to {name} ({info.kind}); "
+                             f"use one of: {allowed}", path)
+    if "value" not in raw:
+        raise ConditionFault(f"term on {name} has no value", path)
+    return Leaf(name, op, _check_value(info, op, raw["value"], path))
+
+
+def _check_value(info: FieldInfo, op: str, value: Any, path: list) -> Any:
+    def fail(msg: str):
+        raise ConditionFault(f"{info.path} {op}: {msg}", path)
+
+    def member(v: Any) -> str:
+        if not isinstance(v, str) or v not in info.values:
+            fail(f"{v!r} is not one of {', '.join(info.values)}"
+                 f"{suggest(str(v), info.values)}")
+        return v
+
+    if op in ("count_ge", "count_lt"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            fail(f"needs a whole number of items, got {value!r}")
+        return value
+    if info.kind == "bool":
+        if not isinstance(value, bool):
+            fail(f"needs true or false, got {value!r}")
+        return value
+    if info.kind in ("int", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            fail(f"needs a number, got {value!r}")
+        return value
+    if op in ("in", "not_in"):
+        if not isinstance(value, list) or not value:
+            fail("needs a non-empty list of values")
+        return tuple(member(v) for v in value)
+    return member(value)
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+Evaluator = Callable[[dict], Union[bool, None]]
+
+_CMP = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
+        "gt": operator.gt, "ge": operator.ge}
+
+
+def _leaf_test(leaf: Leaf) -> Callable[[Any], bool]:
+    op, v = leaf.op, leaf.value
+    if op in _CMP:
+        cmp = _CMP[op]
+        return lambda x: cmp(x, v)
+    return {
+        "in": lambda x: x in v,
+        "not_in": lambda x: x not in v,
+        "contains": lambda x: v in x,
+        "not_contains": lambda x: v not in x,
+        "count_ge": lambda x: len(x) >= v,
+        "count_lt": lambda x: len(x) < v,
+    }[op]
+
+
+@cache
+def compile_python(node: Node) -> Evaluator:
+    """Compile a tree to a function facts -> True | False | None (unknown). Trees are
+    immutable and hashable, so each is compiled once."""
+    if isinstance(node, Leaf):
+        test, name = _leaf_test(node), node.field
+
+        def leaf(facts: dict) -> bool | None:
+            x = facts.get(name)
+            return None if x is None else test(x)
+        return leaf
+    if isinstance(node, Not):
+        inner = compile_python(node.child)
+
+        def negate(facts: dict) -> bool | None:
+            r = inner(facts)
+            return None if r is None else not r
+        return negate
+    kids = [compile_python(c) for c in node.children]
+    stop = isinstance(node, Any_)  # any stops at True, all stops at False
+
+    def group(facts: dict) -> bool | None:
+        unknown = False
+        for kid in kids:
+            r = kid(facts)
+            if r is None:
+                unknown = True
+            elif r is stop:
+                return stop
+        return None if unknown else not stop
+    return group
+
+
+@cache
+def negation_normal_form(node: Node, negate: bool = False) -> Node:
+    """The same condition with every `not` pushed into the leaves (Kleene-equivalent)."""
+    if isinstance(node, Not):
+        return negation_normal_form(node.child, not negate)
+    if isinstance(node, Leaf):
+        return Leaf(node.field, NEGATED_OP[node.op], node.value) if negate else node
+    kids = tuple(negation_normal_form(c, negate) for c in node.children)
+    flip = isinstance(node, All) == negate  # not(all) is any; not(any) is all
+    return Any_(kids) if flip else All(kids)
+
+
+def to_data(node: Node) -> dict:
+    """A tree back as plain data, in the rule files' form."""
+    if isinstance(node, Leaf):
+        value = list(node.value) if isinstance(node.value, tuple) else node.value
+        return {"field": node.field, "op": node.op, "value": value}
+    if isinstance(node, Not):
+        return {"not": to_data(node.child)}
+    return {"all" if isinstance(node, All) else "any": [to_data(c) for c in node.children]}
+
+
+def leaves(node: Node):
+    """Every leaf of a tree, in order."""
+    if isinstance(node, Leaf):
+        yield node
+    elif isinstance(node, Not):
+        yield from leaves(node.child)
+    else:
+        for c in node.children:
+            yield from leaves(c)
+
+
+def tested_values(nodes: Iterable[Node]) -> dict[str, dict[str, set]]:
+    """Per field, what the conditions compare it with: "numbers" (thresholds), "members"
+    (list members tested for), "counts" (list sizes). Values between these cannot change
+    any outcome, which is what lets search and static checks try finitely many values."""
+    found: dict[str, dict[str, set]] = {}
+    for node in nodes:
+        for leaf in leaves(node):
+            entry = found.setdefault(leaf.field, {"numbers": set(), "members": set(),
+                                                  "counts": set()})
+            if leaf.op in ("count_ge", "count_lt"):
+                entry["counts"].add(leaf.value)
+            elif leaf.op in ("contains", "not_contains"):
+                entry["members"].add(leaf.value)
+            elif isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool):
+                entry["numbers"].add(leaf.value)
+    return found
+
+
+def fields_of(node: Node) -> set[str]:
+    return {leaf.field for leaf in leaves(node)}

@@ -1,0 +1,232 @@
+"""Load rule files and the verdict policy from a folder (or from a stored snapshot of them),
+checking everything at load time; every fault is reported with its file, line and rule."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import ProposalError, RuleError, RuleProblem
+from ..proposal.reading import parse_proposal
+from ..resources import rules_dir
+from ..suggestions import suggest
+from .conditions import ConditionFault, parse
+from .model import LESSON_RANGE, Policy, Rule
+
+POLICY_KEY, RULES_KEY = "policy", "rules"
+ALL_LESSONS = tuple(f"L{i}" for i in LESSON_RANGE)
+
+
+@dataclass(eq=False)  # compared (and hashed) by identity: judging caches per rulebook
+class Rulebook:
+    """A checked set of rules and the verdict policy, with the version (a hash of the files'
+    content) and the file texts themselves (kept with every evaluation made under it)."""
+
+    rules: list[Rule]
+    policy: Policy
+    version: str
+    source: str
+    documents: dict[str, str] = field(repr=False, default_factory=dict)  # file texts by name
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.rules}
+
+    def lessons_covered(self) -> dict[str, list[str]]:
+        """Lesson id -> ids of the rules that cite it, for every lesson L1-L35."""
+        cover: dict[str, list[str]] = {lesson: [] for lesson in ALL_LESSONS}
+        for r in self.rules:
+            for lesson in r.lessons:
+                cover[lesson].append(r.id)
+        return cover
+
+
+# --- reading files -------------------------------------------------------------------------
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that records the line of each mapping (for file:line messages)."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def _strip_lines(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip_lines(v) for v in obj]
+    return obj
+
+
+def _parse_document(name: str, text: str, problems: list[RuleProblem]) -> dict | None:
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(RuleProblem(name, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                                    line=mark.line + 1 if mark else None))
+        return None
+    if not isinstance(data, dict) or not ({RULES_KEY, POLICY_KEY} & set(data)):
+        problems.append(RuleProblem(name, "a rule file is a mapping with a 'rules' list "
+                                    "(or, for the verdict policy, a 'policy' mapping)"))
+        return None
+    extra = set(data) - {RULES_KEY, POLICY_KEY, "__line__"}
+    if extra:
+        problems.append(RuleProblem(name, f"unknown top-level key(s): {sorted(extra)}"))
+    return data
+
+
+def _pydantic_problems(exc: ValidationError, file: str, rule_id: str | None,
+                       line: int | None, names) -> list[RuleProblem]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key {loc!r}{suggest(str(err['loc'][-1]), names)}"
+        elif err["type"] == "missing":
+            msg = f"missing key {loc!r}"
+        else:
+            msg = f"{loc}: {msg}"
+        out.append(RuleProblem(file, msg, rule_id, line))
+    return out
+
+
+def _load_rule(raw: Any, file: str, problems: list[RuleProblem]) -> Rule | None:
+    if not isinstance(raw, dict):
+        problems.append(RuleProblem(file, "each entry under 'rules' must be a mapping"))
+        return None
+    line = raw.get("__line__")
+    rule_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    clean = _strip_lines(raw)
+    before = len(problems)
+    try:
+        when = parse(clean.get("when"))
+    except ConditionFault as fault:
+        where = ".".join(map(str, ["when"] + fault.path))
+        problems.append(RuleProblem(file, f"{where}: {fault.msg}", rule_id, line))
+        when = None
+    try:
+        rule = Rule.model_validate({**clean, "when": when, "file": file, "line": line})
+    except ValidationError as exc:
+        problems += _pydantic_problems(exc, file, rule_id, line, Rule.model_fields)
+        return None
+    for name, fragment in (("fires", rule.examples.fires),
+                           ("does_not_fire", rule.examples.does_not_fire)):
+        try:
+            parse_proposal(fragment)
+        except ProposalError as exc:
+            faults = "; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in exc.errors)
+            problems.append(RuleProblem(file, f"examples.{name} is not a valid proposal: "
+                                        f"{faults}", rule_id, line))
+    return rule if len(problems) == before else None
+
+
+def _load_policy(raw: Any, file: str, problems: list[RuleProblem]) -> Policy | None:
+    if not isinstance(raw, dict):
+        problems.append(RuleProblem(file, "'policy' must be a mapping"))
+        return None
+    clean = _strip_lines(raw)
+    reqs = clean.get("enrolment_requirements")
+    if isinstance(reqs, list):
+        for i, req in enumerate(reqs):
+            if isinstance(req, dict) and "met_when" in req:
+                try:
+                    req["met_when"] = parse(req["met_when"])
+                except ConditionFault as fault:
+                    problems.append(RuleProblem(
+                        file, f"policy.enrolment_requirements.{i}.met_when: {fault.msg}"))
+                    return None
+    try:
+        return Policy.model_validate(clean)
+    except ValidationError as exc:
+        problems += _pydantic_problems(exc, file, None, raw.get("__line__"),
+                                       Policy.model_fields)
+        return None
+
+
+def _version(raw_docs: list[tuple[str, Any]]) -> str:
+    canonical = json.dumps([[name, _strip_lines(doc)] for name, doc in raw_docs],
+                           sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
+    """Load and check every *.yaml file in a folder (or one file plus the default policy).
+    Raises RuleError listing every problem found, each with file, line and rule id."""
+    root = Path(path) if path is not None else rules_dir()
+    problems: list[RuleProblem] = []
+    if root.is_dir():
+        files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
+    elif root.is_file():
+        files = [root]
+    else:
+        raise RuleError(f"no rules at {root}", [RuleProblem(str(root), "not found")])
+    if root.is_file() and not _has_policy(root):
+        files.append(rules_dir() / "policy.yaml")
+    documents: dict[str, str] = {}
+    for f in files:
+        try:
+            documents[f.name] = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(RuleProblem(f.name, f"cannot read: {exc}"))
+    return rulebook_from_documents(documents, str(root), problems)
+
+
+def rulebook_from_documents(documents: dict[str, str], source: str = "(snapshot)",
+                            problems: list[RuleProblem] | None = None) -> Rulebook:
+    """Build a Rulebook from rule-file texts by name (a folder's files, or a stored
+    snapshot). Raises RuleError listing every problem."""
+    problems = problems if problems is not None else []
+    rules: list[Rule] = []
+    policy: Policy | None = None
+    raw_docs: list[tuple[str, Any]] = []
+    for name, text in documents.items():
+        data = _parse_document(name, text, problems)
+        if data is None:
+            continue
+        raw_docs.append((name, data))
+        if POLICY_KEY in data:
+            if policy is not None:
+                problems.append(RuleProblem(name, "a second 'policy' (there must be one)"))
+            policy = _load_policy(data[POLICY_KEY], name, problems)
+        entries = data.get(RULES_KEY, [])
+        if not isinstance(entries, list):
+            problems.append(RuleProblem(name, "'rules' must be a list"))
+            continue
+        for raw in entries:
+            rule = _load_rule(raw, name, problems)
+            if rule is not None:
+                rules.append(rule)
+
+    seen: dict[str, Rule] = {}
+    for r in rules:
+        if r.id in seen:
+            problems.append(RuleProblem(r.file or "?", f"duplicate rule id (first in "
+                                        f"{seen[r.id].file}:{seen[r.id].line})", r.id, r.line))
+        seen.setdefault(r.id, r)
+    if policy is None and not any("policy" in p.msg for p in problems):
+        problems.append(RuleProblem(source, "no verdict policy found (a file with 'policy:')"))
+    if not rules and not problems:
+        problems.append(RuleProblem(source, "no rules found"))
+    if problems:
+        raise RuleError(f"{len(problems)} problem(s) in the rules at {source}", problems)
+    assert policy is not None
+    return Rulebook(rules=rules, policy=policy, version=_version(raw_docs), source=source,
+                    documents=dict(documents))
+
+
+def _has_policy(file: Path) -> bool:
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return False
+    return isinstance(data, dict) and POLICY_KEY in data

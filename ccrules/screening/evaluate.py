@@ -1,0 +1,91 @@
+"""Evaluate a proposal: facts -> judgement (the judge) -> explanations -> Evaluation."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from ..explaining.counterfactuals import counterfactuals
+from ..explaining.missing import missing_information
+from ..explaining.options import assess_options
+from ..explaining.summary import write_summary
+from ..explaining.why import why
+from ..judging.judge import Judge, Judgement, judge_for
+from ..judging.policy import alternatives, award_conditions, enrolment_requirements, scores
+from ..judging.result import Evaluation, Finding, RulesetRef, Undetermined, WhyNot
+from ..proposal.facts import flatten
+from ..proposal.model import Proposal
+from ..proposal.reading import parse_proposal
+from ..rulebook.conditions import fields_of
+from ..rulebook.loader import Rulebook
+from ..rulebook.model import Verdict
+
+
+def as_proposal(proposal: Proposal | dict) -> Proposal:
+    """A Proposal as is; raw JSON data validated into one (ProposalError if it does not fit)."""
+    return proposal if isinstance(proposal, Proposal) else parse_proposal(proposal)
+
+
+def judge(proposal: Proposal | dict, rulebook: Rulebook) -> Judgement:
+    """The verdict and the rules' outcomes alone, engine-checked, without explanations (for
+    re-screening many stored proposals)."""
+    return judge_for(rulebook).judge(flatten(as_proposal(proposal)))
+
+
+def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
+             why_not: Iterable[str] = ()) -> Evaluation:
+    """Screen one proposal (a Proposal or raw JSON data) against a rulebook. `why_not`
+    names rules to explain when they do not fire (gate rules always are)."""
+    proposal = as_proposal(proposal)
+    facts = flatten(proposal)
+    judge = judge_for(rulebook)
+    judgement = judge.judge(facts)
+    outcome, policy, verdict = judgement.outcome, judge.policy, judgement.verdict
+    missing = missing_information(judge, facts, judgement)
+    return Evaluation(
+        id=uuid.uuid4().hex,
+        title=proposal.title,
+        reference=proposal.reference,
+        verdict=verdict,
+        summary=write_summary(policy, verdict, outcome, judgement.completeness,
+                              [m.question for m in missing]),
+        findings=[Finding(rule_id=r.id, title=r.title, severity=r.severity,
+                          dimension=r.dimension, lessons=list(r.lessons), message=r.message,
+                          rationale=r.rationale, recommendation=r.recommendation,
+                          citation=r.citation, because=why(r.when, facts)[1])
+                  for r in outcome.fired],
+        undetermined=[Undetermined(rule_id=r.id, title=r.title, severity=r.severity,
+                                   dimension=r.dimension, gate=policy.is_gate(r),
+                                   unknown_fields=sorted(f for f in fields_of(r.when)
+                                                         if facts.get(f) is None))
+                      for r in outcome.undetermined],
+        scores=scores(policy, judge.rules, outcome),
+        conditions=award_conditions(policy, outcome),
+        enrolment_requirements=enrolment_requirements(policy, facts),
+        missing=missing,
+        confidence=judgement.completeness,
+        alternatives=alternatives(policy, outcome) if verdict == Verdict.not_recommended else [],
+        counterfactuals=counterfactuals(judge, facts, judgement),
+        why_not=_why_not(judge, facts, judgement, why_not),
+        options=assess_options(proposal),
+        ruleset=RulesetRef(version=rulebook.version, rules=[r.id for r in rulebook.rules]),
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+def _why_not(judge: Judge, facts: dict[str, Any], judgement: Judgement,
+             asked: Iterable[str]) -> list[WhyNot]:
+    """Gate rules that did not fire, and any rule asked about that did not."""
+    fired = {r.id for r in judgement.outcome.fired}
+    asked = set(asked)
+    out = []
+    for rule in judge.rules:
+        if rule.id in fired or not (judge.policy.is_gate(rule) or rule.id in asked):
+            continue
+        result, terms = why(rule.when, facts)
+        out.append(WhyNot(rule_id=rule.id, title=rule.title, severity=rule.severity,
+                          status="undetermined" if result is None else "not_fired",
+                          terms=terms))
+    return out

@@ -1,0 +1,149 @@
+"""What the command line, the JSON API and the web pages share: evaluating a proposal and
+storing it under its owner, screening a batch and storing it in one transaction, and
+listing stored evaluations with the filters a caller may use. The CLI and the web layer only
+translate their input into these calls and format what comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime, time, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ErrorItem, ProposalError
+from .judging.result import Evaluation
+from .proposal.model import Proposal
+from .proposal.reading import validation_errors
+from .rulebook.loader import Rulebook
+from .rulebook.model import Verdict
+from .screening.batch import Screened, screen
+from .screening.evaluate import evaluate
+from .screening.whatif import evaluate_with_what_if
+from .store.database import Page, Store
+
+MAX_OFFSET = 2**62  # SQLite's integers stop at 2**63 - 1
+
+
+class ListQuery(BaseModel):
+    """Filters, order and page of a listing of stored evaluations."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: Verdict | None = Field(default=None, description="Only this verdict.")
+    since: datetime | None = Field(default=None, description=(
+        "Only evaluations made at or after this time (ISO 8601; UTC if no zone)."))
+    until: datetime | None = Field(default=None, description=(
+        "Only evaluations made before this time (ISO 8601; UTC if no zone; a date alone "
+        "means up to the end of that day)."))
+    q: str | None = Field(default=None, max_length=200, description=(
+        "Only evaluations whose title or reference contains this text."))
+    sort: Literal["created_at", "verdict", "title", "reference"] = Field(
+        default="created_at", description="The column to sort by.")
+    dir: Literal["asc", "desc"] = Field(default="desc", description="Sort direction.")
+    limit: int = Field(default=50, ge=1, le=200, description="Page size (at most 200).")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _iso(cls, value: Any, info: Any) -> Any:
+        """Only ISO 8601 (a date, or a date and time): not a bare number of seconds."""
+        if value is None or isinstance(value, datetime):
+            return value
+        text = str(value)
+        try:
+            if len(text) == 10:  # a date alone
+                day = date.fromisoformat(text)
+                return datetime.combine(day, time.max if info.field_name == "until"
+                                        else time.min, tzinfo=timezone.utc)
+            return datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError("must be an ISO 8601 date or date-time, e.g. 2026-11-26 or "
+                             "2026-11-26T09:30:00Z") from None
+
+    @field_validator("since", "until")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        try:
+            return value.astimezone(timezone.utc)
+        except OverflowError:  # e.g. 9999-12-31T23:59:59-23:59 is past the last year
+            raise ValueError("is outside the range of dates this service keeps") from None
+
+    @classmethod
+    def strict(cls, args: Mapping[str, str]) -> ListQuery:
+        """From a query string; every bad value is a ProposalError naming it (API: 422)."""
+        try:
+            return cls.model_validate(dict(args))
+        except ValidationError as exc:
+            items = validation_errors(exc, ("query",))
+            raise ProposalError(f"The query has {len(items)} fault(s).", items) from None
+
+    @classmethod
+    def lenient(cls, args: Mapping[str, str]) -> ListQuery:
+        """From a page's query string: a bad or unknown value is ignored, not refused."""
+        kept: dict[str, Any] = {}
+        for name in cls.model_fields:
+            if args.get(name):
+                try:
+                    cls.model_validate({**kept, name: args[name]})
+                except ValidationError:
+                    continue
+                kept[name] = args[name]
+        return cls.model_validate(kept)
+
+    @staticmethod
+    def _stamp(value: datetime | None) -> str | None:
+        return value.isoformat(timespec="seconds") if value else None
+
+    def _filters(self, scope: str | None) -> dict[str, Any]:
+        return {"owner": scope, "verdict": self.verdict.value if self.verdict else None,
+                "since": self._stamp(self.since), "until": self._stamp(self.until),
+                "text": self.q, "sort": self.sort, "descending": self.dir == "desc"}
+
+    def run(self, store: Store, scope: str | None) -> Page:
+        """The page of stored evaluations this query selects, among those `scope` may read
+        (one owner's, or all for None)."""
+        return store.list(**self._filters(scope), limit=self.limit, offset=self.offset)
+
+    def stream(self, store: Store, scope: str | None) -> Iterator[dict]:
+        """Every stored evaluation this query selects (all pages), for an export."""
+        return store.stream(**self._filters(scope))
+
+
+def evaluate_and_store(store: Store, rulebook: Rulebook, proposal: Proposal,
+                       owner: str | None, what_if: dict[str, Any] | None = None,
+                       why_not: Iterable[str] = ()) -> tuple[Evaluation, str]:
+    """Evaluate one proposal (with a what-if beside it when asked) and store it; returns the
+    evaluation and the stored JSON text."""
+    unknown = [(i, r) for i, r in enumerate(why_not) if r not in rulebook.by_id]
+    if unknown:
+        raise ProposalError("why_not names an unknown rule.",
+                            [ErrorItem(("why_not", i), f"no rule {r!r}") for i, r in unknown])
+    evaluation = (evaluate_with_what_if(proposal, what_if, rulebook, why_not) if what_if
+                  else evaluate(proposal, rulebook, why_not=why_not))
+    text = store.save_json(evaluation, proposal.model_dump(mode="json", exclude_none=True),
+                           rulebook, owner=owner)
+    return evaluation, text
+
+
+def screen_and_store(store: Store, rulebook: Rulebook, items: Iterable[tuple[str, Any]],
+                     owner: str | None, all_or_nothing: bool) -> tuple[list[Screened],
+                                                                       list[str]]:
+    """Screen a batch and store its evaluations in one transaction. With `all_or_nothing`,
+    any invalid proposal refuses the whole batch (ProposalError listing every fault by its
+    index, nothing stored); otherwise the valid ones are stored and the invalid ones reported
+    in their place. Returns the results in order and the stored JSON texts."""
+    results = screen(items, rulebook)
+    bad = [r for r in results if r.error]
+    if bad and all_or_nothing:
+        faults = [ErrorItem(("proposals", r.index, *e.loc), e.msg)
+                  for r in bad for e in (r.error.errors if r.error else [])]
+        raise ProposalError(f"{len(bad)} of {len(results)} proposal(s) are invalid; none was "
+                            f"stored.", faults)
+    stored = [(r.evaluation, r.proposal or {}) for r in results if r.evaluation]
+    texts = store.save_many(stored, rulebook, owner) if stored else []
+    return results, texts

@@ -1,0 +1,1 @@
+"""The rule files that ship with ccrules (package data; see ccrules.resources)."""
