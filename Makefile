@@ -27,7 +27,7 @@ test: $(STAMP)
 # The fast loop while working (under 30 s): everything but the slow, real-server and browser
 # tests (markers in pyproject.toml).
 quick: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow and not server and not browser"
+	PYTEST_QUICK=1 $(BIN)/python -m pytest -q -m "not slow and not server and not browser"
 
 # Benchmarks print JSON lines with their figures and the machine (see docs/performance.md).
 bench: $(STAMP)

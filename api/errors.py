@@ -14,6 +14,7 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from ccrules.errors import CcrulesError, ErrorItem
 
@@ -66,8 +67,9 @@ def error_body(status: int, title: str, detail: str,
 
 def error_response(status: int, title: str, detail: str,
                    errors: list[ErrorItem] | tuple[()] = ()) -> Response:
-    if status >= 500:
-        title, detail, errors = *GENERIC_500, ()
+    if status >= 500:  # what went wrong inside is in the log, not in the answer
+        title = HTTP_STATUS_CODES.get(status, GENERIC_500[0])
+        detail, errors = GENERIC_500[1], ()
     if wants_json():
         response = jsonify(error_body(status, title, detail, errors).model_dump(mode="json"))
         response.status_code = status

@@ -18,7 +18,7 @@ import ccrules
 from .errors import ErrorBody
 
 REF = "#/components/schemas/{model}"
-SECURITY = [{"bearer": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def operation(summary: str, *, responses: dict[int, tuple[type[BaseModel] | None, str]],
@@ -26,9 +26,10 @@ def operation(summary: str, *, responses: dict[int, tuple[type[BaseModel] | None
               public: bool = False, errors: tuple[int, ...] = ()) -> Callable:
     """Attach an operation's contract to a view function."""
     def attach(view: Callable) -> Callable:
-        view.openapi = {"summary": summary, "description": (view.__doc__ or "").strip(),
-                        "responses": responses, "body": body, "query": query,
-                        "public": public, "errors": errors}
+        view.openapi = {  # type: ignore[attr-defined]  # read back by build_spec
+            "summary": summary, "description": (view.__doc__ or "").strip(),
+            "responses": responses, "body": body, "query": query, "public": public,
+            "errors": errors}
         return view
     return attach
 
@@ -37,8 +38,7 @@ ERROR_TEXT = {400: "Malformed JSON", 401: "Missing or invalid token",
               403: "The token may not do this", 404: "Not found",
               413: "Body larger than 1 MiB", 415: "Body is not application/json",
               422: "Validation failed (every fault listed with its location)",
-              429: "Too many requests for this token (see Retry-After)",
-              503: "Not available here"}
+              429: "Too many requests for this token (see Retry-After)"}
 
 
 def _models(app: Flask) -> list[type[BaseModel]]:
@@ -87,7 +87,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
             op["responses"][str(status)] = {"description": ERROR_TEXT[status], "content": {
                 "application/json": {"schema": ref[ErrorBody]}}}
         op["security"] = [] if meta["public"] else SECURITY
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = op
     return {
         "openapi": "3.1.0",

@@ -160,7 +160,7 @@ def reload_rules():
     master reloads (as on SIGHUP) and replaces its workers gracefully."""
     if not g.principal.admin:
         raise tokens.Forbidden("Only an admin token may reload the rules.")
-    app = current_app._get_current_object()
+    app = current_app
     previous = rulebook().version
     master = app.config.get("SERVER_MASTER_PID")
     if master and master != os.getpid():

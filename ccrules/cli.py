@@ -345,12 +345,12 @@ def screen_cmd(paths, fmt, store_results, db_path, rules_path) -> None:
 
     rulebook = _rulebook(rules_path)
     files = collect_files(paths)
+    store = Store(db_path) if store_results else None  # a database fault stops us first
     with Progress(transient=True, console=_stderr_console()) as bar:
         task = bar.add_task("Screening", total=len(files))
         results = screen(((f.name, f) for f in files), rulebook,
                          progress=lambda _: bar.advance(task))
-    if store_results:
-        store = Store(db_path)
+    if store:
         try:  # one transaction: the round is stored whole or not at all
             store.save_many([(r.evaluation, r.proposal or {}) for r in results
                              if r.evaluation], rulebook, owner=None)
@@ -399,9 +399,10 @@ def _screen_tables(tally: dict, rows: list[dict]) -> None:
         summary.add_row(verdict, str(n))
     console.print(summary)
     table = Table(title="Proposals")
-    for col, justify in (("name", "left"), ("verdict", "left"), ("blockers", "right"),
-                         ("majors", "right")):
-        table.add_column(col, justify=justify)
+    table.add_column("name")
+    table.add_column("verdict")
+    table.add_column("blockers", justify="right")
+    table.add_column("majors", justify="right")
     for row in rows:
         table.add_row(row["name"], row["verdict"], str(row["blockers"]), str(row["majors"]))
     console.print(table)

@@ -70,6 +70,7 @@ class RuleProblem:
     msg: str
     rule_id: str | None = None
     line: int | None = None
+    kind: str = ""  # what failed, for tools that sort problems (e.g. "examples.fires")
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")

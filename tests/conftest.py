@@ -18,6 +18,11 @@ from ccrules.resources import builtin_rules
 # and kept here so a test can prove an exported database is left alone.
 EXPORTED = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("CCRULES_")}
 
+# `make quick` (PYTEST_QUICK=1): the fast loop. Property tests draw a tenth of their
+# examples, and the contract fuzzer (slow, and costly even to collect) is not collected.
+QUICK = os.environ.get("PYTEST_QUICK") == "1"
+collect_ignore = ["test_contract_fuzz.py", "test_wheel.py"] if QUICK else []
+
 # Property tests explore new examples on every local run; in CI they replay a fixed set, so
 # a run is reproducible and a landing cannot hinge on a lucky draw.
 settings.register_profile("ci", derandomize=True, database=None)

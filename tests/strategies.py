@@ -3,12 +3,19 @@ and with numbers clustered around the thresholds the rules use."""
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import strategies as st
 
 from ccrules.proposal.fields import catalogue
 from ccrules.rulebook.conditions import tested_values
 
 MEASURES = ["m1", "m2", "m3", "local"]
+
+
+def scaled(examples: int) -> int:
+    """How many examples a property test draws: all of them, or a tenth under `make quick`."""
+    return max(20, examples // 10) if os.environ.get("PYTEST_QUICK") == "1" else examples
 PCT_FIELDS = {"context.coverage_pct", "enrolment.local_lead_time_pct"}
 
 

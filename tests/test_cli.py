@@ -6,7 +6,7 @@ import pytest
 
 from ccrules.cli import main
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, ROOT
 
 MICHIGAN = str(EXAMPLES / "michigan-keystone.json")
 ILCOP = str(EXAMPLES / "ilcop.json")
@@ -163,3 +163,49 @@ def test_help_describes_commands(runner):
     assert result.exit_code == 0
     for word in ("evaluate", "rules", "schema", "clinical community"):
         assert word in result.output
+
+
+def _no_traceback(result, code=1):
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_store_faults_are_one_line_not_a_traceback(runner, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database folder should be")
+    db = str(blocker / "audit.db")
+    for args in (["screen", str(EXAMPLES / "ilcop.json"), "--store", "--db", db],
+                 ["token", "create", "someone", "--db", db],
+                 ["reevaluate", "abc", "--db", db]):
+        result = runner.invoke(main, args)
+        _no_traceback(result)
+        assert result.output.startswith("Error: ")
+
+
+def test_impact_over_a_stored_proposal_that_no_longer_validates(runner, tmp_path):
+    from ccrules.store import Store
+    db = tmp_path / "old.db"
+    assert runner.invoke(main, ["screen", str(EXAMPLES / "ilcop.json"), "--store",
+                                "--db", str(db)]).exit_code == 0
+    store = Store(db)
+    try:
+        with store.db.conn:
+            store.db.execute("update evaluations set proposal = ?",
+                             ['{"problem": {"scope": "a scope the model no longer has"}}'])
+    finally:
+        store.close()
+    result = runner.invoke(main, ["rules", "impact", str(ROOT / "rules"), "--db", str(db)])
+    _no_traceback(result)
+    assert "problem.scope" in result.output
+
+
+def test_an_unexpected_fault_is_one_line_with_exit_code_2(runner, monkeypatch):
+    import ccrules.cli
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr(ccrules.cli, "render_text", broken)
+    result = runner.invoke(main, ["evaluate", ILCOP])
+    _no_traceback(result, 2)
+    assert "internal error (ZeroDivisionError: a bug)" in result.output

@@ -13,10 +13,10 @@ from ccrules.rulebook import load_rulebook
 from ccrules.rulebook.conditions import compile_python, fields_of, negation_normal_form
 
 from helpers import example
-from strategies import merge, seeded_proposals
+from strategies import merge, scaled, seeded_proposals
 
 RULEBOOK = load_rulebook(builtin_rules())
-SETTINGS = settings(max_examples=500, deadline=None,
+SETTINGS = settings(max_examples=scaled(500), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 NNF = {r.id: compile_python(negation_normal_form(r.when)) for r in RULEBOOK.rules}
 
@@ -32,7 +32,7 @@ def test_durable_rules_and_python_agree_on_every_rule(raw):
         assert NNF[rule.id](facts) is python, rule.id  # what the engine compiles is equal
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seeded_proposals(RULEBOOK), seeded_proposals(RULEBOOK))
 def test_unknown_is_never_read_as_an_answer(raw, other):
     """A rule decided while a fact is unknown keeps its outcome whatever that fact turns out

@@ -45,7 +45,6 @@
     });
     chain.then(function () {
       var done = document.createElement("li");
-      done.innerHTML = "";
       var a = document.createElement("a");
       a.href = window.location.pathname;
       a.textContent = "Done: refresh the round";

@@ -33,7 +33,7 @@ def example_problems(rulebook: Rulebook) -> list[RuleProblem]:
                     rule.file or "?", f"examples.{name}: expected the rule "
                     f"{'to fire' if want else 'not to fire'}, but the Python evaluator says "
                     f"{shown} and durable_rules {'fired' if durable else 'did not fire'}",
-                    rule.id, rule.line))
+                    rule.id, rule.line, kind=f"examples.{name}"))
     return problems
 
 

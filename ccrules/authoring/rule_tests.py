@@ -40,7 +40,7 @@ def load_expectations(examples: Path) -> dict[str, dict]:
 def run_rule_tests(rulebook: Rulebook, examples: Path | None = None) -> list[Check]:
     """Every rule's examples and every expected example verdict, as pass/fail checks."""
     examples = examples or builtin_examples()
-    failures = {(p.rule_id, p.msg.split(":", 1)[0]): p.msg for p in example_problems(rulebook)}
+    failures = {(p.rule_id, p.kind): p.msg for p in example_problems(rulebook)}
     checks = []
     for rule in rulebook.rules:
         for name in ("examples.fires", "examples.does_not_fire"):

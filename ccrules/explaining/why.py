@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..judging.result import Term
-from ..rulebook.conditions import All, Any_, Leaf, Node, compile_python, negation_normal_form
+from ..rulebook.conditions import (
+    All,
+    Any_,
+    Leaf,
+    Node,
+    Not,
+    compile_python,
+    negation_normal_form,
+)
 
 
 def value_text(value: Any) -> str:
@@ -49,6 +57,7 @@ def _deciding(node: Node, facts: dict, outcome: bool | None) -> list[Leaf]:
     minimal counter-example, for unknown the unknown leaves that keep it open."""
     if isinstance(node, Leaf):
         return [node] if _result(node, facts) is outcome else []
+    assert not isinstance(node, Not), "the tree is in negation normal form"
     results = [(child, _result(child, facts)) for child in node.children]
     decisive = isinstance(node, All) and outcome is False or \
         isinstance(node, Any_) and outcome is True

@@ -99,7 +99,9 @@ class Judge:
     def outcome(self, facts: dict[str, Any], engine: bool = True) -> Outcome:
         """Which rules fire, which cannot be decided, which do not. With `engine`, durable_rules
         decides what fires and the Python evaluator must agree with it on every rule."""
-        fired, undetermined, not_fired = [], [], []
+        fired: list[Rule] = []
+        undetermined: list[Rule] = []
+        not_fired: list[Rule] = []
         for rule in self.rules:
             result = self.evaluators[rule.id](facts)
             (fired if result else undetermined if result is None else not_fired).append(rule)

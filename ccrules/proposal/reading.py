@@ -28,7 +28,7 @@ def _depth(obj: Any) -> int:
     depth, level = 0, [obj]
     while level:
         depth += 1
-        nxt = []
+        nxt: list[Any] = []
         for item in level:
             if isinstance(item, dict):
                 nxt.extend(item.values())

@@ -101,9 +101,9 @@ def sections(ev: Evaluation) -> list[Section]:
         out.append(Section("alternatives", "The paper's alternative", entries=[
             Entry(text=a.text, label=a.title, ref=", ".join(a.lessons))
             for a in ev.alternatives]))
-    out.append(Section("scores", "Lessons met, by dimension", rows=[
-        ("Dimension", "Lessons met", "Explanation")] + [
-        (s.title, f"{s.met}/{s.total}", s.explanation) for s in ev.scores.values()]))
+    table: list[tuple[str, ...]] = [("Dimension", "Lessons met", "Explanation")]
+    table += [(s.title, f"{s.met}/{s.total}", s.explanation) for s in ev.scores.values()]
+    out.append(Section("scores", "Lessons met, by dimension", rows=table))
     if ev.findings:
         groups = [Group(ev.scores[dim].title, ev.scores[dim].explanation,
                         [_finding(f) for f in items])

@@ -25,6 +25,8 @@
   values are literals (never field-to-field, which is true against an absent field); the
   proposal is validated and typed before it gets here (the engine thinks "2" == 2).
 - One proposal per call: a batch with one unmatched fact runs no action at all.
+- The C core keeps every ruleset until it is deleted: a ruleset is deleted when its wrapper
+  is garbage-collected.
 - The fact is flat and small (short keys, only the fields rules read, floats rounded so the
   engine's JSON reader can take them): the engine copies it into every fired rule's message.
 """
@@ -35,6 +37,7 @@ import itertools
 import json
 import threading
 import uuid
+import weakref
 from typing import Any, Iterable
 
 import durable_rules_engine as _core
@@ -97,6 +100,9 @@ class DurableRuleset:
             self._handle = _core.create_ruleset(self.name, json.dumps(definition))
         except _core.error as exc:
             raise EngineError(f"durable_rules refused the ruleset: {exc}") from None
+        # the C core keeps a ruleset until told: free it with this object (a reload or a
+        # test's rulebook would otherwise leak one each time)
+        self._finalizer = weakref.finalize(self, _core.delete_ruleset, self._handle)
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
 

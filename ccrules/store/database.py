@@ -8,6 +8,7 @@ proposal can be re-evaluated under the rules it was first judged by.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +27,13 @@ DEFAULT_DB = Path("var") / "ccrules.db"
 class NotFound(CcrulesError):
     title = "Not found"
     status = 404
+
+
+class StoreError(CcrulesError):
+    """The audit database cannot be opened or written."""
+
+    title = "Audit store unavailable"
+    status = 503
 
 
 class BadQuery(CcrulesError):
@@ -60,27 +68,31 @@ class Store:
         """Open the database; `create=False` skips creating the schema (for the many
         short-lived connections of a running service, once it exists)."""
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.execute("PRAGMA busy_timeout = 10000")
-        if create:
+        try:
             if self.path != ":memory:":
-                self.db.enable_wal()
-            self._create()
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            if create:
+                if self.path != ":memory:":
+                    self.db.enable_wal()
+                self._create()
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise StoreError(f"cannot open the audit database {self.path}: {reason}") from None
 
     def _create(self) -> None:
-        self.db["rulesets"].create({"version": str, "documents": str, "created_at": str},
+        self.db.table("rulesets").create({"version": str, "documents": str, "created_at": str},
                                    pk="version", if_not_exists=True)
-        self.db["evaluations"].create(
+        self.db.table("evaluations").create(
             {"id": str, "created_at": str, "verdict": str, "title": str, "reference": str,
              "ruleset_version": str, "owner": str, "proposal": str, "result": str},
             pk="id", not_null={"created_at", "verdict", "ruleset_version", "proposal",
                                "result"},
             foreign_keys=[("ruleset_version", "rulesets", "version")], if_not_exists=True)
-        self.db["evaluations"].create_index(["created_at"], if_not_exists=True)
-        self.db["evaluations"].create_index(["owner", "created_at"], if_not_exists=True)
-        self.db["tokens"].create(
+        self.db.table("evaluations").create_index(["created_at"], if_not_exists=True)
+        self.db.table("evaluations").create_index(["owner", "created_at"], if_not_exists=True)
+        self.db.table("tokens").create(
             {"id": str, "name": str, "secret_hash": str, "admin": int, "created_at": str},
             pk="id", if_not_exists=True)
 
@@ -100,7 +112,7 @@ class Store:
     def ruleset(self, version: str) -> Rulebook:
         """Rebuild the rulebook a stored evaluation used, from its snapshot."""
         try:
-            row = self.db["rulesets"].get(version)
+            row = self.db.table("rulesets").get(version)
         except NotFoundError:
             raise NotFound(f"no stored ruleset {version!r}") from None
         return rulebook_from_documents(json.loads(row["documents"]), f"snapshot {version}")
@@ -185,7 +197,7 @@ class Store:
         reference), sorted by one column (newest first by default), one page of them."""
         order = self._order(sort, descending)
         clause, params = self._where(owner, verdict, since, until, text)
-        table = self.db["evaluations"]
+        table = self.db.table("evaluations")
         rows = table.rows_where(clause, params, order_by=order, limit=limit, offset=offset,
                                 select=self.LISTED)
         return Page(list(rows), table.count_where(clause or "1", params), limit, offset)
@@ -197,14 +209,14 @@ class Store:
         exports, which have no page limit)."""
         order = self._order(sort, descending)
         clause, params = self._where(owner, verdict, since, until, text)
-        yield from self.db["evaluations"].rows_where(clause, params, order_by=order,
+        yield from self.db.table("evaluations").rows_where(clause, params, order_by=order,
                                                      select=self.LISTED)
 
     def stored(self) -> Iterator[dict]:
         """Every stored evaluation's id, proposal and result (JSON text), oldest first,
         read as a stream."""
-        yield from self.db["evaluations"].rows_where(select="id, proposal, result",
+        yield from self.db.table("evaluations").rows_where(select="id, proposal, result",
                                                      order_by="created_at, id")
 
     def count(self) -> int:
-        return self.db["evaluations"].count
+        return self.db.table("evaluations").count

@@ -52,14 +52,14 @@ def _hash(secret: str) -> str:
 def create_token(store: Store, name: str, admin: bool = False) -> str:
     """Create a token and return it; only its hash is stored, so it is shown once."""
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
-    store.db["tokens"].insert({"id": token_id, "name": name, "secret_hash": _hash(secret),
+    store.db.table("tokens").insert({"id": token_id, "name": name, "secret_hash": _hash(secret),
                                "admin": int(admin),
                                "created_at": datetime.now(timezone.utc).isoformat()})
     return f"ccr_{token_id}_{secret}"
 
 
 def has_tokens(store: Store) -> bool:
-    return store.db["tokens"].count > 0
+    return store.db.table("tokens").count > 0
 
 
 def authenticate(store: Store, header: str | None) -> Principal:

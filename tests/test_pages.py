@@ -1,0 +1,230 @@
+"""The pages through Flask's test client, signed in as a programme officer: the form round
+trip (with errors, and the input kept), the result page, batch upload (counts and order),
+the round's filters and its CSV export. The browser tests keep JavaScript, CSP and print."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from ccrules.proposal.fields import catalogue
+from ccrules.report.text import render_text
+from ccrules.screening.evaluate import evaluate
+from ccrules.store import Store
+
+from helpers import PageClient, example, make_token
+
+NONE = ".__none"
+
+
+def form_data(proposal: dict, prefix: str = "") -> dict:
+    """A proposal as the form would send it: selects, checkboxes, one item per line."""
+    kinds = {path: info.kind for path, info in catalogue().items()}
+    data: dict = {}
+    for key, value in proposal.items():
+        path = prefix + key
+        if isinstance(value, dict):
+            data.update(form_data(value, path + "."))
+        elif kinds[path] == "enum_list":
+            data[path] = value if value else []
+            if not value:
+                data[path + NONE] = "1"
+        elif kinds[path] == "str_list":
+            data[path] = "\n".join(value)
+            if not value:
+                data[path + NONE] = "1"
+        elif kinds[path] == "object_list":
+            data[path] = json.dumps(value)
+        elif isinstance(value, bool):
+            data[path] = "true" if value else "false"
+        else:
+            data[path] = str(value)
+    return data
+
+
+def submit(pages: PageClient, data: dict):
+    return pages.post("/evaluations/new", data)
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+def test_pages_need_a_session_and_sign_in_returns_to_the_page(app, client):
+    pages = PageClient(client)
+    r = client.get("/evaluations?verdict=conditional")
+    assert r.status_code == 302 and "/signin?next=" in r.headers["Location"]
+    bad = client.post("/signin", data={"token": "ccr_nope", "csrf_token": pages.csrf("/signin")})
+    assert bad.status_code == 401 and "A valid API token is required" in bad.get_data(True)
+    r = client.post("/signin?next=/evaluations", data={
+        "token": make_token(app), "csrf_token": pages.csrf("/signin")})
+    assert r.status_code == 302 and r.headers["Location"] == "/evaluations"
+
+
+def test_a_form_post_without_its_csrf_token_is_refused(signed_in):
+    r = signed_in.client.post("/evaluations/new", data={"title": "x"})
+    assert r.status_code == 400 and "The form has expired" in r.get_data(as_text=True)
+
+
+# --- the form --------------------------------------------------------------------------------
+
+def test_the_form_round_trip_gives_the_verdict_the_library_gives(signed_in, rulebook):
+    r = submit(signed_in, form_data(example("ilcop")))
+    assert r.status_code == 303
+    page = signed_in.get(r.headers["Location"]).get_data(as_text=True)
+    assert '<p class="verdict verdict-not_recommended" id="verdict">Not recommended</p>' in page
+    for rule in ("PF-01", "PF-02", "IM-06"):
+        assert f'id="finding-{rule}"' in page
+    assert "<h2 id=\"conditions-h\">Conditions of award</h2>" in page
+    expected = evaluate(example("ilcop"), rulebook)
+    assert [f.rule_id for f in expected.findings] == re.findall(r'id="finding-([A-Z0-9-]+)"',
+                                                                 page)
+
+
+@pytest.mark.parametrize("share, shown", [(0.57, "57%"), (0.29, "29%"), (0.575, "57%")])
+def test_the_result_page_rounds_the_percentage_as_the_reports_do(app, signed_in, rulebook,
+                                                                  share, shown):
+    ev = evaluate(example("michigan-keystone"), rulebook).model_copy(
+        update={"confidence": share})
+    store = Store(app.config["DATABASE"])
+    try:
+        owner = store.db.execute("select id from tokens where name = 'officer'").fetchone()[0]
+        store.save(ev, {}, rulebook, owner=owner)
+    finally:
+        store.close()
+    page = signed_in.get(f"/evaluations/{ev.id}").get_data(as_text=True)
+    assert f"confidence {shown}" in page and f"confidence {shown}" in render_text(ev)
+
+
+def test_a_fault_shows_the_form_again_as_it_was_sent(signed_in):
+    data = form_data(example("ilcop"))
+    data["community.calls_per_month"] = "often"
+    r = submit(signed_in, data)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="proposal-form"' in page
+    assert "community.calls_per_month" in page and "valid number" in page
+    assert 'value="often"' in page  # what was typed is kept
+    assert 'value="Improving Lung Cancer Outcomes Project (as run)"' in page
+    assert 'value="locally_designed" selected' in page
+
+
+def test_bad_json_in_the_menu_box_keeps_the_form_and_names_the_field(signed_in):
+    data = {"title": "Keep me", "intervention.menu_options": '[{"name": "a"',
+            "problem.evidence_base": "none"}
+    r = submit(signed_in, data)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert 'id="proposal-form"' in page, "the form must come back, not an error page"
+    assert 'value="Keep me"' in page and '[{&#34;name&#34;: &#34;a&#34;' in page
+    assert 'value="none" selected' in page
+    assert "intervention.menu_options" in page and "not valid JSON" in page
+
+
+def test_a_file_that_is_not_json_is_reported_on_the_form(signed_in):
+    r = signed_in.post("/evaluations/new", {
+        "proposal_file": (io.BytesIO(b"{nope"), "draft.json")},
+        content_type="multipart/form-data")
+    assert r.status_code == 422 and "draft.json: not valid JSON" in r.get_data(as_text=True)
+
+
+# --- results as JSON and Markdown ------------------------------------------------------------
+
+def test_result_as_json_and_markdown_and_only_for_its_owner(app, signed_in, client):
+    r = submit(signed_in, form_data(example("michigan-keystone")))
+    url = r.headers["Location"]
+    data = signed_in.get(url + ".json").get_json()
+    assert data["verdict"] == "recommended"
+    md = signed_in.get(url + ".md").get_data(as_text=True)
+    assert md.startswith("# Michigan Keystone ICU") and "**Verdict: recommended**" in md
+    other = PageClient(app.test_client())
+    other.sign_in(make_token(app, "someone else"))
+    assert other.get(url).status_code == 404 and other.get(url + ".json").status_code == 404
+
+
+# --- batch upload ----------------------------------------------------------------------------
+
+def upload(pages: PageClient, files: list[tuple[str, bytes]], as_json: bool = True):
+    return pages.post("/evaluations/batch", {"proposal_files": [
+        (io.BytesIO(content), name) for name, content in files]},
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"} if as_json else {})
+
+
+def test_batch_upload_counts_every_file_in_its_place(signed_in):
+    files = [("ilcop.json", json.dumps(example("ilcop")).encode()),
+             ("bad.json", b"{not json"),
+             ("invalid.json", b'{"problem": {"scope": "galactic"}}'),
+             ("michigan.json", json.dumps(example("michigan-keystone")).encode())]
+    body = upload(signed_in, files).get_json()
+    assert [row["name"] for row in body["results"]] == [name for name, _ in files]
+    assert body["counts"]["invalid"] == 2 and body["counts"]["not_recommended"] == 1
+    assert body["counts"]["recommended"] == 1 and sum(body["counts"].values()) == 4
+    errors = {row["name"]: row["error"] for row in body["results"] if "error" in row}
+    assert errors["bad.json"].startswith("bad.json: not valid JSON")
+    assert errors["invalid.json"].startswith("invalid.json: ")
+    assert "problem.scope" in errors["invalid.json"]
+    listing = signed_in.get("/evaluations").get_data(as_text=True)
+    assert "2 evaluation(s)" in listing  # the two valid ones are stored
+
+
+def test_batch_upload_as_a_plain_form_reports_on_the_round_page(signed_in):
+    r = upload(signed_in, [("bad.json", b"[")], as_json=False)
+    assert r.status_code == 303
+    page = signed_in.get("/evaluations").get_data(as_text=True)
+    assert "Screened 0 of 1 file(s). bad.json: not valid JSON" in page
+
+
+def test_batch_upload_without_files_is_a_clear_error(signed_in):
+    r = signed_in.post("/evaluations/batch", {}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "Choose one or more proposal files" in r.get_data(True)
+
+
+# --- the round: filters, sorting, CSV --------------------------------------------------------
+
+@pytest.fixture
+def round_of_examples(app, signed_in):
+    for name in ("ilcop", "michigan-keystone", "ilcop-redesigned"):
+        assert submit(signed_in, form_data(example(name))).status_code == 303
+    return signed_in
+
+
+def test_round_filters_by_text_and_verdict_and_ignores_bad_values(round_of_examples):
+    pages = round_of_examples
+    page = pages.get("/evaluations?q=lung&verdict=conditional").get_data(as_text=True)
+    assert "1 evaluation(s)" in page and "redesigned" in page
+    page = pages.get("/evaluations?since=yesterday&verdict=maybe&sort=evil").get_data(True)
+    assert "3 evaluation(s)" in page  # bad values are ignored, not an error page
+    page = pages.get("/evaluations?sort=title&dir=asc").get_data(as_text=True)
+    titles = re.findall(r'<a href="/evaluations/[0-9a-f]+">([^<]+)</a>', page)
+    assert titles == sorted(titles) and len(titles) == 3
+
+
+def test_csv_export_follows_the_filters(round_of_examples):
+    text = round_of_examples.get("/evaluations.csv?verdict=not_recommended").get_data(True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["verdict"] for r in rows] == ["not_recommended"]
+    assert rows[0]["title"].startswith("Improving Lung Cancer Outcomes Project")
+
+
+def test_csv_export_has_every_row_past_ten_thousand(app, signed_in):
+    owner = signed_in.get("/evaluations")  # signed in; find our token id from the session
+    assert owner.status_code == 200
+    store = Store(app.config["DATABASE"])
+    try:
+        token_id = store.db.execute("select id from tokens where name = 'officer'").fetchone()[0]
+        version = store.db.execute("select version from rulesets").fetchone()[0]
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with store.db.conn:
+            store.db.conn.executemany(
+                "insert into evaluations (id, created_at, verdict, title, reference, "
+                "ruleset_version, owner, proposal, result) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(uuid.uuid4().hex, now, "recommended", f"P{i}", None, version, token_id,
+                  "{}", "{}") for i in range(10_050)])
+    finally:
+        store.close()
+    text = signed_in.get("/evaluations.csv").get_data(as_text=True)
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 10_050
