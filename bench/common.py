@@ -161,7 +161,10 @@ class Served:
         os.kill(self.proc.pid, sig)  # the gunicorn master
 
     def kill(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGKILL)  # master and workers at once
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # master and workers at once
+        except ProcessLookupError:
+            pass  # already gone
         self.proc.wait(timeout=10)
 
     def stop(self) -> None:

@@ -132,8 +132,11 @@ def test_rules_endpoints(client, auth, rulebook):
     assert rules["version"] == rulebook.version
     assert all(rules["lessons"][f"L{i}"] for i in range(1, 36))
     one = client.get("/api/v1/rules/PF-01", headers=auth).get_json()
-    assert one["when"]["all"][1] == {"field": "intervention.standardisation", "op": "eq",
+    assert one["when"]["any"][0] == {"field": "intervention.standardisation", "op": "eq",
                                      "value": "locally_designed"}
+    assert one["severity"] == "blocker" and one["lessons"] == ["L19", "L26", "L27"]
+    co07 = client.get("/api/v1/rules/CO-07", headers=auth).get_json()
+    assert co07["when"]["value"] == {"param": "local_lead_time_pct"}  # the funder's figure
     assert_error(client.get("/api/v1/rules/XX-99", headers=auth), 404)
 
 

@@ -45,7 +45,8 @@ def test_evaluate_markdown(runner):
     assert result.exit_code == 0
     assert result.output.startswith("# Improving Lung Cancer Outcomes Project (as run)")
     assert "**Verdict: not recommended**" in result.output
-    assert "| Problem fit | 0/6 |" in result.output
+    assert "| Problem fit | 0/9 |" in result.output
+    assert "## What a verdict means" in result.output
 
 
 @pytest.mark.parametrize("content, expected", [
@@ -201,11 +202,11 @@ def test_impact_over_a_stored_proposal_that_no_longer_validates(runner, tmp_path
 
 
 def test_an_unexpected_fault_is_one_line_with_exit_code_2(runner, monkeypatch):
-    import ccrules.cli
+    import ccrules.cli.proposals
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr(ccrules.cli, "render_text", broken)
+    monkeypatch.setattr(ccrules.cli.proposals, "render_text", broken)
     result = runner.invoke(main, ["evaluate", ILCOP])
     _no_traceback(result, 2)
     assert "internal error (ZeroDivisionError: a bug)" in result.output

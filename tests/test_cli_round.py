@@ -14,12 +14,12 @@ def test_screen_a_folder_as_json(runner):
     result = runner.invoke(main, ["screen", str(EXAMPLES), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["counts"] == {"recommended": 1, "conditional": 3, "not_recommended": 2,
+    assert data["counts"] == {"recommended": 1, "conditional": 4, "not_recommended": 2,
                               "insufficient_information": 2, "invalid": 0}
     names = [r["name"] for r in data["results"]]
     assert names == sorted(p.name for p in EXAMPLES.glob("*.json"))
     ilcop = next(r for r in data["results"] if r["name"] == "ilcop.json")
-    assert (ilcop["verdict"], ilcop["blockers"], ilcop["majors"]) == ("not_recommended", 2, 16)
+    assert (ilcop["verdict"], ilcop["blockers"], ilcop["majors"]) == ("not_recommended", 1, 16)
 
 
 def test_screen_table_and_csv(runner, tmp_path):

@@ -77,7 +77,7 @@ def test_the_form_round_trip_gives_the_verdict_the_library_gives(signed_in, rule
     assert r.status_code == 303
     page = signed_in.get(r.headers["Location"]).get_data(as_text=True)
     assert '<p class="verdict verdict-not_recommended" id="verdict">Not recommended</p>' in page
-    for rule in ("PF-01", "PF-02", "IM-06"):
+    for rule in ("PF-01", "PF-05", "IM-06"):
         assert f'id="finding-{rule}"' in page
     assert "<h2 id=\"conditions-h\">Conditions of award</h2>" in page
     expected = evaluate(example("ilcop"), rulebook)
@@ -89,7 +89,7 @@ def test_the_form_round_trip_gives_the_verdict_the_library_gives(signed_in, rule
 def test_the_result_page_rounds_the_percentage_as_the_reports_do(app, signed_in, rulebook,
                                                                   share, shown):
     ev = evaluate(example("michigan-keystone"), rulebook).model_copy(
-        update={"confidence": share})
+        update={"completeness": share})
     store = Store(app.config["DATABASE"])
     try:
         owner = store.db.execute("select id from tokens where name = 'officer'").fetchone()[0]
@@ -97,7 +97,7 @@ def test_the_result_page_rounds_the_percentage_as_the_reports_do(app, signed_in,
     finally:
         store.close()
     page = signed_in.get(f"/evaluations/{ev.id}").get_data(as_text=True)
-    assert f"confidence {shown}" in page and f"confidence {shown}" in render_text(ev)
+    assert f"completeness {shown}" in page and f"completeness {shown}" in render_text(ev)
 
 
 def test_a_fault_shows_the_form_again_as_it_was_sent(signed_in):

@@ -45,7 +45,7 @@ def check(runner, folder) -> tuple[int, list[str]]:
 
 def test_the_project_rules_pass_every_check(runner):
     code, lines = check(runner, ROOT / "rules")
-    assert code == 0 and lines[0].startswith("ok: 69 rules")
+    assert code == 0 and lines[0].startswith("ok: 73 rules")
 
 
 def test_contradictory_terms_can_never_be_true(runner, rules_copy):
@@ -115,7 +115,7 @@ def test_examples_that_misbehave_and_uncovered_lessons(runner, rules_copy):
 def test_rules_test_table(runner, tmp_path):
     result = runner.invoke(main, ["rules", "test"])
     assert result.exit_code == 0
-    assert "rule tests: 146 passed, 0 failed" in result.output
+    assert "rule tests: 155 passed, 0 failed" in result.output
     examples = tmp_path / "examples"
     examples.mkdir()
     (examples / "ilcop.json").write_text((EXAMPLES / "ilcop.json").read_text())
@@ -241,29 +241,41 @@ def test_impact_of_a_rule_change_on_a_stored_round(runner, tmp_path, rules_copy)
                                   "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["total"] == 8 and report["changed_count"] == 1
+    assert report["total"] == 9 and report["changed_count"] == 1
     assert report["transitions"] == [{"from": "conditional", "to": "not_recommended",
                                       "count": 1}]
     changed = report["changed"][0]
     assert changed["title"].startswith("Sepsis Six") and changed["rules"] == ["IM-05"]
     table = runner.invoke(main, ["rules", "impact", str(rules_copy), "--db", str(db)])
-    assert "8 stored evaluation(s) re-evaluated" in table.output
+    assert "9 stored evaluation(s) re-evaluated" in table.output
     assert "1 verdict(s) would change" in table.output
 
 
 @pytest.mark.server
 def test_admin_reload_on_the_real_server_replaces_every_worker(server_rules, server):
     admin = make_token(server.db, "admin", admin=True)
-    old, workers = server.version(), server.workers()
+    def both_up():
+        pids = server.workers()
+        return pids if len(pids) == 2 else None  # `ccrules serve` runs two by default
+    workers = wait_until(both_up, what="both workers up")
+    old = server.version()
     set_severity(server_rules, "IM-05", "blocker")
     status, _, body = call(server.base, "/api/v1/admin/reload", admin, method="POST")
     assert status == 202
     assert body["status"] == "reloading" and body["previous"] == old
     # every worker that served the old rules is gone, and as many new ones serve
-    wait_until(lambda: len(server.workers()) == len(workers)
-               and not server.workers() & workers, what="every worker replaced")
+    wait_until(lambda: len(server.workers()) == 2 and not server.workers() & workers,
+               what="every worker replaced")
     assert server.version() == body["version"]
     for _ in range(6):
         status, result = post_evaluation(server.base, server.token,
                                          example("sepsis-bundle-emergency-departments"))
         assert (status, result["verdict"]) == (201, "not_recommended")
+
+
+def test_validity_in_docs_is_current(rulebook):
+    from ccrules.authoring.validity import render_validity
+    committed = (ROOT / "docs" / "validity.md").read_text()
+    assert committed == render_validity(rulebook), (
+        "docs/validity.md is stale: run ccrules rules validity --output docs/validity.md")
+    assert "## The problem-fit table" in committed and "`local_lead_time_pct`" in committed

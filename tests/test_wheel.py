@@ -5,6 +5,7 @@ examples, templates and static files, evaluates the examples as expected and ser
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -24,8 +25,12 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    source = tmp_path_factory.mktemp("source") / "ccrules"  # a clean copy: no stale build/
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "build", "*.egg-info", "test-output", "var", "__pycache__",
+        ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--quiet", "-w", str(out), str(ROOT)], check=True, timeout=300,
+                    "--quiet", "-w", str(out), str(source)], check=True, timeout=300,
                    capture_output=True)
     (built,) = out.glob("ccrules-*.whl")
     return built

@@ -7,7 +7,7 @@ from ..rulebook.loader import Rulebook
 from ..rulebook.model import SEVERITY_ORDER
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
@@ -19,11 +19,11 @@ def render_catalogue(rulebook: Rulebook) -> str:
     for dim, info in rulebook.policy.dimensions.items():
         rules = sorted((r for r in rulebook.rules if r.dimension == dim),
                        key=lambda r: (SEVERITY_ORDER[r.severity], r.id))
-        out += [f"## {info.title}", "", _cell(info.description), "",
+        out += [f"## {info.title}", "", cell(info.description), "",
                 "| id | title | severity | lessons | section | recommendation |",
                 "|---|---|---|---|---|---|"]
-        out += [f"| {r.id} | {_cell(r.title)} | {r.severity.value} | {', '.join(r.lessons)} | "
-                f"{_cell(r.citation)} | {_cell(r.recommendation)} |" for r in rules]
+        out += [f"| {r.id} | {cell(r.title)} | {r.severity.value} | {', '.join(r.lessons)} | "
+                f"{cell(r.citation)} | {cell(r.recommendation)} |" for r in rules]
         out.append("")
     out += ["## Lessons to rules", "", "| lesson | rules |", "|---|---|"]
     out += [f"| {lesson} | {', '.join(ids) or '**none**'} |"

@@ -8,6 +8,7 @@ from ..errors import RuleProblem
 from ..judging.judge import judge_for
 from ..proposal.facts import flatten
 from ..proposal.reading import parse_proposal
+from ..rulebook.conditions import bare_numbers
 from ..rulebook.loader import Rulebook
 from .static_checks import static_problems
 
@@ -37,9 +38,29 @@ def example_problems(rulebook: Rulebook) -> list[RuleProblem]:
     return problems
 
 
+def figure_problems(rulebook: Rulebook) -> list[RuleProblem]:
+    """A number in a condition must be a named parameter of the policy ({param: name}: the
+    funder's figure, labelled as such) or carry the paper line it comes from (paper: "P:n")."""
+    problems = []
+    policy = rulebook.policy
+    conditions = [(r.file or "?", r.id, r.line, r.when) for r in rulebook.rules]
+    conditions += [("policy.yaml", f"design {name}", None, d.when)
+                   for name, d in policy.problem_fit.designs.items()]
+    conditions += [("policy.yaml", f"requirement {q.id}", None, q.met_when)
+                   for q in policy.enrolment_requirements]
+    for file, who, line, node in conditions:
+        for leaf in bare_numbers(node):
+            problems.append(RuleProblem(
+                file, f"{leaf.field} {leaf.op} {leaf.value}: a bare number; name it in the "
+                f"policy's parameters ({{param: name}}) or mark the paper line it comes from "
+                f"(paper: \"P:n\")", who, line, kind="figure"))
+    return problems
+
+
 def all_problems(rulebook: Rulebook) -> list[RuleProblem]:
     """Everything `ccrules rules check` reports beyond load errors."""
-    problems = example_problems(rulebook) + static_problems(rulebook)
+    problems = (example_problems(rulebook) + static_problems(rulebook)
+                + figure_problems(rulebook))
     for lesson in uncovered_lessons(rulebook):
         problems.append(RuleProblem(rulebook.source, f"lesson {lesson} has no rule"))
     return problems

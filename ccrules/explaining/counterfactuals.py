@@ -33,34 +33,63 @@ def _fixes(judge: Judge, rule: Rule, facts: dict[str, Any]) -> list[tuple[str, A
     return fixes
 
 
-def _search(judge: Judge, facts: dict, offending: list[Rule],
+def obstacles(judge: Judge, judgement: Judgement, target: Verdict) -> list[list[Rule]]:
+    """What keeps a judgement below `target`, as groups of rules: switching off any one rule
+    of a group clears that group (a blocker is a group of one; findings that add up are a
+    group of their members). Undecided rules that could fire against the target count too:
+    their answers must rule them out."""
+    policy = judge.policy
+    level = RANK[target]
+    fired = judgement.outcome.fired
+    groups: list[list[Rule]] = [[r] for r in fired
+                                if RANK[policy.severity_verdicts[r.severity]] < level]
+    if level > RANK[Verdict.not_recommended]:
+        by_id = {r.id: r for r in fired}
+        for agg in policy.aggregation:
+            if agg.id not in judgement.aggregations:
+                continue
+            if agg.all_of:
+                groups.append([by_id[rid] for rid in agg.all_of if rid in by_id])
+            else:
+                groups.append([r for r in fired if r.dimension in agg.dimensions and
+                               policy.severity_verdicts[r.severity] == Verdict.conditional])
+    groups += [[r] for r in judgement.could_fire
+               if RANK[policy.severity_verdicts[r.severity]] < level]
+    return groups
+
+
+def _search(judge: Judge, facts: dict, target: Verdict,
             changes: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Depth-first over change sets that switch off every offending rule."""
+    """Depth-first over change sets (at most MAX_FIELDS answers) that clear every obstacle
+    to `target`, judging each step with the Python evaluator."""
     changed = judge.with_changes(facts, changes)
-    open_rule = next((r for r in offending
-                      if judge.evaluators[r.id](changed) is not False), None)
-    if open_rule is None:
+    judgement = judge.judge(changed, engine=False)
+    if RANK.get(judgement.verdict, -1) >= RANK[target]:
         yield dict(changes)
         return
     if len(changes) == MAX_FIELDS:
         return
-    for field, value in _fixes(judge, open_rule, changed):
-        if field not in changes:
-            yield from _search(judge, facts, offending, {**changes, field: value})
+    groups = obstacles(judge, judgement, target)
+    if not groups:
+        return
+    tried = set()
+    for rule in groups[0]:
+        for field, value in _fixes(judge, rule, changed):
+            if field not in changes and (field, value) not in tried:
+                tried.add((field, value))
+                yield from _search(judge, facts, target, {**changes, field: value})
 
 
 def counterfactuals(judge: Judge, facts: dict[str, Any],
                     judgement: Judgement) -> list[Counterfactual]:
     """Minimal change sets that raise the verdict by one level or more; each is confirmed by
-    the rule engine before it is offered."""
+    the rule engine before it is offered. Changes to the problem itself are kept, marked as
+    not design choices: they describe a different programme."""
     current, outcome, policy = judgement.verdict, judgement.outcome, judge.policy
     if current not in RANK or current == Verdict.recommended:
         return []
-    found = []
+    found: list[Counterfactual] = []
     fields = catalogue()
-
-    def python_verdict(changes: dict) -> Verdict:
-        return judge.judge(judge.with_changes(facts, changes), engine=False).verdict
 
     def rank(changes: dict) -> tuple:
         """Design changes first, then fewer changes, then fewer findings left against."""
@@ -69,17 +98,17 @@ def counterfactuals(judge: Judge, facts: dict[str, Any],
                 sum(relevant(policy, r) for r in left))
 
     for target in (v for v in RANK if RANK[v] > RANK[current]):
-        offending = [r for r in outcome.fired if RANK.get(policy.severity_verdicts[
-            r.severity], 2) < RANK[target]]
-        offending += [r for r in outcome.undetermined if policy.is_gate(r)]
         seen: list[dict] = []
-        for changes in _search(judge, facts, offending, {}):
-            if any(c.items() <= changes.items() for c in seen):
+        for changes in _search(judge, facts, target, {}):
+            if not changes or any(c.items() <= changes.items() for c in seen):
                 continue  # a smaller set already does it
-            if RANK.get(python_verdict(changes), -1) < RANK[target]:
-                continue
             seen = [c for c in seen if not changes.items() <= c.items()] + [changes]
+        offered = [c.changes for c in found]
         for changes in sorted(seen, key=rank)[:MAX_PER_TARGET]:
+            if any(all(x.field in changes and changes[x.field] == (
+                    tuple(x.after) if isinstance(x.after, list) else x.after) for x in c)
+                   and len(c) == len(changes) for c in offered):
+                continue  # already offered for a lower target: it reaches this one too
             changed = judge.with_changes(facts, changes)
             confirmed = judge.judge(changed)  # the engine decides, not the search
             if RANK.get(confirmed.verdict, -1) < RANK[target]:
@@ -99,4 +128,3 @@ def counterfactuals(judge: Judge, facts: dict[str, Any],
 
 def _shown(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
-

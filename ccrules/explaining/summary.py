@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from ..judging.judge import Outcome
-from ..rulebook.model import Policy, Severity, Verdict
+from collections.abc import Sequence
+
+from ..judging.judge import Judgement, relevant
+from ..judging.policy import about_problem
+from ..rulebook.model import Policy, Rule, Severity, Verdict
 
 LEAD = {
     Verdict.recommended: "Recommended as a clinical community",
@@ -11,57 +14,94 @@ LEAD = {
     Verdict.not_recommended: "Not recommended as a clinical community as designed",
     Verdict.insufficient_information: "Cannot be judged yet",
 }
+WORDS = {Verdict.recommended: "recommended", Verdict.conditional: "conditional",
+         Verdict.not_recommended: "not recommended"}
 
 
-def _count(outcome: Outcome, severity: Severity) -> int:
-    return sum(1 for r in outcome.fired if r.severity == severity)
-
-
-def _titles(rules, limit=3) -> str:
-    names = [r.title.lower() for r in rules[:limit]]
+def _titles(rules: Sequence[Rule], limit: int = 3) -> str:
+    names = [r.title[0].lower() + r.title[1:] for r in rules[:limit]]
     more = len(rules) - limit
     return "; ".join(names) + (f"; and {more} more" if more > 0 else "")
 
 
-def write_summary(policy: Policy, verdict: Verdict, outcome: Outcome, confidence: float,
-                  missing_questions: list[str]) -> str:
+def _count(n: int, one: str, many: str) -> str:
+    return f"{'one' if n == 1 else n} {one if n == 1 else many}"
+
+
+def write_summary(policy: Policy, judgement: Judgement, questions: list[str]) -> str:
+    outcome, verdict = judgement.outcome, judgement.verdict
     blockers = [r for r in outcome.fired if r.severity == Severity.blocker]
     majors = [r for r in outcome.fired if r.severity == Severity.major]
-    strengths = [r for r in outcome.fired if r.severity == Severity.strength]
+    to_confirm = [r for r in judgement.could_fire
+                  if policy.severity_verdicts[r.severity] == Verdict.conditional]
     sentences = []
+    limits = [r for r in majors if about_problem(r)]
     if verdict == Verdict.not_recommended:
-        sentences.append(f"{LEAD[verdict]}: {_titles(blockers)}.")
-        sentences.append("The paper's alternative is offered below.")
+        reasons = []
+        if problem_blockers := [r for r in blockers if about_problem(r)]:
+            reasons.append(f"the problem does not suit one ({_titles(problem_blockers)})")
+        if design := [r for r in blockers if not about_problem(r)]:
+            reasons.append(f"as designed, {_titles(design)}")
+        added = [agg.title[0].lower() + agg.title[1:] for agg in policy.aggregation
+                 if agg.id in judgement.aggregations]
+        if added:
+            reasons.append(f"findings add up ({'; '.join(added)})")
+        sentences.append(f"Not recommended as a clinical community: {'; '.join(reasons)}.")
+        if limits and not problem_blockers:
+            sentences.append(f"Even redesigned, the problem allows at best a conditional award "
+                             f"({_titles(limits)}).")
+        others = [r for r in majors if r not in limits]
+        if others:
+            more = _count(len(others), "major finding", "major findings")
+            sentences.append(f"Beyond that, {more} would also need attention.")
     elif verdict == Verdict.insufficient_information:
-        gate = [r for r in outcome.undetermined if policy.is_gate(r)]
-        if gate:
-            sentences.append(f"{LEAD[verdict]}: the proposal does not say enough to decide "
-                             f"whether a clinical community fits the problem "
-                             f"({_titles(gate)}).")
+        if judgement.worst == Verdict.not_recommended and judgement.best != \
+                Verdict.not_recommended:
+            gate = [r for r in outcome.undetermined if policy.is_gate(r)]
+            what = ("whether a clinical community fits the problem" if gate
+                    else "whether findings add up to a design that needs rework")
+            sentences.append(f"{LEAD[verdict]}: the open answers decide {what}; depending on "
+                             f"them the verdict could be anything from "
+                             f"{WORDS[judgement.best]} to not recommended.")
         else:
-            sentences.append(f"{LEAD[verdict]}: the stated facts decide only {confidence:.0%} "
-                             f"of the rules that could lower the verdict (at least "
-                             f"{policy.min_confidence:.0%} needed).")
-        if missing_questions:
-            sentences.append(f"Ask first: {missing_questions[0]}")
+            sentences.append(f"{LEAD[verdict]}: the stated facts decide only "
+                             f"{judgement.completeness:.0%} of the rules that could lower the "
+                             f"verdict (at least {policy.min_completeness:.0%} needed).")
+        if questions:
+            sentences.append(f"Ask first: {questions[0]}")
     elif verdict == Verdict.conditional:
-        sentences.append(f"{LEAD[verdict]}: {len(majors)} major finding(s) to put right "
-                         f"({_titles(majors)}).")
+        others = [r for r in majors if r not in limits]
+        if len(others) == 1 and not limits and not to_confirm:
+            sentences.append(f"{LEAD[verdict]}: one fixable finding to put right "
+                             f"({_titles(others)}).")
+        else:
+            parts = []
+            if limits:
+                parts.append(f"the problem allows no better ({_titles(limits)})")
+            if others:
+                parts.append(f"{_count(len(others), 'finding', 'findings')} to meet as "
+                             f"{'a condition' if len(others) == 1 else 'conditions'} "
+                             f"({_titles(others)})")
+            if to_confirm:
+                parts.append(f"{_count(len(to_confirm), 'open answer', 'open answers')} to "
+                             f"confirm, " + ("which" if len(to_confirm) == 1 else "each of which")
+                             + " could bring a major finding")
+            sentences.append(f"{LEAD[verdict]}: {'; '.join(parts)}.")
     else:
-        sentences.append(f"{LEAD[verdict]}: no blocker or major finding.")
-    if verdict != Verdict.not_recommended and majors and verdict != Verdict.conditional:
-        sentences.append(f"{len(majors)} major finding(s) would need conditions.")
-    if verdict == Verdict.not_recommended and majors:
-        sentences.append(f"Beyond the problem fit, {len(majors)} major finding(s) would also "
-                         f"need attention.")
-    minors = _count(outcome, Severity.minor)
+        sentences.append(f"{LEAD[verdict]}: no blocker or major finding, and no open answer "
+                         f"could bring one.")
+    strengths = [r for r in outcome.fired if r.severity == Severity.strength]
+    minors = sum(1 for r in outcome.fired if r.severity == Severity.minor)
     tail = []
     if strengths:
-        tail.append(f"{len(strengths)} strength(s) ({_titles(strengths, 2)})")
+        tail.append(f"{_count(len(strengths), 'strength', 'strengths')} "
+                    f"({_titles(strengths, 2)})")
     if minors:
-        tail.append(f"{minors} minor point(s)")
+        tail.append(_count(minors, "minor point", "minor points"))
     if tail:
         sentences.append("It shows " + " and ".join(tail) + ".")
-    sentences.append(f"Confidence {confidence:.0%}: {len(outcome.undetermined)} rule(s) "
-                     f"could not be decided from what the proposal states.")
+    open_ = sum(1 for r in outcome.undetermined if relevant(policy, r))
+    sentences.append(f"Completeness {judgement.completeness:.0%}: the stated facts decide "
+                     f"that share of the rules that can lower the verdict"
+                     + (f" ({open_} still open)." if open_ else "."))
     return " ".join(sentences)

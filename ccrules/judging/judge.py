@@ -24,6 +24,7 @@ from ..rulebook.conditions import Evaluator, compile_python, tested_values
 from ..rulebook.durable import DurableRuleset
 from ..rulebook.loader import Rulebook
 from ..rulebook.model import SEVERITY_ORDER, Policy, Rule, Verdict
+from .completions import Completions, Exhausted, Goal
 
 # How verdicts rank, worst first (insufficient_information sits outside this order).
 RANK = {Verdict.not_recommended: 0, Verdict.conditional: 1, Verdict.recommended: 2}
@@ -45,11 +46,18 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Judgement:
-    """What the rules and the verdict policy make of one proposal's facts."""
+    """What the rules and the verdict policy make of one proposal's facts: the verdict, the
+    best and worst verdicts reachable over the completions of the unknown answers, the
+    findings that add up (aggregation ids), and the undecided rules that could still fire
+    against the proposal (each an open question the verdict depends on)."""
 
     outcome: Outcome
     completeness: float
     verdict: Verdict
+    best: Verdict
+    worst: Verdict
+    aggregations: tuple[str, ...] = ()
+    could_fire: tuple[Rule, ...] = ()
 
 
 def relevant(policy: Policy, rule: Rule) -> bool:
@@ -66,17 +74,20 @@ def completeness(policy: Policy, rules: list[Rule], outcome: Outcome) -> float:
     return round(1 - open_ / total, 2)
 
 
-def decide(policy: Policy, outcome: Outcome, completeness: float) -> Verdict:
-    """Blocker fired -> its verdict; gate undetermined or too little known ->
-    insufficient_information; else the worst verdict among fired rules."""
-    fired_verdicts = [policy.severity_verdicts[r.severity] for r in outcome.fired]
-    if Verdict.not_recommended in fired_verdicts:
+def decide(policy: Policy, fired: Verdict, best: Verdict, worst: Verdict,
+           completeness: float) -> Verdict:
+    """The verdict from what fired and what the unknowns could still bring: not_recommended
+    when it is so whatever the answers; insufficient_information when the answers decide
+    between not_recommended and better, or too little is known; else the worst case."""
+    if fired == Verdict.not_recommended or best == Verdict.not_recommended:
         return Verdict.not_recommended
-    if any(policy.is_gate(r) for r in outcome.undetermined) or \
-            completeness < policy.min_confidence:
+    if worst == Verdict.not_recommended or completeness < policy.min_completeness:
         return Verdict.insufficient_information
-    ranked = [v for v in fired_verdicts if v in RANK]
-    return min(ranked, key=RANK.__getitem__, default=Verdict.recommended)
+    return worst
+
+
+def _worse(a: Verdict, b: Verdict) -> Verdict:
+    return min(a, b, key=RANK.__getitem__)
 
 
 class Judge:
@@ -114,10 +125,139 @@ class Judge:
         return Outcome(fired, undetermined, not_fired)
 
     def judge(self, facts: dict[str, Any], engine: bool = True) -> Judgement:
-        """The outcome, the completeness and the verdict for one proposal's facts."""
+        """The outcome, completeness, verdict and verdict range for one proposal's facts.
+        With `engine`, the ends of the range are confirmed by durable_rules too."""
         outcome = self.outcome(facts, engine)
         share = completeness(self.policy, self.rules, outcome)
-        return Judgement(outcome, share, decide(self.policy, outcome, share))
+        fired, aggregations = self.fired_verdict(outcome.fired)
+        best, worst, could_fire, ends = self._range(facts, outcome, fired)
+        if engine:
+            for want, assignment in ends:
+                confirmed = self.outcome(self.with_changes(facts, assignment), engine=True)
+                if self.fired_verdict(confirmed.fired)[0] != want:
+                    raise EngineError("a completion of the unknown answers did not give the "
+                                      "verdict the search found")
+        return Judgement(outcome, share, decide(self.policy, fired, best, worst, share), best,
+                         worst, aggregations, could_fire)
+
+    def aggregations(self, fired: list[Rule]) -> tuple[str, ...]:
+        """The ids of the policy's aggregation rules that the fired findings meet."""
+        ids = {r.id for r in fired}
+        met = []
+        for agg in self.policy.aggregation:
+            if agg.all_of and set(agg.all_of) <= ids:
+                met.append(agg.id)
+            elif agg.dimensions and agg.at_least is not None:
+                dims = {r.dimension for r in fired if r.dimension in agg.dimensions
+                        and self.policy.severity_verdicts[r.severity] == Verdict.conditional}
+                if len(dims) >= agg.at_least:
+                    met.append(agg.id)
+        return tuple(met)
+
+    def fired_verdict(self, fired: list[Rule]) -> tuple[Verdict, tuple[str, ...]]:
+        """The verdict the fired findings alone give, and the aggregations they meet."""
+        met = self.aggregations(fired)
+        verdicts = {self.policy.severity_verdicts[r.severity] for r in fired}
+        if met or Verdict.not_recommended in verdicts:
+            return Verdict.not_recommended, met
+        if Verdict.conditional in verdicts:
+            return Verdict.conditional, met
+        return Verdict.recommended, met
+
+    def _range(self, facts: dict[str, Any], outcome: Outcome, fired: Verdict
+               ) -> tuple[Verdict, Verdict, tuple[Rule, ...], list[tuple[Verdict, dict]]]:
+        """Best and worst verdicts over the completions of the unknown answers, the
+        undecided rules that could fire, and the completions found for each end (to be
+        confirmed). Searches stay within a budget: past it, the worst case is taken as
+        not_recommended and the best as what fired, so the verdict stays open
+        (insufficient_information) rather than decided by a search cut short."""
+        policy = self.policy
+        open_ = [r for r in outcome.undetermined if relevant(policy, r)]
+        if not open_:
+            return fired, fired, (), []
+        search = Completions(self, facts)
+        ends: list[tuple[Verdict, dict]] = []
+        could_fire: list[Rule] = []
+        worst, end = fired, None
+        verdict_of = policy.severity_verdicts
+        blockers = [r for r in open_ if verdict_of[r.severity] == Verdict.not_recommended]
+        try:
+            for rule in blockers:  # one blocker that can fire settles the worst case
+                end = search.make([rule], True)
+                if end is not None:
+                    worst = Verdict.not_recommended
+                    could_fire.append(rule)
+                    break
+            if worst != Verdict.not_recommended:
+                for rule in open_:
+                    if rule in blockers:
+                        continue
+                    assignment = search.make([rule], True)
+                    if assignment is not None:
+                        could_fire.append(rule)
+                        if worst == Verdict.recommended:
+                            worst, end = Verdict.conditional, assignment
+                for goals in self._aggregation_goals(outcome, could_fire):
+                    assignment = search.find(goals)
+                    if assignment is not None:
+                        worst, end = Verdict.not_recommended, assignment
+                        break
+            if worst != fired and end is not None:
+                ends.append((worst, end))
+        except Exhausted:
+            worst = Verdict.not_recommended
+        best = Verdict.not_recommended
+        search = Completions(self, facts)  # a budget of its own
+        try:
+            for target, suppress in self._best_targets(outcome, open_, fired):
+                assignment = search.make(suppress, False)
+                if assignment is not None:
+                    best = target
+                    ends.append((target, assignment))
+                    break
+        except Exhausted:  # unknown: the unknowns keep the verdict open, never decide it
+            best = fired
+        return best, worst, tuple(could_fire), ends
+
+    def _aggregation_goals(self, outcome: Outcome, could_fire: list[Rule]) -> list[list[Goal]]:
+        """For each aggregation the unknowns could complete, the goals that complete it."""
+        fired = {r.id for r in outcome.fired}
+        possible = {r.id: r for r in could_fire}
+        out = []
+        for agg in self.policy.aggregation:
+            if agg.all_of:
+                if all(rid in fired or rid in possible for rid in agg.all_of):
+                    out.append([Goal((possible[rid],), True) for rid in agg.all_of
+                                if rid not in fired])
+            elif agg.dimensions and agg.at_least is not None:
+                majors = [r for r in outcome.fired if r.dimension in agg.dimensions
+                          and self.policy.severity_verdicts[r.severity] == Verdict.conditional]
+                have = {r.dimension for r in majors}
+                more: dict[Any, list[Rule]] = {}
+                for r in could_fire:
+                    if r.dimension in agg.dimensions and r.dimension not in have and \
+                            self.policy.severity_verdicts[r.severity] == Verdict.conditional:
+                        more.setdefault(r.dimension, []).append(r)
+                need = int(agg.at_least) - len(have)
+                if 0 < need <= len(more):
+                    for dims in itertools.combinations(sorted(more), need):
+                        out.append([Goal(tuple(more[d]), True) for d in dims])
+        return out
+
+    def _best_targets(self, outcome: Outcome, open_: list[Rule], fired: Verdict
+                      ) -> list[tuple[Verdict, list[Rule]]]:
+        """The verdicts to try for the best case, best first, with the undecided rules that
+        must stay silent for each."""
+        verdict_of = self.policy.severity_verdicts
+        blockers = [r for r in open_ if verdict_of[r.severity] == Verdict.not_recommended]
+        targets = [(fired, open_)]
+        if fired != Verdict.not_recommended:
+            aggregated = {rid for agg in self.policy.aggregation for rid in agg.all_of}
+            dims = {d for agg in self.policy.aggregation for d in agg.dimensions}
+            keep_quiet = blockers + [r for r in open_ if r not in blockers and (
+                r.id in aggregated or r.dimension in dims)]
+            targets.append((_worse(fired, Verdict.conditional), keep_quiet))
+        return targets
 
     def domain(self, field: str, exhaustive: bool = False) -> list[Any]:
         """The values worth trying for a field: each enum member or boolean, numbers on both

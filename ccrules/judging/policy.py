@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rulebook.conditions import compile_python
-from ..rulebook.model import Policy, Rule, Severity, Verdict
-from .judge import Outcome
+from ..rulebook.conditions import compile_python, fields_of, leaves
+from ..rulebook.model import Dimension, Policy, Rule, Severity, Verdict
+from .judge import Judgement, Outcome
 from .result import AlternativeOut, AwardCondition, DimensionScore, EnrolmentRequirement
 
 
@@ -19,19 +19,61 @@ def alternatives(policy: Policy, outcome: Outcome) -> list[AlternativeOut]:
             if gate_lessons & set(a.lessons)]
 
 
-def award_conditions(policy: Policy, outcome: Outcome) -> list[AwardCondition]:
-    """A condition of award for each fired finding that makes the verdict conditional."""
-    return [_condition(r) for r in outcome.fired
-            if policy.severity_verdicts[r.severity] == Verdict.conditional]
+def about_problem(rule: Rule) -> bool:
+    """Whether a finding is about the problem itself (every fact it reads is a problem fact),
+    not about the design: a different programme, not a design change, would clear it."""
+    return rule.dimension == Dimension.problem_fit and all(
+        f.startswith("problem.") for f in fields_of(rule.when))
 
 
-def _condition(rule: Rule) -> AwardCondition:
-    """A condition of award as a sentence a funder can paste into a letter."""
+def award_conditions(policy: Policy, judgement: Judgement,
+                     questions: dict[str, str]) -> list[AwardCondition]:
+    """A condition of award for each fired finding that makes the verdict conditional (a
+    finding about the problem itself is a limit, not something an applicant can meet) and,
+    when the verdict is conditional, one to confirm each open answer that could still bring
+    such a finding (`questions`: rule id -> the question to put)."""
+    out = [_condition(policy, r) for r in judgement.outcome.fired
+           if policy.severity_verdicts[r.severity] == Verdict.conditional
+           and not about_problem(r)]
+    if judgement.verdict == Verdict.conditional:
+        out += [_condition(policy, r, questions.get(r.id)) for r in judgement.could_fire
+                if policy.severity_verdicts[r.severity] == Verdict.conditional]
+    return out
+
+
+def funder_figures(policy: Policy, rule: Rule) -> list[str]:
+    """The figures a rule compares with that are the funder's policy, e.g. 'at least 10
+    percent (local_lead_time_pct)'."""
+    shown = []
+    for leaf in leaves(rule.when):
+        param = policy.parameters.get(leaf.param or "")
+        if param is not None and param.source == "funder":
+            text = f"{param.shown()} ({leaf.param})"
+            if text not in shown:
+                shown.append(text)
+    return shown
+
+
+def _condition(policy: Policy, rule: Rule, question: str | None = None) -> AwardCondition:
+    """A condition of award as a sentence a funder can paste into a letter. The paper is
+    cited for the lesson; a figure the paper does not give is named as the funder's."""
     action = rule.recommendation.rstrip(".")
-    text = (f"Before the award is confirmed, the applicant must {action[0].lower()}"
-            f"{action[1:]} (finding {rule.id}, \"{rule.title}\"; lessons "
-            f"{', '.join(rule.lessons)}; Aveling et al. 2017, {rule.citation}).")
-    return AwardCondition(rule_id=rule.id, lessons=list(rule.lessons), text=text)
+    action = action[0].lower() + action[1:]
+    where = f"{rule.citation}, {rule.lines}" if rule.lines else rule.citation
+    source = (f"finding {rule.id}, \"{rule.title}\"; lessons {', '.join(rule.lessons)}; "
+              f"Aveling et al. 2017, {where}")
+    figures = funder_figures(policy, rule)
+    if question:
+        text = (f"The proposal does not say, so before the award is confirmed the applicant "
+                f"must confirm that it will {action} ({question}; {source}).")
+    else:
+        text = f"Before the award is confirmed, the applicant must {action} ({source})."
+    if figures:
+        text += (f" The figure{'s' if len(figures) > 1 else ''} "
+                 f"{' and '.join(figures)} {'are' if len(figures) > 1 else 'is'} the "
+                 f"funder's policy, not the paper's.")
+    return AwardCondition(rule_id=rule.id, lessons=list(rule.lessons), text=text,
+                          kind="confirm" if question else "finding", funder_figures=figures)
 
 
 def enrolment_requirements(policy: Policy, facts: dict[str, Any]) -> list[EnrolmentRequirement]:

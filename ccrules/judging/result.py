@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..rulebook.model import Dimension, Severity, Verdict
 
@@ -35,6 +35,8 @@ class Finding(Out):
     rationale: str
     recommendation: str
     citation: str
+    lines: str | None = Field(default=None, description="The paper's lines (P:n is line n of "
+                                                        "its text).")
     because: list[Term] = Field(default_factory=list, description=(
         "The condition terms that made the rule fire, with the proposal's values."))
 
@@ -74,11 +76,17 @@ class DimensionScore(Out):
 
 
 class AwardCondition(Out):
-    """A condition of award, to be met before (or as a term of) funding."""
+    """A condition of award, to be met before (or as a term of) funding: a finding to put
+    right, or an open answer to confirm."""
 
     rule_id: str
     lessons: list[str]
     text: str
+    kind: Literal["finding", "confirm"] = Field(default="finding", description=(
+        "'finding': put right what a major finding says; 'confirm': the proposal does not say, "
+        "and the answer could bring the finding."))
+    funder_figures: list[str] = Field(default_factory=list, description=(
+        "Figures the condition rests on that are the funder's policy, not the paper's."))
 
 
 class EnrolmentRequirement(Out):
@@ -92,17 +100,15 @@ class EnrolmentRequirement(Out):
 
 
 class MissingInfo(Out):
-    """An unknown fact that verdict-relevant rules depend on, with the question to ask."""
+    """An unknown fact that verdict-relevant rules depend on, with the question to ask; the
+    list is ranked most decisive first (problem-fit questions, then those behind blocker
+    rules, then by the number of open rules the answer bears on)."""
 
     field: str
     question: str
-    rules: list[str]
+    rules: list[str] = Field(description="The open rules that can lower the verdict and "
+                                         "read this answer.")
     gate: bool = Field(description="Whether a problem-fit gate rule depends on it.")
-    could_move_to: list[Verdict] = Field(default_factory=list, description=(
-        "Verdicts this answer alone could lead to, other than the current one."))
-    impact: int = Field(default=0, description=(
-        "How far (in verdict levels) this answer alone could move the verdict; the list is "
-        "ranked by it."))
 
 
 class Change(Out):
@@ -152,6 +158,21 @@ class RulesetRef(Out):
     rules: list[str]
 
 
+class VerdictRange(Out):
+    """The best and the worst verdict reachable over every completion of the unknown
+    answers (the same verdict twice when nothing unknown could change it)."""
+
+    best: Verdict
+    worst: Verdict
+
+
+class Limit(Out):
+    """What a verdict cannot claim, from the paper's own account of its limits."""
+
+    text: str
+    lines: str
+
+
 class Evaluation(Out):
     """A verdict on one proposal, with its reasons, evidence and conditions."""
 
@@ -166,9 +187,16 @@ class Evaluation(Out):
     conditions: list[AwardCondition]
     enrolment_requirements: list[EnrolmentRequirement]
     missing: list[MissingInfo]
-    confidence: float = Field(ge=0, le=1, description=(
-        "Share of the verdict-relevant rules (those that can lower the verdict) that the "
-        "proposal's stated facts decide."))
+    completeness: float = Field(ge=0, le=1, description=(
+        "How complete the proposal is for judging: the share of the verdict-relevant rules "
+        "(those that can lower the verdict) that its stated facts decide. It is not a "
+        "measure of certainty about the verdict."))
+    verdict_range: VerdictRange = Field(description=(
+        "Best and worst verdicts over every completion of the unknown answers."))
+    limits: list[Limit] = Field(default_factory=list, description=(
+        "What any verdict can and cannot claim (the paper's own limits)."))
+    ignored_fields: list[str] = Field(default_factory=list, description=(
+        "Retired fields the proposal carried, accepted and ignored (no rule reads them)."))
     alternatives: list[AlternativeOut] = Field(description=(
         "The paper's alternatives, offered when the problem does not fit a clinical community."))
     counterfactuals: list[Counterfactual] = Field(default_factory=list)
@@ -179,6 +207,19 @@ class Evaluation(Out):
     what_if: WhatIf | None = None
     ruleset: RulesetRef
     created_at: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older(cls, data: Any) -> Any:
+        """Evaluations stored before completeness and the verdict range existed still read:
+        `confidence` was the same share under another name; their range is unknown, so it is
+        taken as the verdict itself."""
+        if isinstance(data, dict) and "confidence" in data and "completeness" not in data:
+            data = {**data, "completeness": data["confidence"]}
+            data.pop("confidence")
+        if isinstance(data, dict) and "verdict_range" not in data and "verdict" in data:
+            data = {**data, "verdict_range": {"best": data["verdict"], "worst": data["verdict"]}}
+        return data
 
 
 class WhatIf(Out):

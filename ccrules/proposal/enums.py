@@ -51,14 +51,6 @@ class Toolkit(StrEnum):
     templates = "templates"
 
 
-class LeadOrganisation(StrEnum):
-    professional_body = "professional_body"
-    academic = "academic"
-    provider_network = "provider_network"
-    payer = "payer"
-    regulator_or_government = "regulator_or_government"
-    external_consultancy = "external_consultancy"
-
 
 class MeetingFrequency(StrEnum):
     weekly = "weekly"
@@ -130,12 +122,6 @@ class DataInfrastructure(StrEnum):
     programme_built = "programme_built"
     none = "none"
 
-
-class SiteUnit(StrEnum):
-    unit = "unit"
-    hospital = "hospital"
-    team = "team"
-    clinician = "clinician"
 
 
 class Incentives(StrEnum):

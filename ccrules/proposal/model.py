@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_validator,
+)
 
 from . import enums as E
 
@@ -120,9 +127,6 @@ class Intervention(Part):
     core_element_count: NonNeg | None = F(
         "How many non-negotiable elements there are, when they are not named.",
         "How many non-negotiable elements does the intervention have?")
-    core_sequenced: Bool | None = F(
-        "Whether the core elements have a set order of introduction.",
-        "Is there a set order in which sites introduce the elements?")
     customisation: E.Customisation | None = F(
         "What sites may adapt: how_only (tool formats, order of components), what_from_menu, or "
         "what_and_how (sites decide both).",
@@ -136,6 +140,11 @@ class Intervention(Part):
         "before technical work starts.",
         "Will sites agree the intervention and what counts as success before technical work "
         "starts?")
+    checklisted_procedure: Bool | None = F(
+        "Whether the core includes a clinical procedure done step by step against a checklist, "
+        "which staff present can watch and halt (as central-line insertion was in Michigan).",
+        "Does the core include a procedure done step by step against a checklist that staff "
+        "present could halt?")
     adherence_audit: Bool | None = F(
         "Signed checklists or equal, leaving an auditable trace of adherence.",
         "Will adherence leave an auditable trace, such as signed checklists?")
@@ -154,9 +163,6 @@ class CoreTeam(Part):
         "improvement work.",
         "Are the clinical leads known among practitioners for earlier successful improvement "
         "work?")
-    lead_organisation: E.LeadOrganisation | None = F(
-        "Who runs the programme, as practitioners see it.",
-        "Which organisation runs the programme?")
     institutional_backing: list[Name] | None = F(
         "Reputable bodies backing the programme (a medical school, a hospital association, a "
         "royal college). An empty list means none.",
@@ -172,9 +178,6 @@ class CoreTeam(Part):
     paid_core_staff: Bool | None = F(
         "Whether paid core staff with dedicated time carry the programme's logistics.",
         "Will paid core staff with dedicated time run the programme's logistics?")
-    paid_staff_fte: Number | None = F(
-        "Full-time equivalents of paid core staff, when known.",
-        "How many full-time equivalents of paid core staff will there be?")
     inner_core_size: NonNeg | None = F(
         "How many people make up the inner core that takes decisions.",
         "How many people are in the inner core that takes decisions?")
@@ -304,13 +307,6 @@ class Context(Part):
     coverage_pct: Pct | None = F(
         "Share of the eligible activity covered (e.g. 85% of ICU beds).",
         "What share of the eligible activity (e.g. beds, patients) will enrolled sites cover?")
-    site_unit: E.SiteUnit | None = F(
-        "What a site is: unit, hospital, team, clinician.", "What is a site in this programme?")
-    funding_to_sites: Bool | None = F(
-        "Whether sites receive funding.", "Will sites receive funding?")
-    quantified_aims: Bool | None = F(
-        "Whether the programme has a numeric goal and a deadline.",
-        "Does the programme have a numeric goal and a deadline?")
     incentives: E.Incentives | None = F(
         "How wider incentives (payers, targets) relate to the programme's goals: aligned, "
         "partly_aligned, none, misaligned.",
@@ -329,6 +325,24 @@ class Context(Part):
 
 class Proposal(Part):
     """A proposed improvement programme, as a funder would have it described."""
+
+    _ignored: list[str] = PrivateAttr(default_factory=list)  # retired fields it carried
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _retired(cls, data: Any, handler: Any) -> Any:
+        """Retired fields (see RETIRED) are accepted and dropped, and remembered."""
+        ignored = []
+        if isinstance(data, dict):
+            data = dict(data)
+            for path in sorted(RETIRED):
+                group, name = path.split(".")
+                if isinstance(data.get(group), dict) and name in data[group]:
+                    data[group] = {k: v for k, v in data[group].items() if k != name}
+                    ignored.append(path)
+        proposal = handler(data)
+        proposal._ignored = ignored
+        return proposal
 
     title: Short | None = Field(
         default=None, description="The programme's title.")
@@ -349,3 +363,10 @@ class Proposal(Part):
 
 GROUPS = ("problem", "intervention", "core_team", "enrolment", "measurement", "community",
           "context")
+
+# Fields earlier versions asked for that no rule read (and the paper gives no ground for):
+# accepted and ignored, so older proposals and stored evaluations still read, and named in
+# the evaluation's `ignored_fields`.
+RETIRED = frozenset({"intervention.core_sequenced", "core_team.lead_organisation",
+                     "core_team.paid_staff_fte", "context.site_unit", "context.funding_to_sites",
+                     "context.quantified_aims"})

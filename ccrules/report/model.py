@@ -75,7 +75,7 @@ def _finding(f: Finding) -> Entry:
                      ("Evidence", f.rationale),
                      ("Recommendation", f.recommendation),
                      ("Source", f"Lessons {', '.join(f.lessons)}; Aveling et al. 2017, "
-                                f"{f.citation}")))
+                                f"{f.citation}" + (f", {f.lines}" if f.lines else ""))))
 
 
 def _counts(ev: Evaluation, severity: str) -> str:
@@ -93,8 +93,9 @@ def sections(ev: Evaluation) -> list[Section]:
             ("verdict", ev.verdict.value, w.verdict.value),
             ("blockers", _counts(ev, "blocker"), _counts(w.evaluation, "blocker")),
             ("majors", _counts(ev, "major"), _counts(w.evaluation, "major")),
-            ("confidence", percent(ev.confidence), percent(w.evaluation.confidence))],
-            widths=(12, 26),
+            ("range", _range(ev), _range(w.evaluation)),
+            ("completeness", percent(ev.completeness), percent(w.evaluation.completeness))],
+            widths=(14, 26),
             entries=[Entry(f"No longer fires: {', '.join(w.fired_removed) or 'nothing'}"),
                      Entry(f"Newly fires: {', '.join(w.fired_added) or 'nothing'}")]))
     if ev.alternatives:
@@ -142,15 +143,21 @@ def sections(ev: Evaluation) -> list[Section]:
             for r in ev.enrolment_requirements]))
     if ev.missing:
         out.append(Section("questions", "Questions for the applicant", entries=[
-            Entry(text=m.question, details=(("Affects", _affects(m)),))
+            Entry(text=m.question, details=(("Affects", f"{m.field}: {', '.join(m.rules)}"),))
             for m in ev.missing]))
+    if ev.limits:
+        out.append(Section("limits", "What a verdict means", intro=LIMITS_INTRO, entries=[
+            Entry(text=f"{x.text} ({x.lines})") for x in ev.limits]))
     return out
 
 
-def _affects(m) -> str:
-    moves = f"; could make it {' or '.join(v.value for v in m.could_move_to)}" \
-        if m.could_move_to else ""
-    return f"{m.field}: {', '.join(m.rules)}{moves}"
+LIMITS_INTRO = ("A verdict applies the lessons of one published comparison of two programmes; "
+                "it prompts a panel's judgement and does not predict success.")
+
+
+def _range(ev: Evaluation) -> str:
+    best, worst = ev.verdict_range.best.value, ev.verdict_range.worst.value
+    return best if best == worst else f"{best} to {worst}"
 
 
 def build_report(ev: Evaluation) -> Report:
@@ -159,7 +166,8 @@ def build_report(ev: Evaluation) -> Report:
         title=heading(ev), verdict=ev.verdict.value,
         verdict_words=ev.verdict.value.replace("_", " "), summary=ev.summary,
         sections=sections(ev),
-        footer=(f"Ruleset {ev.ruleset.version} ({len(ev.ruleset.rules)} rules); confidence "
-                f"{percent(ev.confidence)}; evaluation {ev.id} at {ev.created_at}"),
-        meta={"ruleset": ev.ruleset.version, "confidence": percent(ev.confidence),
-              "created_at": ev.created_at, "id": ev.id})
+        footer=(f"Ruleset {ev.ruleset.version} ({len(ev.ruleset.rules)} rules); verdict range "
+                f"{_range(ev)}; completeness {percent(ev.completeness)}; evaluation {ev.id} at "
+                f"{ev.created_at}"),
+        meta={"ruleset": ev.ruleset.version, "completeness": percent(ev.completeness),
+              "range": _range(ev), "created_at": ev.created_at, "id": ev.id})

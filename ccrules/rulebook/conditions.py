@@ -9,7 +9,8 @@ and False and keeps None.
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Callable, Iterable, Union
 
@@ -29,6 +30,8 @@ class Leaf:
     field: str
     op: str
     value: Any
+    param: str | None = None  # the policy parameter the value comes from, if any
+    paper: str | None = None  # the paper line a figure comes from, if it is the paper's
 
     def describe(self) -> str:
         value = ", ".join(map(_word, self.value)) if isinstance(self.value, tuple) else _word(
@@ -70,9 +73,17 @@ class ConditionFault(Exception):
         self.msg, self.path = msg, path
 
 
-def parse(raw: Any, path: list | None = None) -> Node:
-    """Parse and check a condition tree against the field catalogue; raise ConditionFault."""
+Params = Mapping[str, Any]  # parameter name -> its value (a number)
+
+
+def parse(raw: Any, path: list | None = None, params: Params | None = None,
+          designs: Mapping[str, Node] | None = None) -> Node:
+    """Parse and check a condition tree against the field catalogue, resolving `{param:
+    name}` values from `params` and `{design: name}` terms from the policy's designs (the
+    design's own condition, inlined); raise ConditionFault."""
     path = path or []
+    params = params or {}
+    designs = designs or {}
     if not isinstance(raw, dict):
         raise ConditionFault(f"a condition must be a mapping, got {type(raw).__name__}", path)
     keys = set(raw)
@@ -81,23 +92,32 @@ def parse(raw: Any, path: list | None = None) -> Node:
             items = raw[group]
             if not isinstance(items, list) or not items:
                 raise ConditionFault(f"'{group}' needs a non-empty list of conditions", path)
-            return cls(tuple(parse(c, path + [group, i]) for i, c in enumerate(items)))
+            return cls(tuple(parse(c, path + [group, i], params, designs)
+                             for i, c in enumerate(items)))
     if keys == {"not"}:
-        return Not(parse(raw["not"], path + ["not"]))
+        return Not(parse(raw["not"], path + ["not"], params, designs))
+    if keys == {"design"}:
+        name = raw["design"]
+        if not isinstance(name, str) or name not in designs:
+            raise ConditionFault(f"no design {name!r} in the policy's problem-fit table"
+                                 f"{suggest(str(name), designs)}", path)
+        return designs[name]
     if "field" in keys:
-        return _parse_leaf(raw, path)
-    known = ["all", "any", "not", "field"]
+        return _parse_leaf(raw, path, params)
+    known = ["all", "any", "not", "field", "design"]
     odd = sorted(keys - {"op", "value"}) or sorted(keys)
     raise ConditionFault(
-        f"a condition is one of all/any/not or a {{field, op, value}} term; got keys "
+        f"a condition is one of all/any/not, a {{field, op, value}} term or a {{design: name}}; "
+        f"got keys "
         f"{sorted(keys)}{suggest(odd[0], known) if odd else ''}", path)
 
 
-def _parse_leaf(raw: dict, path: list) -> Leaf:
-    extra = set(raw) - {"field", "op", "value"}
+def _parse_leaf(raw: dict, path: list, params: Params) -> Leaf:
+    extra = set(raw) - {"field", "op", "value", "paper"}
     if extra:
         raise ConditionFault(f"unknown key(s) {sorted(extra)} in a term "
-                             f"(a term has field, op, value)", path)
+                             f"(a term has field, op, value, and paper for a paper figure)",
+                             path)
     name = raw["field"]
     fields = catalogue()
     if not isinstance(name, str) or name not in fields:
@@ -110,7 +130,21 @@ def _parse_leaf(raw: dict, path: list) -> Leaf:
                              f"use one of: {allowed}", path)
     if "value" not in raw:
         raise ConditionFault(f"term on {name} has no value", path)
-    return Leaf(name, op, _check_value(info, op, raw["value"], path))
+    value, param = raw["value"], None
+    if isinstance(value, dict):
+        if set(value) != {"param"} or not isinstance(value["param"], str):
+            raise ConditionFault(f"{name} {op}: a value from the policy is written "
+                                 f"{{param: name}}, got {value!r}", path)
+        param = value["param"]
+        if param not in params:
+            raise ConditionFault(f"{name} {op}: no parameter {param!r} in the policy"
+                                 f"{suggest(param, params)}", path)
+        value = params[param]
+    paper = raw.get("paper")
+    if paper is not None and (not isinstance(paper, str) or not paper.startswith("P:")):
+        raise ConditionFault(f"{name} {op}: paper is the line a figure comes from, e.g. "
+                             f"'P:649', got {paper!r}", path)
+    return Leaf(name, op, _check_value(info, op, value, path), param, paper)
 
 
 def _check_value(info: FieldInfo, op: str, value: Any, path: list) -> Any:
@@ -124,6 +158,8 @@ def _check_value(info: FieldInfo, op: str, value: Any, path: list) -> Any:
         return v
 
     if op in ("count_ge", "count_lt"):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             fail(f"needs a whole number of items, got {value!r}")
         return value
@@ -204,7 +240,7 @@ def negation_normal_form(node: Node, negate: bool = False) -> Node:
     if isinstance(node, Not):
         return negation_normal_form(node.child, not negate)
     if isinstance(node, Leaf):
-        return Leaf(node.field, NEGATED_OP[node.op], node.value) if negate else node
+        return replace(node, op=NEGATED_OP[node.op]) if negate else node
     kids = tuple(negation_normal_form(c, negate) for c in node.children)
     flip = isinstance(node, All) == negate  # not(all) is any; not(any) is all
     return Any_(kids) if flip else All(kids)
@@ -214,7 +250,9 @@ def to_data(node: Node) -> dict:
     """A tree back as plain data, in the rule files' form."""
     if isinstance(node, Leaf):
         value = list(node.value) if isinstance(node.value, tuple) else node.value
-        return {"field": node.field, "op": node.op, "value": value}
+        data = {"field": node.field, "op": node.op,
+                "value": {"param": node.param} if node.param else value}
+        return {**data, "paper": node.paper} if node.paper else data
     if isinstance(node, Not):
         return {"not": to_data(node.child)}
     return {"all" if isinstance(node, All) else "any": [to_data(c) for c in node.children]}
@@ -251,3 +289,21 @@ def tested_values(nodes: Iterable[Node]) -> dict[str, dict[str, set]]:
 
 def fields_of(node: Node) -> set[str]:
     return {leaf.field for leaf in leaves(node)}
+
+
+def bare_numbers(node: Node) -> list[Leaf]:
+    """Terms that compare with a number which is neither a policy parameter nor marked with
+    the paper line it comes from. 0 and 1 as counts ("none", "at least one") are not
+    figures and pass."""
+    found = []
+    for leaf in leaves(node):
+        value = leaf.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if leaf.param or leaf.paper:
+            continue
+        counting = leaf.op in ("count_ge", "count_lt") or leaf.field.endswith("_count")
+        if counting and value in (0, 1):
+            continue
+        found.append(leaf)
+    return found

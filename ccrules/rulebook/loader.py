@@ -18,7 +18,9 @@ from ..proposal.reading import parse_proposal
 from ..resources import rules_dir
 from ..suggestions import suggest
 from .conditions import ConditionFault, parse
-from .model import LESSON_RANGE, Policy, Rule
+from .fit_table import SEVERITY_OF, table_rules
+from .model import LESSON_RANGE, Parameter, Policy, Rule
+from .policy_loader import fill, load_policy, parameter_values
 
 POLICY_KEY, RULES_KEY = "policy", "rules"
 ALL_LESSONS = tuple(f"L{i}" for i in LESSON_RANGE)
@@ -100,7 +102,8 @@ def _pydantic_problems(exc: ValidationError, file: str, rule_id: str | None,
     return out
 
 
-def _load_rule(raw: Any, file: str, problems: list[RuleProblem]) -> Rule | None:
+def _load_rule(raw: Any, file: str, problems: list[RuleProblem],
+               parameters: dict[str, Parameter], designs: dict[str, Any]) -> Rule | None:
     if not isinstance(raw, dict):
         problems.append(RuleProblem(file, "each entry under 'rules' must be a mapping"))
         return None
@@ -109,48 +112,66 @@ def _load_rule(raw: Any, file: str, problems: list[RuleProblem]) -> Rule | None:
     clean = _strip_lines(raw)
     before = len(problems)
     try:
-        when = parse(clean.get("when"))
+        when = parse(clean.get("when"), params={n: p.value for n, p in parameters.items()},
+                     designs=designs)
     except ConditionFault as fault:
         where = ".".join(map(str, ["when"] + fault.path))
         problems.append(RuleProblem(file, f"{where}: {fault.msg}", rule_id, line))
         when = None
+    for key in ("message", "rationale", "recommendation"):
+        if key in clean:
+            clean[key] = fill(clean[key], parameters, key, file, problems, rule_id, line)
     try:
         rule = Rule.model_validate({**clean, "when": when, "file": file, "line": line})
     except ValidationError as exc:
         problems += _pydantic_problems(exc, file, rule_id, line, Rule.model_fields)
         return None
+    problems += _example_problems(rule)
+    return rule if len(problems) == before else None
+
+
+def _example_problems(rule: Rule) -> list[RuleProblem]:
+    """Each of a rule's examples must be a valid proposal fragment."""
+    found = []
     for name, fragment in (("fires", rule.examples.fires),
                            ("does_not_fire", rule.examples.does_not_fire)):
         try:
             parse_proposal(fragment)
         except ProposalError as exc:
             faults = "; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in exc.errors)
-            problems.append(RuleProblem(file, f"examples.{name} is not a valid proposal: "
-                                        f"{faults}", rule_id, line))
-    return rule if len(problems) == before else None
+            found.append(RuleProblem(rule.file or "?", f"examples.{name} is not a valid "
+                                     f"proposal: {faults}", rule.id, rule.line))
+    return found
 
 
-def _load_policy(raw: Any, file: str, problems: list[RuleProblem]) -> Policy | None:
-    if not isinstance(raw, dict):
-        problems.append(RuleProblem(file, "'policy' must be a mapping"))
-        return None
-    clean = _strip_lines(raw)
-    reqs = clean.get("enrolment_requirements")
-    if isinstance(reqs, list):
-        for i, req in enumerate(reqs):
-            if isinstance(req, dict) and "met_when" in req:
-                try:
-                    req["met_when"] = parse(req["met_when"])
-                except ConditionFault as fault:
-                    problems.append(RuleProblem(
-                        file, f"policy.enrolment_requirements.{i}.met_when: {fault.msg}"))
-                    return None
-    try:
-        return Policy.model_validate(clean)
-    except ValidationError as exc:
-        problems += _pydantic_problems(exc, file, None, raw.get("__line__"),
-                                       Policy.model_fields)
-        return None
+def _table_rules(policy: Policy, file: str, raw: Any,
+                 problems: list[RuleProblem]) -> list[Rule]:
+    """The problem-fit table's rules, each checked as a rule file's would be."""
+    fit = policy.problem_fit
+    raw_rows = (raw.get("problem_fit") or {}).get("rows") or [] if isinstance(raw, dict) else []
+    lines = [r.get("__line__") if isinstance(r, dict) else None for r in raw_rows]
+    before = len(problems)
+    for i, row in enumerate(fit.rows):
+        line = lines[i] if i < len(lines) else None
+        for finding in row.findings:
+            where = f"policy.problem_fit.rows.{i} ({finding.id})"
+            unknown = [d for d in finding.designs if d != "all" and d not in fit.designs]
+            if unknown:
+                problems.append(RuleProblem(file, f"{where}: no design {unknown[0]!r}"
+                                            f"{suggest(unknown[0], fit.designs)}", line=line))
+            if finding.best not in SEVERITY_OF:
+                problems.append(RuleProblem(file, f"{where}: best must be not_recommended or "
+                                            f"conditional (a row that allows recommended "
+                                            f"needs no finding)", line=line))
+            if row.when is None and "all" in finding.designs:
+                problems.append(RuleProblem(file, f"{where}: a row for every problem must "
+                                            f"name its designs", line=line))
+    if len(problems) > before:
+        return []
+    rules = table_rules(policy, file, lines)
+    for rule in rules:
+        problems += _example_problems(rule)
+    return rules
 
 
 def _version(raw_docs: list[tuple[str, Any]]) -> str:
@@ -189,21 +210,33 @@ def rulebook_from_documents(documents: dict[str, str], source: str = "(snapshot)
     rules: list[Rule] = []
     policy: Policy | None = None
     raw_docs: list[tuple[str, Any]] = []
+    policies = []
     for name, text in documents.items():
         data = _parse_document(name, text, problems)
-        if data is None:
-            continue
-        raw_docs.append((name, data))
-        if POLICY_KEY in data:
-            if policy is not None:
-                problems.append(RuleProblem(name, "a second 'policy' (there must be one)"))
-            policy = _load_policy(data[POLICY_KEY], name, problems)
+        if data is not None:
+            raw_docs.append((name, data))
+            if POLICY_KEY in data:
+                policies.append((name, data[POLICY_KEY]))
+    if len(policies) > 1:
+        problems.append(RuleProblem(policies[1][0], "a second 'policy' (there must be one)"))
+    if not policies:
+        problems.append(RuleProblem(source, "no verdict policy found (a file with 'policy:')"))
+    parameters: dict[str, Parameter] = {}
+    designs: dict[str, Any] = {}
+    if policies:
+        file, raw = policies[0]
+        parameters = parameter_values(raw, file, problems)
+        policy = load_policy(raw, _strip_lines(raw), file, problems, _pydantic_problems)
+        if policy is not None:
+            rules += _table_rules(policy, file, raw, problems)
+            designs = {name: d.when for name, d in policy.problem_fit.designs.items()}
+    for name, data in raw_docs:
         entries = data.get(RULES_KEY, [])
         if not isinstance(entries, list):
             problems.append(RuleProblem(name, "'rules' must be a list"))
             continue
         for raw in entries:
-            rule = _load_rule(raw, name, problems)
+            rule = _load_rule(raw, name, problems, parameters, designs)
             if rule is not None:
                 rules.append(rule)
 
@@ -213,8 +246,6 @@ def rulebook_from_documents(documents: dict[str, str], source: str = "(snapshot)
             problems.append(RuleProblem(r.file or "?", f"duplicate rule id (first in "
                                         f"{seen[r.id].file}:{seen[r.id].line})", r.id, r.line))
         seen.setdefault(r.id, r)
-    if policy is None and not any("policy" in p.msg for p in problems):
-        problems.append(RuleProblem(source, "no verdict policy found (a file with 'policy:')"))
     if not rules and not problems:
         problems.append(RuleProblem(source, "no rules found"))
     if problems:

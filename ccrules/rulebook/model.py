@@ -77,6 +77,8 @@ class Rule(Strict):
     rationale: str = Field(min_length=20, description="The paper's evidence, paraphrased.")
     recommendation: str = Field(min_length=10, description="What the applicant should do.")
     citation: str = Field(pattern=r"§\s?\d", description="The paper's section(s), e.g. '§2.6'.")
+    lines: str | None = Field(default=None, pattern=r"^P:\d", description=(
+        "The paper's lines the rule rests on, e.g. 'P:558-570; P:744-751'."))
     examples: Examples
     line: int | None = Field(default=None, exclude=True)
     file: str | None = Field(default=None, exclude=True)
@@ -85,6 +87,83 @@ class Rule(Strict):
 class Gate(Strict):
     dimensions: list[Dimension]
     severities: list[Severity]
+
+
+class Parameter(Strict):
+    """A figure the rules use. Most are the funder's policy (the paper gives no number);
+    `source` says whose it is, and `note` what the paper does say."""
+
+    value: float
+    unit: str
+    source: str = Field(pattern=r"^(funder|paper)$")
+    note: str = Field(min_length=10)
+
+    def shown(self) -> str:
+        number = f"{self.value:g}"
+        return f"{number} {self.unit}" if self.unit else number
+
+
+class Design(Strict):
+    """A kind of design the problem-fit table distinguishes, as a condition on the
+    proposal, with a proposal fragment that has it (for the generated rules' examples)."""
+
+    label: str
+    when: Condition
+    example: dict[str, Any]
+
+
+class FitFinding(Strict):
+    """One finding a row of the problem-fit table produces: a rule of the problem_fit
+    dimension, a blocker when the best verdict is not_recommended, a major when conditional."""
+
+    id: str = Field(pattern=RULE_ID)
+    designs: list[str] = Field(min_length=1, description="The designs it applies to, or 'all'.")
+    best: Verdict
+    title: str = Field(min_length=3, max_length=120)
+    message: str = Field(min_length=10)
+    recommendation: str | None = None
+
+
+class FitRow(Strict):
+    """A kind of problem, the best verdict a clinical community can reach for it with each
+    design, and where the paper says so."""
+
+    kind: str
+    when: Condition | None = Field(default=None, description="None: every problem.")
+    lessons: Lessons
+    citation: str = Field(pattern=r"§\s?\d")
+    lines: str = Field(pattern=r"^P:\d")
+    basis: str = Field(pattern=r"^(paper|interpretation)$")
+    rationale: str = Field(min_length=20)
+    recommendation: str = Field(min_length=10)
+    examples: Examples
+    findings: list[FitFinding] = Field(min_length=1)
+
+
+class ProblemFit(Strict):
+    designs: dict[str, Design]
+    rows: list[FitRow]
+
+
+class Aggregation(Strict):
+    """When findings add up to not_recommended: every rule of `all_of` fires, or major
+    findings stand in at least `at_least` of `dimensions`."""
+
+    id: str
+    title: str
+    all_of: list[str] = Field(default_factory=list)
+    dimensions: list[Dimension] = Field(default_factory=list)
+    at_least: Any = None  # a number, or {param: name}; resolved at load
+    basis: str = Field(pattern=r"^(paper|funder)$")
+    lines: str
+    why: str = Field(min_length=20)
+
+
+class Limit(Strict):
+    """One thing a verdict cannot claim, from the paper's own account of its limits."""
+
+    text: str
+    lines: str
 
 
 class Alternative(Strict):
@@ -110,14 +189,20 @@ class DimensionInfo(Strict):
 
 
 class Policy(Strict):
-    """Severity and dimension to verdict, as data."""
+    """How findings become a verdict, as data: severity to verdict, the problem-fit table and
+    gate, how findings add up, the minimum completeness, the funder's parameters, the
+    paper's alternatives, the enrolment requirements and the limits of any verdict."""
 
     severity_verdicts: dict[Severity, Verdict]
     gate: Gate
-    min_confidence: float = Field(ge=0, le=1)
+    min_completeness: float = Field(ge=0, le=1)
+    parameters: dict[str, Parameter]
+    problem_fit: ProblemFit
+    aggregation: list[Aggregation]
     dimensions: dict[Dimension, DimensionInfo]
     alternatives: list[Alternative]
     enrolment_requirements: list[Requirement]
+    limits: list[Limit]
 
     def is_gate(self, rule: Rule) -> bool:
         return rule.dimension in self.gate.dimensions and rule.severity in self.gate.severities

@@ -14,7 +14,15 @@ from ..explaining.summary import write_summary
 from ..explaining.why import why
 from ..judging.judge import Judge, Judgement, judge_for
 from ..judging.policy import alternatives, award_conditions, enrolment_requirements, scores
-from ..judging.result import Evaluation, Finding, RulesetRef, Undetermined, WhyNot
+from ..judging.result import (
+    Evaluation,
+    Finding,
+    Limit,
+    RulesetRef,
+    Undetermined,
+    VerdictRange,
+    WhyNot,
+)
 from ..proposal.facts import flatten
 from ..proposal.model import Proposal
 from ..proposal.reading import parse_proposal
@@ -44,17 +52,18 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
     judgement = judge.judge(facts)
     outcome, policy, verdict = judgement.outcome, judge.policy, judgement.verdict
     missing = missing_information(judge, facts, judgement)
+    questions = {rule_id: m.question for m in reversed(missing) for rule_id in m.rules}
     return Evaluation(
         id=uuid.uuid4().hex,
         title=proposal.title,
         reference=proposal.reference,
         verdict=verdict,
-        summary=write_summary(policy, verdict, outcome, judgement.completeness,
-                              [m.question for m in missing]),
+        summary=write_summary(policy, judgement, [m.question for m in missing]),
         findings=[Finding(rule_id=r.id, title=r.title, severity=r.severity,
                           dimension=r.dimension, lessons=list(r.lessons), message=r.message,
                           rationale=r.rationale, recommendation=r.recommendation,
-                          citation=r.citation, because=why(r.when, facts)[1])
+                          citation=r.citation, lines=r.lines,
+                          because=why(r.when, facts)[1])
                   for r in outcome.fired],
         undetermined=[Undetermined(rule_id=r.id, title=r.title, severity=r.severity,
                                    dimension=r.dimension, gate=policy.is_gate(r),
@@ -62,10 +71,13 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
                                                          if facts.get(f) is None))
                       for r in outcome.undetermined],
         scores=scores(policy, judge.rules, outcome),
-        conditions=award_conditions(policy, outcome),
+        conditions=award_conditions(policy, judgement, questions),
         enrolment_requirements=enrolment_requirements(policy, facts),
         missing=missing,
-        confidence=judgement.completeness,
+        completeness=judgement.completeness,
+        verdict_range=VerdictRange(best=judgement.best, worst=judgement.worst),
+        limits=[Limit(text=x.text, lines=x.lines) for x in policy.limits],
+        ignored_fields=list(proposal._ignored),
         alternatives=alternatives(policy, outcome) if verdict == Verdict.not_recommended else [],
         counterfactuals=counterfactuals(judge, facts, judgement),
         why_not=_why_not(judge, facts, judgement, why_not),

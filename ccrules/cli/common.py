@@ -1,0 +1,80 @@
+"""What every command shares: the group that turns errors into one line, the --db and
+--rules options, loading rules, JSON output and tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import CcrulesError
+from ..rulebook.loader import Rulebook, load_rulebook
+from ..store.database import DEFAULT_DB
+
+DB_OPTION = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=str(DEFAULT_DB), envvar="CCRULES_DATABASE", show_default=True,
+    show_envvar=True, help="The audit database (SQLite).")
+RULES_OPTION = click.option(
+    "--rules", "rules_path", type=click.Path(exists=True, path_type=Path), default=None,
+    help="Folder of rule files (default: $CCRULES_RULES or the project's rules/).")
+
+
+class UserError(click.ClickException):
+    """Printed as 'Error: ...' with exit code 1."""
+
+
+class Commands(click.Group):
+    """Every command's errors end here: a library error, an unreadable file or a database
+    fault is one 'Error: ...' line and exit code 1, never a traceback. Anything else is a bug:
+    one line and exit code 2 (CCRULES_DEBUG=1 shows the traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stdout stays open to exit)
+            ctx.exit(0)
+        except (CcrulesError, OSError, sqlite3.Error) as exc:
+            raise UserError(str(exc)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("CCRULES_DEBUG"):
+                raise
+            click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report "
+                       f"it (CCRULES_DEBUG=1 shows the traceback)", err=True)
+            ctx.exit(2)
+
+
+def load_rules(path: Path | None) -> Rulebook:
+    return load_rulebook(path)
+
+
+def dump(obj: Any) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+
+
+def console(stderr: bool = False, width: int | None = None) -> Any:
+    from rich.console import Console
+    return Console(stderr=stderr, width=width)
+
+
+def table(title: str, columns: list[str], rows: list[list[str]], right: tuple[str, ...] = ()
+          ) -> Any:
+    """A rich table with these columns (those named in `right` right-aligned) and rows."""
+    from rich.table import Table
+    out = Table(title=title)
+    for col in columns:
+        out.add_column(col, justify="right" if col in right else "left")
+    for row in rows:
+        out.add_row(*row)
+    return out
