@@ -277,8 +277,8 @@ def test_conditions_are_sentences_tied_to_finding_and_lesson(rulebook):
     ev = evaluate(example("falls-prevention-virtual"), rulebook)
     texts = {c.rule_id: c.text for c in ev.conditions}
     assert texts["CO-06"] == (
-        "Before the award is confirmed, the applicant must budget for paid programme staff "
-        "(a project manager at least) with time dedicated to running events and support "
-        "(finding CO-06, \"No paid core staff for logistics\"; lessons L14; Aveling et al. "
-        "2017, §2.5).")
+        "Before the award is confirmed, the applicant must budget for paid core staff with "
+        "time dedicated to organising the community's events and supporting sites (finding "
+        "CO-06, \"No paid core staff for logistics\"; lessons L14; Aveling et al. 2017, §2.5; "
+        "§3 Discussion, P:434-439; P:738-742).")
     assert set(texts) == {f.rule_id for f in ev.findings if f.severity.value == "major"}

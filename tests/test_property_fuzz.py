@@ -52,7 +52,7 @@ def test_any_json_is_a_proposal_or_a_clear_error(data):
 
 
 RULE_KEYS = ["id", "title", "dimension", "severity", "lessons", "when", "message",
-             "rationale", "recommendation", "citation", "examples", "whne", "lesson"]
+             "rationale", "recommendation", "citation", "lines", "examples", "whne", "lesson"]
 fields = st.sampled_from(sorted(catalogue()) + ["problem.nope", "", "title"])
 ops = st.sampled_from(["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "contains",
                        "not_contains", "count_ge", "count_lt", "like", 3])
@@ -66,6 +66,7 @@ rule_values = {"id": st.sampled_from(["XX-01", "PF-01", "bad id", 7]),
                "severity": st.sampled_from(["major", "blocker", "huge"]),
                "lessons": st.lists(st.sampled_from(["L1", "L35", "L36", "X", 1]), max_size=3),
                "when": trees, "citation": st.sampled_from(["§2.5", "nowhere"]),
+               "lines": st.sampled_from(["P:427-433", "line 3"]),
                "examples": st.one_of(st.fixed_dictionaries({"fires": json_values,
                                                             "does_not_fire": json_values}),
                                      json_values)}
@@ -83,13 +84,14 @@ def test_any_rule_file_loads_or_names_file_and_rule(text):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         shutil.copy(builtin_rules() / "policy.yaml", folder / "policy.yaml")
+        shutil.copy(builtin_rules() / "lessons.yaml", folder / "lessons.yaml")
         (folder / "fuzzed.yaml").write_text(text, encoding="utf-8")
         try:
             load_rulebook(folder)
         except RuleError as exc:
             assert exc.problems
             for problem in exc.problems:
-                assert problem.file in {"fuzzed.yaml", "policy.yaml", str(folder)}
+                assert problem.file in {"fuzzed.yaml", "policy.yaml", "lessons.yaml", str(folder)}
                 assert str(problem).startswith(problem.file)
 
 

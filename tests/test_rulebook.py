@@ -14,7 +14,7 @@ GOOD_RULE = {
     "when": {"field": "community.calls_per_month", "op": "lt", "value": 1},
     "message": "Sites will meet rarely.",
     "rationale": "Regular meetings built horizontal links in both programmes.",
-    "recommendation": "Hold monthly calls.", "citation": "§2.5",
+    "recommendation": "Hold monthly calls.", "citation": "§2.5", "lines": "P:427-433",
     "examples": {"fires": {"community": {"calls_per_month": 0}},
                  "does_not_fire": {"community": {"calls_per_month": 2}}},
 }

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from ccrules.authoring.checks import all_problems, uncovered_lessons
+from ccrules.errors import RuleError
 from ccrules.judging.judge import judge_for
 from ccrules.rulebook import load_rulebook
 from ccrules.rulebook.model import Severity
@@ -66,12 +67,32 @@ def test_broken_examples_are_caught(rules_copy):
                in p for p in problems), problems
 
 
-def test_uncovered_lesson_is_reported(rules_copy):
+def test_uncovered_lesson_refuses_to_load(rules_copy):
     path = rules_copy / "context.yaml"
     path.write_text(path.read_text().replace("lessons: [L33]", "lessons: [L32]"))
     assert uncovered_lessons(load_rulebook(rules_copy)) == []  # PF-07 still cites L33
     path = rules_copy / "problem_fit.yaml"
     path.write_text(path.read_text().replace("lessons: [L3, L33]", "lessons: [L3]"))
-    rb = load_rulebook(rules_copy)
-    assert uncovered_lessons(rb) == ["L33"]
-    assert any("lesson L33 has no rule" in str(p) for p in all_problems(rb))
+    with pytest.raises(RuleError) as caught:
+        load_rulebook(rules_copy)
+    assert [str(p) for p in caught.value.problems] == [
+        "lessons.yaml: lesson L33 (" + load_rulebook().lesson_title("L33") + ") has no rule"]
+
+
+def test_rules_without_a_lessons_file_refuse_to_load(rules_copy):
+    (rules_copy / "lessons.yaml").unlink()
+    with pytest.raises(RuleError) as caught:
+        load_rulebook(rules_copy)
+    assert "no lessons file" in str(caught.value.problems[0])
+
+
+def test_a_rule_citing_an_unknown_lesson_is_named(rules_copy):
+    path = rules_copy / "lessons.yaml"
+    text = path.read_text()
+    start = text.index("  L33:")
+    end = text.index("  L34:")
+    path.write_text(text[:start] + text[end:])
+    with pytest.raises(RuleError) as caught:
+        load_rulebook(rules_copy)
+    problems = [str(p) for p in caught.value.problems]
+    assert "lessons.yaml: lessons missing: L33" in problems

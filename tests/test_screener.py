@@ -89,7 +89,7 @@ def test_majors_become_conditions_of_award_naming_the_funders_figures(rulebook):
     for c in ev.conditions:
         finding = by_id[c.rule_id]
         action = finding.recommendation.rstrip(".")
-        where = f"{finding.citation}, {finding.lines}" if finding.lines else finding.citation
+        where = f"{finding.citation}, {finding.lines}"
         assert c.text.startswith(
             f"Before the award is confirmed, the applicant must {action[0].lower()}"
             f"{action[1:]} (finding {finding.rule_id}, \"{finding.title}\"; lessons "

@@ -7,8 +7,21 @@ from ..rulebook.loader import Rulebook
 from ..rulebook.model import SEVERITY_ORDER
 
 
+def lesson_rows(rulebook: Rulebook) -> list[dict]:
+    """Every lesson with its title, paraphrase, section, lines and the rules that cite it."""
+    covered = rulebook.lessons_covered()
+    return [{"id": lesson_id, "title": lesson.title, "text": lesson.text,
+             "section": lesson.section, "lines": lesson.lines, "rules": covered[lesson_id]}
+            for lesson_id, lesson in rulebook.lessons.items()]
+
+
 def cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
+
+
+def _lessons(rulebook: Rulebook, ids: list[str]) -> str:
+    return ", ".join(f"{x} ({rulebook.lesson_title(x)})" if rulebook.lesson_title(x) else x
+                     for x in ids)
 
 
 def render_catalogue(rulebook: Rulebook) -> str:
@@ -20,12 +33,18 @@ def render_catalogue(rulebook: Rulebook) -> str:
         rules = sorted((r for r in rulebook.rules if r.dimension == dim),
                        key=lambda r: (SEVERITY_ORDER[r.severity], r.id))
         out += [f"## {info.title}", "", cell(info.description), "",
-                "| id | title | severity | lessons | section | recommendation |",
-                "|---|---|---|---|---|---|"]
-        out += [f"| {r.id} | {cell(r.title)} | {r.severity.value} | {', '.join(r.lessons)} | "
-                f"{cell(r.citation)} | {cell(r.recommendation)} |" for r in rules]
+                "| id | title | severity | lessons | section | lines | recommendation |",
+                "|---|---|---|---|---|---|---|"]
+        out += [f"| {r.id} | {cell(r.title)} | {r.severity.value} | "
+                f"{_lessons(rulebook, r.lessons)} | {cell(r.citation)} | {r.lines} | "
+                f"{cell(r.recommendation)} |" for r in rules]
         out.append("")
-    out += ["## Lessons to rules", "", "| lesson | rules |", "|---|---|"]
-    out += [f"| {lesson} | {', '.join(ids) or '**none**'} |"
-            for lesson, ids in rulebook.lessons_covered().items()]
+    out += ["## Lessons to rules", "", "| lesson | title | section | lines | rules |",
+            "|---|---|---|---|---|"]
+    covered = rulebook.lessons_covered()
+    for lesson, ids in covered.items():
+        found = rulebook.lessons.get(lesson)
+        out.append(f"| {lesson} | {cell(found.title) if found else ''} | "
+                   f"{found.section if found else ''} | {found.lines if found else ''} | "
+                   f"{', '.join(ids) or '**none**'} |")
     return "\n".join(out) + "\n"

@@ -78,8 +78,10 @@ def render_validity(rulebook: Rulebook) -> str:
     out += ["", "## Lessons, rules and the paper's lines", "",
             "| lesson | rule | severity | section | lines |", "|---|---|---|---|---|"]
     for lesson, ids in rulebook.lessons_covered().items():
+        title = rulebook.lesson_title(lesson)
         for rid in ids:
             rule = rulebook.by_id[rid]
-            out.append(f"| {lesson} | {rid} {cell(rule.title)} | {rule.severity.value} | "
-                       f"{cell(rule.citation)} | {rule.lines or '**missing**'} |")
+            out.append(f"| {lesson}{' ' + cell(title) if title else ''} | {rid} "
+                       f"{cell(rule.title)} | {rule.severity.value} | {cell(rule.citation)} | "
+                       f"{rule.lines} |")
     return "\n".join(out) + "\n"

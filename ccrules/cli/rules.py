@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..authoring.catalogue import render_catalogue
+from ..authoring.catalogue import lesson_rows, render_catalogue
 from ..authoring.checks import all_problems, uncovered_lessons
 from ..authoring.impact import impact
 from ..authoring.rule_tests import run_rule_tests
@@ -207,3 +207,20 @@ def rules_check(path: Path | None, fmt: str) -> None:
         sys.exit(1)
 
 
+
+
+@click.command("lessons")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@RULES_OPTION
+def lessons_cmd(fmt: str, rules_path: Path | None) -> None:
+    """The paper's lessons L1-L35: title, a paraphrase, the section and lines, and the rules
+    that encode each."""
+    rows = lesson_rows(load_rules(rules_path))
+    if fmt == "json":
+        click.echo(dump(rows))
+        return
+    console(width=160).print(table("Lessons (Aveling et al. 2017)",
+                                   ["id", "title", "section", "lines", "rules"],
+                                   [[r["id"], r["title"], r["section"], r["lines"],
+                                     ", ".join(r["rules"])] for r in rows]))

@@ -59,7 +59,7 @@ def _condition(policy: Policy, rule: Rule, question: str | None = None) -> Award
     cited for the lesson; a figure the paper does not give is named as the funder's."""
     action = rule.recommendation.rstrip(".")
     action = action[0].lower() + action[1:]
-    where = f"{rule.citation}, {rule.lines}" if rule.lines else rule.citation
+    where = f"{rule.citation}, {rule.lines}"
     source = (f"finding {rule.id}, \"{rule.title}\"; lessons {', '.join(rule.lessons)}; "
               f"Aveling et al. 2017, {where}")
     figures = funder_figures(policy, rule)

@@ -49,6 +49,7 @@ class FieldInfo:
     description: str
     question: str
     values: tuple[str, ...] = ()  # enum members, for enum and enum_list
+    sources: tuple[str, ...] = ()  # for a derived field, the answers it is computed from
 
     @property
     def ops(self) -> set[str]:
@@ -64,21 +65,26 @@ DERIVED = (
     FieldInfo("derived.coverage_pct", "number",
               "Share of eligible activity covered: context.coverage_pct, or else sites enrolled "
               "as a percentage of sites eligible.",
-              "What share of the eligible sites or activity will take part?"),
+              "What share of the eligible sites or activity will take part?",
+              sources=("context.coverage_pct", "context.sites_enrolled",
+                       "context.sites_eligible")),
     FieldInfo("derived.core_element_count", "int",
               "How many non-negotiable core elements: the named core_elements, or else "
               "core_element_count.",
-              "Which elements of the intervention are non-negotiable for every site?"),
+              "Which elements of the intervention are non-negotiable for every site?",
+              sources=("intervention.core_elements", "intervention.core_element_count")),
     FieldInfo("derived.menu_option_count", "int",
               "How many options the menu has (menu_options).",
-              "What options may sites choose from?"),
+              "What options may sites choose from?", sources=("intervention.menu_options",)),
     FieldInfo("derived.menu_options_evidence_based", "bool",
               "Whether every menu option has strong or emerging evidence (false if any option "
               "has contested or no evidence; unknown if any option's evidence is unknown).",
-              "What evidence supports each option on the menu?"),
+              "What evidence supports each option on the menu?",
+              sources=("intervention.menu_options",)),
     FieldInfo("derived.menu_options_measured", "bool",
               "Whether every menu option is tracked by at least one of the common measures.",
-              "Which of the common measures track each option on the menu?"),
+              "Which of the common measures track each option on the menu?",
+              sources=("intervention.menu_options", "measurement.common_measures")),
 )
 
 

@@ -19,11 +19,12 @@ from ..resources import rules_dir
 from ..suggestions import suggest
 from .conditions import ConditionFault, parse
 from .fit_table import SEVERITY_OF, table_rules
-from .model import LESSON_RANGE, Parameter, Policy, Rule
+from .lessons import ALL_LESSONS, LESSONS_KEY, coverage_problems, load_lessons
+from .model import Lesson, Parameter, Policy, Rule
 from .policy_loader import fill, load_policy, parameter_values
 
 POLICY_KEY, RULES_KEY = "policy", "rules"
-ALL_LESSONS = tuple(f"L{i}" for i in LESSON_RANGE)
+KEYS = {POLICY_KEY, RULES_KEY, LESSONS_KEY}
 
 
 @dataclass(eq=False)  # compared (and hashed) by identity: judging caches per rulebook
@@ -36,9 +37,15 @@ class Rulebook:
     version: str
     source: str
     documents: dict[str, str] = field(repr=False, default_factory=dict)  # file texts by name
+    lessons: dict[str, Lesson] = field(repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.rules}
+
+    def lesson_title(self, lesson: str) -> str:
+        """A lesson's short title ('' for an id the lessons file does not have)."""
+        found = self.lessons.get(lesson)
+        return found.title if found else ""
 
     def lessons_covered(self) -> dict[str, list[str]]:
         """Lesson id -> ids of the rules that cite it, for every lesson L1-L35."""
@@ -76,11 +83,12 @@ def _parse_document(name: str, text: str, problems: list[RuleProblem]) -> dict |
         problems.append(RuleProblem(name, f"not valid YAML: {getattr(exc, 'problem', exc)}",
                                     line=mark.line + 1 if mark else None))
         return None
-    if not isinstance(data, dict) or not ({RULES_KEY, POLICY_KEY} & set(data)):
+    if not isinstance(data, dict) or not (KEYS & set(data)):
         problems.append(RuleProblem(name, "a rule file is a mapping with a 'rules' list "
-                                    "(or, for the verdict policy, a 'policy' mapping)"))
+                                    "(or, for the verdict policy, a 'policy' mapping; for the "
+                                    "lessons, a 'lessons' mapping)"))
         return None
-    extra = set(data) - {RULES_KEY, POLICY_KEY, "__line__"}
+    extra = set(data) - KEYS - {"__line__"}
     if extra:
         problems.append(RuleProblem(name, f"unknown top-level key(s): {sorted(extra)}"))
     return data
@@ -248,10 +256,14 @@ def rulebook_from_documents(documents: dict[str, str], source: str = "(snapshot)
         seen.setdefault(r.id, r)
     if not rules and not problems:
         problems.append(RuleProblem(source, "no rules found"))
+    lessons_file, lessons = load_lessons(raw_docs, problems)
+    if lessons_file and lessons and not problems:
+        problems += coverage_problems(lessons_file, lessons, rules)
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in the rules at {source}", problems)
     assert policy is not None
     return Rulebook(rules=rules, policy=policy, version=_version(raw_docs), source=source,
+                    lessons=lessons,
                     documents=dict(documents))
 
 

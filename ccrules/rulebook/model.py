@@ -64,6 +64,15 @@ def check_lessons(lessons: list[str]) -> list[str]:
     return lessons
 
 
+class Lesson(Strict):
+    """One of the paper's recommendations (L1-L35), in ccrules' own words."""
+
+    title: str = Field(min_length=3, max_length=60)
+    text: str = Field(min_length=20, description="A one-sentence paraphrase.")
+    section: str = Field(pattern=r"§\s?\d")
+    lines: str = Field(pattern=r"^P:\d")
+
+
 class Rule(Strict):
     """One lesson-aspect of the paper, as a testable condition on a proposal."""
 
@@ -77,7 +86,7 @@ class Rule(Strict):
     rationale: str = Field(min_length=20, description="The paper's evidence, paraphrased.")
     recommendation: str = Field(min_length=10, description="What the applicant should do.")
     citation: str = Field(pattern=r"§\s?\d", description="The paper's section(s), e.g. '§2.6'.")
-    lines: str | None = Field(default=None, pattern=r"^P:\d", description=(
+    lines: str = Field(pattern=r"^P:\d", description=(
         "The paper's lines the rule rests on, e.g. 'P:558-570; P:744-751'."))
     examples: Examples
     line: int | None = Field(default=None, exclude=True)
