@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.rescreen
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.http_load
+	$(BIN)/python -m bench.request_parts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -24,7 +24,8 @@ DEFAULTS = {
     "RULEBOOK": None,  # a Rulebook already loaded and checked (tests share one)
     "MAX_CONTENT_LENGTH": MAX_BYTES,  # larger bodies get 413
     "MAX_BATCH": 100,  # proposals per POST /api/v1/screenings
-    "RATE_LIMIT": "120 per minute",  # evaluation and screening POSTs per token and worker
+    "RATE_LIMIT": "120 per minute",  # proposals stored per token, whole server (API and pages)
+    "RATE_LIMIT_STORAGE": None,  # None: a SQLite file beside DATABASE; or redis://...
     # Page sessions: a signed, HTTP-only cookie holding the signed-in token's id. Without
     # CCRULES_SECRET_KEY a random key is made at start (sessions end on restart).
     "SECRET_KEY": None,

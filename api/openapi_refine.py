@@ -9,6 +9,8 @@ from typing import Any
 from ccrules.proposal.fields import catalogue
 from ccrules.rulebook.loader import Rulebook
 
+from .schemas import MAX_WHAT_IF
+
 REF = "#/components/schemas/"
 
 
@@ -45,6 +47,7 @@ def refine(spec: dict[str, Any], rulebook: Rulebook, max_batch: int) -> dict[str
     request["why_not"]["items"] = {"type": "string", "enum": [r.id for r in rulebook.rules]}
     request["what_if"] = {"anyOf": [{"type": "object",
                                      "properties": what_if_properties(schemas),
+                                     "maxProperties": MAX_WHAT_IF,
                                      "additionalProperties": False}, {"type": "null"}],
                           "default": None, "description": request["what_if"].get(
                               "description", "")}

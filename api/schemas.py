@@ -10,6 +10,9 @@ from ccrules.judging.result import Evaluation
 from ccrules.proposal.model import Proposal
 from ccrules.rulebook.model import Verdict
 
+MAX_WHAT_IF = 20  # answers one what-if may change
+MAX_WHY_NOT = 100  # rules one request may ask about
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -19,11 +22,11 @@ class EvaluationRequest(Strict):
     """Evaluate one proposal and store the result."""
 
     proposal: Proposal
-    what_if: dict[str, Any] | None = Field(default=None, description=(
+    what_if: dict[str, Any] | None = Field(default=None, max_length=MAX_WHAT_IF, description=(
         "Answers to change, by dotted field path (e.g. {\"enrolment.data_submission\": "
         "\"mandatory_with_exit\"}); the result then carries `what_if`, the evaluation with "
         "the changes, beside the original."))
-    why_not: list[str] = Field(default_factory=list, description=(
+    why_not: list[str] = Field(default_factory=list, max_length=MAX_WHY_NOT, description=(
         "Rule ids to explain when they do not fire (gate rules always are)."))
 
 
@@ -95,6 +98,24 @@ class RuleDetail(RuleSummary):
     rationale: str
     recommendation: str
     examples: dict[str, Any]
+
+
+class LessonOut(BaseModel):
+    """One of the paper's lessons, in ccrules' words, with where the paper says it."""
+
+    id: str
+    title: str
+    text: str
+    section: str
+    lines: str
+    rules: list[str] = Field(description="The rules that encode it.")
+
+
+class LessonList(BaseModel):
+    """The paper's lessons L1-L35."""
+
+    version: str
+    lessons: list[LessonOut]
 
 
 class ReloadResult(BaseModel):

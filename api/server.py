@@ -29,10 +29,15 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
-def serve(config: dict, host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
-    """Serve until stopped. SIGHUP to this process (the gunicorn master) reloads the rules:
-    checked first, swapped in here, then the workers are replaced gracefully (requests in
-    flight finish on the old ruleset). A broken set is logged and the old one kept."""
+def serve(config: dict, host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
+          threads: int = 16) -> None:
+    """Serve until stopped, on `workers` processes of `threads` threads (see worker.py: a
+    client that stalls can hold a thread for a limited time only; idle connections hold
+    none). SIGHUP to this process (the gunicorn master) reloads the rules: checked first,
+    swapped in here, then the workers are replaced gracefully (requests in flight finish on
+    the old ruleset). A broken set is logged and the old one kept. Files the service
+    creates (the database and its journal) are readable by its own user only."""
+    os.umask(0o077)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: "
                                "%(message)s")
@@ -44,6 +49,8 @@ def serve(config: dict, host: str = "127.0.0.1", port: int = 8000, workers: int 
         except RuleError:
             pass  # logged by reload_rules; the workers are re-forked with the old rules
 
-    _Gunicorn(app, {"bind": f"{host}:{port}", "workers": workers, "preload_app": True,
-                    "accesslog": "-", "timeout": 60, "graceful_timeout": 10,
-                    "control_socket_disable": True, "on_reload": on_reload}).run()
+    _Gunicorn(app, {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                    "worker_class": "ccrules.web.worker.Worker", "keepalive": 5,
+                    "preload_app": True, "accesslog": "-", "timeout": 60,
+                    "graceful_timeout": 10, "control_socket_disable": True,
+                    "on_reload": on_reload}).run()

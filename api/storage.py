@@ -51,11 +51,40 @@ def install(app: Flask, rulebook: Rulebook) -> None:
     app.extensions[RULEBOOK] = rulebook
 
 
-def reload_rules(app: Flask) -> Rulebook:
-    """Swap in the rules on disk if they pass every check; otherwise keep serving the old
-    ones and raise RuleError."""
+def request_reload(app: Flask, rulebook: Rulebook) -> None:
+    """Ask the server's master to install this checked rulebook (its snapshot is stored):
+    the version an admin's reload answers with is then the one served, even if the files
+    on disk change again before the master gets to it."""
+    store = Store(app.config["DATABASE"], create=False)
     try:
-        rulebook = load_checked(app)
+        with store.db.conn:
+            store.save_ruleset(rulebook)
+            store.db.execute("insert into reload_requests (version, requested_at, pid) "
+                             "values (?, datetime('now'), ?)", [rulebook.version, os.getpid()])
+    finally:
+        store.close()
+
+
+def _requested(app: Flask) -> Rulebook | None:
+    """The rulebook the latest pending reload request names (taken off the queue)."""
+    store = Store(app.config["DATABASE"], create=False)
+    try:
+        with store.db.conn:
+            row = store.db.execute("select rowid, version from reload_requests "
+                                   "order by rowid desc limit 1").fetchone()
+            if row is None:
+                return None
+            store.db.execute("delete from reload_requests where rowid <= ?", [row[0]])
+        return store.ruleset(row[1])
+    finally:
+        store.close()
+
+
+def reload_rules(app: Flask) -> Rulebook:
+    """Swap in the rules an admin's reload asked for, else the rules on disk, if they pass
+    every check; otherwise keep serving the old ones and raise RuleError."""
+    try:
+        rulebook = _requested(app) or load_checked(app)
     except RuleError as exc:
         log.error("rules not reloaded, the old ruleset %s keeps serving:\n%s",
                   app.extensions[RULEBOOK].version, exc)

@@ -10,21 +10,23 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from pydantic import BaseModel, ValidationError
 
+from ccrules.authoring.catalogue import lesson_rows
 from ccrules.errors import ErrorItem, ProposalError
 from ccrules.judging.result import Evaluation
-from ccrules.proposal.reading import parse_json, validation_errors
+from ccrules.proposal.reading import validation_errors
 from ccrules.rulebook.conditions import to_data
 from ccrules.screening.batch import counts
 from ccrules.service import ListQuery, evaluate_and_store, screen_and_store
 from ccrules.store import tokens
 from ccrules.store.database import NotFound
 
-from .errors import ApiError
-from .limits import limiter, write_limit
+from .bodies import json_body
+from .limits import stores
 from .openapi import operation
 from .schemas import (
     EvaluationPage,
     EvaluationRequest,
+    LessonList,
     ReloadResult,
     RuleDetail,
     RuleList,
@@ -32,7 +34,7 @@ from .schemas import (
     ScreeningRequest,
     ScreeningResult,
 )
-from .storage import load_checked, rulebook, store
+from .storage import load_checked, request_reload, rulebook, store
 from .storage import reload_rules as reload_rules_in
 
 bp = Blueprint("v1", __name__, url_prefix="/api/v1")
@@ -42,13 +44,6 @@ WRITE_ERRORS = (400, 413, 415, 422, 429)
 @bp.before_request
 def require_token() -> None:
     g.principal = tokens.authenticate(store(), request.headers.get("Authorization"))
-
-
-def _raw_body() -> Any:
-    if request.mimetype != "application/json":
-        raise ApiError(415, "Unsupported Media Type",
-                       "Send the body as JSON with Content-Type: application/json.")
-    return parse_json(request.get_data(), "request body")
 
 
 def _validate(model: type[BaseModel], data: Any) -> Any:
@@ -65,14 +60,14 @@ def _json(text: str, status: int = 200) -> Response:
 
 
 @bp.post("/evaluations")
-@limiter.limit(write_limit)
+@stores
 @operation("Evaluate a proposal and store the result", body=EvaluationRequest,
            responses={201: (Evaluation, "The evaluation, stored; Location names it")},
            errors=WRITE_ERRORS)
 def create_evaluation():
     """Returns the verdict with its reasons, conditions of award, enrolment requirements and
     the questions to ask. The stored copy (GET) is this same result."""
-    req = _validate(EvaluationRequest, _raw_body())
+    req = _validate(EvaluationRequest, json_body())
     evaluation, text = evaluate_and_store(store(), rulebook(), req.proposal, g.principal.id,
                                           req.what_if, req.why_not)
     response = _json(text, 201)
@@ -99,7 +94,7 @@ def list_evaluations():
 
 
 @bp.post("/screenings")
-@limiter.limit(write_limit)
+@stores
 @operation("Screen a batch of proposals (a funding round)", body=ScreeningRequest,
            responses={200: (ScreeningResult, "Results in request order, counts per verdict")},
            errors=WRITE_ERRORS)
@@ -108,7 +103,7 @@ def create_screening():
     its index (`["proposals", 3, "problem", "scope"]`) and nothing is stored; otherwise each
     is evaluated and stored, and the results come back in order with counts per verdict.
     At most MAX_BATCH proposals (100 unless configured) per request."""
-    data = _raw_body()
+    data = json_body()
     limit = current_app.config["MAX_BATCH"]
     given = data.get("proposals") if isinstance(data, dict) else None
     if isinstance(given, list) and len(given) > limit:
@@ -148,6 +143,14 @@ def get_rule(rule_id: str):
                               examples=rule.examples.model_dump()).model_dump())
 
 
+@bp.get("/lessons")
+@operation("The paper's lessons L1-L35, with the rules that encode each",
+           responses={200: (LessonList, "The lessons of the rulebook in use")})
+def list_lessons():
+    rb = rulebook()
+    return jsonify(LessonList(version=rb.version, lessons=lesson_rows(rb)).model_dump())
+
+
 @bp.post("/admin/reload")
 @operation("Reload the rules from disk (admin tokens only)",
            responses={200: (ReloadResult, "Reloaded in this process"),
@@ -165,6 +168,7 @@ def reload_rules():
     master = app.config.get("SERVER_MASTER_PID")
     if master and master != os.getpid():
         new = load_checked(app)  # refuse a broken set here, with the checker's messages
+        request_reload(app, new)  # the master installs exactly this set, not a later read
         os.kill(master, signal.SIGHUP)
         body, status = {"status": "reloading", "version": new.version}, 202
     else:

@@ -4,15 +4,14 @@ done by ccrules.service, as for the API; these views only translate forms and pa
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     g,
     jsonify,
@@ -30,12 +29,13 @@ from ccrules.report.markdown import render_markdown
 from ccrules.report.model import build_report
 from ccrules.rulebook.model import Verdict
 from ccrules.screening.batch import counts
-from ccrules.service import ListQuery, evaluate_and_store, screen_and_store
+from ccrules.service import ListQuery, evaluate_and_store, screen_and_store, write_csv
 from ccrules.store import tokens
 
 from .charts import score_chart
 from .errors import ApiError
 from .forms import NONE_SUFFIX, form_groups, proposal_from_form, submitted_values
+from .limits import stores
 from .security import check_csrf
 from .storage import rulebook, store
 
@@ -51,21 +51,27 @@ def require_session():
         check_csrf()
     if request.endpoint in OPEN:
         return None
-    token_id = session.get("token_id")
+    session_id = session.get("sid")
     try:
-        g.principal = tokens.principal(store(), token_id) if token_id else None
+        g.principal = tokens.session_principal(store(), session_id) if session_id else None
     except tokens.AccessDenied:
         g.principal = None
     if g.principal is None:
-        session.pop("token_id", None)
+        session.clear()
         return redirect(url_for("pages.signin", next=request.full_path.rstrip("?")))
     return None
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("pages.home")
+    """Where to go after signing in: a path on this site, or the home page. Browsers drop
+    tabs and newlines from a URL and read a backslash as a slash, so '/\t/evil.example' or
+    '/\\evil.example' would leave the site: anything but a plain local path is refused."""
+    if not target or any(c.isspace() or ord(c) < 32 or c == "\\" for c in target):
+        return url_for("pages.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("pages.home")
+    return target
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -78,13 +84,17 @@ def signin():
             error = exc.detail
         else:
             session.clear()
-            session["token_id"] = who.id
+            session["sid"] = tokens.start_session(store(), who)
+            session["token_id"] = who.id  # counted by the rate limit (api/limits.py)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("signin.html", error=error), 401 if error else 200
 
 
 @bp.post("/signout")
 def signout():
+    """Ends the session here, on the server: a copied cookie no longer works."""
+    if session.get("sid"):
+        tokens.end_session(store(), session["sid"])
     session.clear()
     return redirect(url_for("pages.signin"))
 
@@ -104,6 +114,7 @@ def home():
 
 
 @bp.post("/evaluations/new")
+@stores
 def submit():
     upload = request.files.get("proposal_file")
     from_file = bool(upload and upload.filename)
@@ -140,11 +151,16 @@ def result_markdown(evaluation_id: str):
     return Response(render_markdown(_stored(evaluation_id)), mimetype="text/markdown")
 
 
+MAX_PAGE = 100_000
+
+
 def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    """The round's page from the query string: a bad or absurd number is page 1 or the
+    last page there could be."""
+    text = request.args.get("page", "1")
+    if not text.isdigit() or len(text) > 6:
+        return MAX_PAGE if text.isdigit() else 1
+    return min(MAX_PAGE, max(1, int(text)))
 
 
 @bp.get("/evaluations")
@@ -166,22 +182,12 @@ def round_table():
 def round_csv():
     """Every evaluation the round's filters select (no page limit), streamed."""
     rows = ListQuery.lenient(request.args).stream(store(), g.principal.scope)
-
-    def lines() -> Iterator[str]:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row)
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-        yield out.getvalue()
-    return Response(lines(), mimetype="text/csv", headers={
+    return Response(write_csv(io.StringIO(), CSV_COLUMNS, rows), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=ccrules-round.csv"})
 
 
 @bp.post("/evaluations/batch")
+@stores
 def batch():
     """Screen uploaded proposal files; the page's script sends them one at a time (for its
     progress bar) and gets JSON, a plain form post sends them all and gets the round. Files
@@ -190,6 +196,10 @@ def batch():
     files = [f for f in request.files.getlist("proposal_files") if f.filename]
     if not files:
         raise ApiError(400, "Bad Request", "Choose one or more proposal files (JSON).")
+    limit = current_app.config["MAX_BATCH"]
+    if len(files) > limit:
+        raise ApiError(413, "Payload Too Large", f"At most {limit} files per upload; "
+                                                 f"{len(files)} were sent.")
     items: list[tuple[str, Any]] = []
     for f in files:
         name = f.filename or "upload"

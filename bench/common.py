@@ -64,6 +64,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# --- comparing paths on a shared, noisy machine ---------------------------------------------
+
+def spread(values: list[float], digits: int = 3) -> dict:
+    """Median with the lowest and highest of the rounds."""
+    return {"median": round(statistics.median(values), digits),
+            "min": round(min(values), digits), "max": round(max(values), digits)}
+
+
+def interleaved(paths: dict[str, Any], rounds: int) -> dict[str, list[float]]:
+    """Run each path once per round, alternating which goes first, so that a slow spell on
+    the machine falls on both. Each path is a callable returning one figure for its round;
+    returns every round's figure, by path."""
+    if rounds < 3:
+        raise ValueError("at least 3 rounds: a median of fewer says little")
+    names = list(paths)
+    figures: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        for name in (names if r % 2 == 0 else names[::-1]):
+            figures[name].append(paths[name]())
+    return figures
+
+
+def ratio_per_round(top: list[float], bottom: list[float]) -> list[float]:
+    return [a / b for a, b in zip(top, bottom, strict=True)]
+
+
 # --- the real server -------------------------------------------------------------------------
 
 def call(base: str, path: str, token: str | None = None, body: Any = None,

@@ -5,7 +5,10 @@ One evaluation = from a validated Proposal to the set of rules that fire: flatte
 then either the durable_rules engine (encode the small fact, assert it, read the fired rules)
 or the Python evaluator (every rule's compiled condition). Prints one JSON line.
 
-    python -m bench.engine [--quick] [--proposals N] [--repeats R]
+The two paths run in alternating rounds (which goes first alternates too); each figure is
+the median of the rounds with their lowest and highest, and the ratio is taken per round.
+
+    python -m bench.engine [--quick] [--proposals N] [--rounds R]
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import json
 import statistics
 import time
 
-from bench.common import machine, percentile
+from bench.common import interleaved, machine, percentile, ratio_per_round, spread
 from bench.generate import proposals
 from ccrules.judging.judge import judge_for
 from ccrules.proposal import parse_proposal
@@ -23,33 +26,18 @@ from ccrules.proposal.facts import flatten
 from ccrules.rulebook import load_rulebook
 
 
-def run(label, fn, items, repeats):
-    """Median throughput over `repeats` passes; latencies from every call."""
-    rates, latencies = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for item in items:
-            t0 = time.perf_counter()
-            fn(item)
-            latencies.append(time.perf_counter() - t0)
-        rates.append(len(items) / (time.perf_counter() - start))
-    ms = [x * 1000 for x in latencies]
-    return {f"{label}_eval_per_s": round(statistics.median(rates)),
-            f"{label}_p50_ms": round(statistics.median(ms), 4),
-            f"{label}_p99_ms": round(percentile(ms, 0.99), 4)}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer proposals and repeats")
+    parser.add_argument("--quick", action="store_true", help="fewer proposals, 3 rounds")
     parser.add_argument("--proposals", type=int, default=2000)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    n, repeats = (500, 3) if args.quick else (args.proposals, args.repeats)
+    n, rounds = (500, 3) if args.quick else (args.proposals, args.rounds)
     rulebook = load_rulebook()
     parsed = [parse_proposal(p) for p in proposals(n)]
     judge = judge_for(rulebook)
     engine, evaluators = judge.durable, list(judge.evaluators.values())
+    latencies: dict[str, list[float]] = {"durable": [], "python": []}
 
     def durable_path(proposal):
         return engine.fire(flatten(proposal))
@@ -58,19 +46,32 @@ def main() -> None:
         facts = flatten(proposal)
         return [e(facts) for e in evaluators]
 
+    def one_pass(name, fn):
+        def run() -> float:
+            start = time.perf_counter()
+            for item in parsed:
+                t0 = time.perf_counter()
+                fn(item)
+                latencies[name].append((time.perf_counter() - t0) * 1000)
+            return len(parsed) / (time.perf_counter() - start)
+        return run
+
     for p in parsed[:50]:  # warm-up, and the two paths must agree
         facts = flatten(p)
         assert engine.fire(facts) == {r.id for r in rulebook.rules
                                       if judge.evaluators[r.id](facts) is True}
-    durable = run("durable", durable_path, parsed, repeats)
-    python = run("python", python_path, parsed, repeats)
+    rates = interleaved({"durable": one_pass("durable", durable_path),
+                         "python": one_pass("python", python_path)}, rounds)
     fired = statistics.mean(len(engine.fire(flatten(p))) for p in parsed)
-    result = {**durable, **python,
-              "p50_ms": durable["durable_p50_ms"], "p99_ms": durable["durable_p99_ms"],
-              "python_over_durable": round(python["python_eval_per_s"]
-                                           / durable["durable_eval_per_s"], 2),
-              "mean_rules_fired": round(fired, 1), "proposals": n, "repeats": repeats,
-              "rules": len(rulebook.rules), "machine": machine()}
+    result = {"durable_eval_per_s": spread(rates["durable"], 0),
+              "python_eval_per_s": spread(rates["python"], 0),
+              "durable_p50_ms": round(statistics.median(latencies["durable"]), 4),
+              "durable_p99_ms": round(percentile(latencies["durable"], 0.99), 4),
+              "python_p50_ms": round(statistics.median(latencies["python"]), 4),
+              "python_over_durable": spread(ratio_per_round(rates["python"],
+                                                            rates["durable"]), 2),
+              "mean_rules_fired": round(fired, 1), "proposals": n, "rounds": rounds,
+              "interleaved": True, "rules": len(rulebook.rules), "machine": machine()}
     print(json.dumps(result))
 
 

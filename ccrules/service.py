@@ -114,6 +114,32 @@ class ListQuery(BaseModel):
         return store.stream(**self._filters(scope))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A value safe to put in a CSV or workbook cell: text a spreadsheet would run as a
+    formula (it begins with = + - @, a tab or a carriage return) gets a leading apostrophe.
+    Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(out: Any, columns: list[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """CSV lines for `rows` (header first, only `columns`, every cell spreadsheet-safe), one
+    chunk per row, written through `out` (a StringIO emptied after each chunk)."""
+    import csv
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
 def evaluate_and_store(store: Store, rulebook: Rulebook, proposal: Proposal,
                        owner: str | None, what_if: dict[str, Any] | None = None,
                        why_not: Iterable[str] = ()) -> tuple[Evaluation, str]:

@@ -34,7 +34,7 @@ def test_no_route_but_the_open_ones_without_a_valid_token(app, client):
                 assert r.status_code in (302, 400), (method, rule, r.status_code)
                 if r.status_code == 302:
                     assert "/signin" in r.headers["Location"]
-    assert checked == 32  # 16 route-method pairs, without and with a bad token
+    assert checked == 34  # 17 route-method pairs, without and with a bad token
 
 
 def test_the_open_routes_answer_without_a_token(client):

@@ -20,6 +20,6 @@ def main() -> None:
 
 
 for command in (proposals.evaluate_cmd, proposals.schema_cmd, proposals.screen_cmd,
-                rules.rules_group, service.token_group, service.reevaluate_cmd,
-                service.serve_cmd):
+                rules.rules_group, rules.lessons_cmd, service.token_group, service.reevaluate_cmd,
+                service.backup_cmd, service.serve_cmd):
     main.add_command(command)

@@ -16,6 +16,7 @@ from ..report.text import render_text
 from ..screening.batch import collect_files, counts, screen
 from ..screening.evaluate import evaluate
 from ..screening.whatif import evaluate_with_what_if, parse_assignments
+from ..service import write_csv
 from ..store.database import Store
 from ..suggestions import suggest
 from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rules, table
@@ -110,10 +111,9 @@ def screen_cmd(paths, fmt, store_results, db_path, rules_path) -> None:
     if fmt == "json":
         click.echo(dump({"counts": tally, "results": rows}))
     elif fmt == "csv":
-        import csv
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["name"])
-        writer.writeheader()
-        writer.writerows(rows)
+        import io
+        for chunk in write_csv(io.StringIO(), list(rows[0]) if rows else ["name"], rows):
+            sys.stdout.write(chunk)
     else:
         _screen_tables(tally, rows)
     for r in results:

@@ -9,8 +9,8 @@ import click
 
 from ..store.database import Store
 from ..store.reproduce import reevaluate
-from ..store.tokens import create_token, has_tokens
-from .common import DB_OPTION, RULES_OPTION, dump, load_rules
+from ..store.tokens import create_token, has_tokens, list_tokens, revoke_tokens
+from .common import DB_OPTION, RULES_OPTION, console, dump, load_rules, table
 
 
 @click.group("token")
@@ -30,6 +30,41 @@ def token_create(name: str, admin: bool, db_path: Path) -> None:
         click.echo(create_token(store, name, admin=admin))
     finally:
         store.close()
+
+
+@token_group.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@DB_OPTION
+def token_list(fmt: str, db_path: Path) -> None:
+    """List the API tokens: id, name, admin or not, when made and when revoked (never the
+    secrets, which are not stored)."""
+    store = Store(db_path)
+    try:
+        rows = list_tokens(store)
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(dump(rows))
+        return
+    console(width=120).print(table("API tokens", ["id", "name", "admin", "created", "revoked"],
+                                   [[r["id"], r["name"], "yes" if r["admin"] else "no",
+                                     r["created_at"][:19], (r["revoked_at"] or "")[:19]]
+                                    for r in rows]))
+
+
+@token_group.command("revoke")
+@click.argument("name_or_id")
+@DB_OPTION
+def token_revoke(name_or_id: str, db_path: Path) -> None:
+    """Revoke the token with this id, or every token with this name: the API refuses it at
+    once, and its page sessions end."""
+    store = Store(db_path)
+    try:
+        ids = revoke_tokens(store, name_or_id)
+    finally:
+        store.close()
+    click.echo(f"revoked {len(ids)} token(s): {', '.join(ids)}")
 
 
 @click.command("reevaluate")
@@ -65,13 +100,33 @@ def reevaluate_cmd(evaluation_id, current_rules, fmt, db_path, rules_path) -> No
         sys.exit(1)
 
 
+@click.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@DB_OPTION
+def backup_cmd(dest: Path, db_path: Path) -> None:
+    """Copy the audit database to DEST, safely while the service runs (SQLite's online
+    backup), and check the copy. DEST must not exist."""
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no database at {db_path}")
+    store = Store(db_path, create=False)
+    try:
+        count = store.backup(dest)
+    finally:
+        store.close()
+    click.echo(f"backed up {db_path} to {dest}: {count} evaluation(s), integrity ok")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (one per core is a good start).")
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256),
+              help="Threads per worker; a stalled client holds one for at most 5 s.")
 @DB_OPTION
 @RULES_OPTION
-def serve_cmd(host: str, port: int, workers: int, db_path: Path, rules_path) -> None:
+def serve_cmd(host: str, port: int, workers: int, threads: int, db_path: Path,
+              rules_path) -> None:
     """Run the HTTP service on gunicorn (the rules are compiled once, before workers fork).
 
     If the database has no API token yet, one is created and printed with the URL."""
@@ -88,4 +143,4 @@ def serve_cmd(host: str, port: int, workers: int, db_path: Path, rules_path) -> 
     config = {"DATABASE": str(db_path)}
     if rules_path:
         config["RULES"] = str(rules_path)
-    serve(config, host=host, port=port, workers=workers)
+    serve(config, host=host, port=port, workers=workers, threads=threads)

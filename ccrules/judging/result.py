@@ -195,6 +195,8 @@ class Evaluation(Out):
         "Best and worst verdicts over every completion of the unknown answers."))
     limits: list[Limit] = Field(default_factory=list, description=(
         "What any verdict can and cannot claim (the paper's own limits)."))
+    lesson_titles: dict[str, str] = Field(default_factory=dict, description=(
+        "The short title of every lesson the evaluation cites, by id (L1-L35)."))
     ignored_fields: list[str] = Field(default_factory=list, description=(
         "Retired fields the proposal carried, accepted and ignored (no rule reads them)."))
     alternatives: list[AlternativeOut] = Field(description=(

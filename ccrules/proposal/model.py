@@ -41,6 +41,11 @@ Pct = Annotated[float, Field(strict=True, ge=0, le=100)]
 Text = Annotated[str, Field(strict=True, max_length=5000)]
 Short = Annotated[str, Field(strict=True, max_length=300)]
 Name = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+# Lists are bounded too: no real proposal names more, and an unbounded list is a costly
+# request (the schema states each bound).
+MAX_ITEMS = 50  # names: departments, institutions, networks, affiliations, measures
+MAX_OPTIONS = 30  # options on a menu
+Names = Annotated[list[Name], Field(max_length=MAX_ITEMS)]
 
 
 def F(description: str, question: str, **kw: Any) -> Any:
@@ -90,7 +95,7 @@ class Problem(Part):
     departments_involved: NonNeg | None = F(
         "How many departments must change their work for the improvement to happen.",
         "How many departments must change their work for the improvement to happen?")
-    peripheral_stakeholders: list[Name] | None = F(
+    peripheral_stakeholders: Names | None = F(
         "Departments whose support is needed but who also serve other clinical areas "
         "(e.g. pathology, radiology). An empty list means none.",
         "Which departments outside the core team's control (e.g. pathology, radiology) must "
@@ -106,7 +111,7 @@ class MenuOption(Part):
     evidence_base: E.EvidenceBase | None = F(
         "The evidence that this option improves the outcome.",
         "What evidence supports this option?")
-    measures: list[Name] | None = F(
+    measures: Names | None = F(
         "Ids of the measures that track this option; each should be in the common measure set.",
         "Which of the common measures track this option?")
 
@@ -120,7 +125,7 @@ class Intervention(Part):
         "its own plan.",
         "Will every site implement the same core, choose from a defined menu, or design its own "
         "plan?")
-    core_elements: list[Name] | None = F(
+    core_elements: Names | None = F(
         "The non-negotiable, evidence-based elements every site must implement. An empty list "
         "means there are none.",
         "Which elements of the intervention are non-negotiable for every site?")
@@ -132,7 +137,7 @@ class Intervention(Part):
         "what_and_how (sites decide both).",
         "What may sites adapt: only how they implement, what they implement from a menu, or both "
         "what and how?")
-    menu_options: list[MenuOption] | None = F(
+    menu_options: Annotated[list[MenuOption], Field(max_length=MAX_OPTIONS)] | None = F(
         "The options sites may choose from, when the intervention is a menu.",
         "What options may sites choose from, with the evidence and measures for each?")
     consensus_before_start: Bool | None = F(
@@ -148,7 +153,7 @@ class Intervention(Part):
     adherence_audit: Bool | None = F(
         "Signed checklists or equal, leaving an auditable trace of adherence.",
         "Will adherence leave an auditable trace, such as signed checklists?")
-    toolkit: list[E.Toolkit] | None = F(
+    toolkit: Annotated[list[E.Toolkit], Field(max_length=MAX_ITEMS)] | None = F(
         "What the core team gives sites: guidelines, team roles, protocols, evidence summaries, "
         "data-collection forms, templates. An empty list means none.",
         "Which materials (guidelines, protocols, evidence summaries, forms, templates) will "
@@ -163,15 +168,15 @@ class CoreTeam(Part):
         "improvement work.",
         "Are the clinical leads known among practitioners for earlier successful improvement "
         "work?")
-    institutional_backing: list[Name] | None = F(
+    institutional_backing: Names | None = F(
         "Reputable bodies backing the programme (a medical school, a hospital association, a "
         "royal college). An empty list means none.",
         "Which reputable institutions back the programme?")
-    networks_used_for_recruitment: list[Name] | None = F(
+    networks_used_for_recruitment: Names | None = F(
         "Existing networks used to recruit sites (regional networks, a hospital association). An "
         "empty list means none.",
         "Which existing networks will you use to recruit sites?")
-    affiliations: list[Name] | None = F(
+    affiliations: Names | None = F(
         "Organisations, professions and stakeholder groups the core team is affiliated with.",
         "Which organisations, professions and stakeholder groups is the core team affiliated "
         "with?")
@@ -187,11 +192,11 @@ class CoreTeam(Part):
     authority_to_adapt: Bool | None = F(
         "Whether the core team holds the power to adapt the programme's design.",
         "Can the core team adapt the programme's design as it runs?")
-    expertise: list[E.Expertise] | None = F(
+    expertise: Annotated[list[E.Expertise], Field(max_length=MAX_ITEMS)] | None = F(
         "Expertise in the core team: quality_improvement, evidence, data_systems.",
         "Which expertise does the core team hold: quality improvement, the evidence base, data "
         "systems?")
-    responsiveness: list[E.Responsiveness] | None = F(
+    responsiveness: Annotated[list[E.Responsiveness], Field(max_length=MAX_ITEMS)] | None = F(
         "How the core team stays in touch with sites: regular_calls, network_links, "
         "facilitator. An empty list means none.",
         "How will the core team stay in touch with what happens at sites?")
@@ -205,7 +210,7 @@ class Enrolment(Part):
         "ceo_letter_with_requirements (named team, time and resources, as Michigan).",
         "What must a site's chief executive sign before it enrols, and does it name a team, time "
         "and resources?")
-    minimum_team: list[E.Role] | None = F(
+    minimum_team: Annotated[list[E.Role], Field(max_length=MAX_ITEMS)] | None = F(
         "Roles every site team must include. An empty list means no minimum team.",
         "Which roles must every site team include?")
     local_lead_time_pct: Pct | None = F(
@@ -228,7 +233,7 @@ class Enrolment(Part):
 class Measurement(Part):
     """Data that drives norms (L19, L27-L30)."""
 
-    common_measures: list[Name] | None = F(
+    common_measures: Names | None = F(
         "Ids of the measures every site collects. An empty list means none.",
         "Which measures will every site collect?")
     data_collection: E.DataCollection | None = F(

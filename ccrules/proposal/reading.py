@@ -20,14 +20,26 @@ class MalformedInput(ProposalError):
     status = 400
 
 
+class TooLarge(ProposalError):
+    """Input larger than the service reads: in bytes, or in the number of values it holds."""
+
+    title = "Payload Too Large"
+    status = 413
+
+
 MAX_BYTES = 1024 * 1024  # the same bound as the HTTP API's request body
 MAX_DEPTH = 32  # a proposal nests four levels deep; anything far deeper is hostile
+# Every JSON value counts (objects, lists and what they hold). A full proposal holds about
+# 200; a screening of 100 of them about 20,000. Far more is a costly request, not a round.
+MAX_VALUES = 30_000
 
 
-def _depth(obj: Any) -> int:
-    depth, level = 0, [obj]
+def _measure(obj: Any) -> tuple[int, int]:
+    """How deep the data nests and how many values it holds."""
+    depth, count, level = 0, 0, [obj]
     while level:
         depth += 1
+        count += len(level)
         nxt: list[Any] = []
         for item in level:
             if isinstance(item, dict):
@@ -35,7 +47,7 @@ def _depth(obj: Any) -> int:
             elif isinstance(item, list):
                 nxt.extend(item)
         level = nxt
-    return depth - 1
+    return depth - 1, count
 
 
 def _no_constant(name: str):
@@ -43,9 +55,10 @@ def _no_constant(name: str):
 
 
 def parse_json(text: str | bytes, source: str = "input") -> Any:
-    """Decode JSON with bounded size and depth; MalformedInput on anything else."""
+    """Decode JSON bounded in size, depth and number of values: TooLarge (413) past a
+    bound, MalformedInput (400) for anything that is not JSON."""
     if len(text) > MAX_BYTES:
-        raise MalformedInput(f"{source}: larger than {MAX_BYTES} bytes")
+        raise TooLarge(f"{source}: larger than {MAX_BYTES} bytes")
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -55,8 +68,12 @@ def parse_json(text: str | bytes, source: str = "input") -> Any:
         raise MalformedInput(f"{source}: not valid JSON: {type(exc).__name__}") from None
     except ValueError as exc:  # NaN or Infinity, which JSON does not have
         raise MalformedInput(f"{source}: not valid JSON: {exc}") from None
-    if _depth(data) > MAX_DEPTH:
+    depth, count = _measure(data)
+    if depth > MAX_DEPTH:
         raise MalformedInput(f"{source}: nested deeper than {MAX_DEPTH} levels")
+    if count > MAX_VALUES:
+        raise TooLarge(f"{source}: holds {count} values, more than the {MAX_VALUES} a request "
+                       f"may hold")
     return data
 
 

@@ -1,29 +1,39 @@
-"""The report as Markdown."""
+"""The report as Markdown. Every text is escaped first: a proposal's own words (its title,
+option names, answers quoted in the reasons) can carry HTML or Markdown links, and must reach
+a reader as text, never as markup."""
 
 from __future__ import annotations
 
 from ..judging.result import Evaluation
 from .model import Entry, Section, build_report
 
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]",
+                          "`": "\\`", "*": "\\*", "_": "\\_", "|": "\\|", "#": "\\#"})
+
+
+def md(text: str) -> str:
+    """Text as Markdown shows it literally: no HTML, links, emphasis or code."""
+    return text.translate(_ESCAPES)
+
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return md(" ".join(text.split()))
 
 
 def _entry(e: Entry, number: int | None = None) -> list[str]:
     if number is not None:
-        return [f"{number}. {e.text}"]
-    head = " ".join(x for x in (f"**{e.label}**" if e.label else "",
-                                f"`{e.ref}`" if e.ref else "") if x)
-    lines = [f"- {head}: {e.text}" if head else f"- {e.text}"]
-    lines += [f"  - {label}: {text}" for label, text in e.details if text]
+        return [f"{number}. {md(e.text)}"]
+    head = " ".join(x for x in (f"**{md(e.label)}**" if e.label else "",
+                                f"**{md(e.ref)}**" if e.ref else "") if x)
+    lines = [f"- {head}: {md(e.text)}" if head else f"- {md(e.text)}"]
+    lines += [f"  - {md(label)}: {md(text)}" for label, text in e.details if text]
     return lines
 
 
 def _section(section: Section) -> list[str]:
-    out = [f"## {section.heading}", ""]
+    out = [f"## {md(section.heading)}", ""]
     if section.intro:
-        out += [section.intro, ""]
+        out += [md(section.intro), ""]
     if section.rows:
         header, *body = section.rows
         out += ["| " + " | ".join(_cell(c) for c in header) + " |",
@@ -31,7 +41,7 @@ def _section(section: Section) -> list[str]:
         out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in body]
         out.append("")
     for group in section.groups:
-        out += [f"### {group.heading}", "", group.intro, ""]
+        out += [f"### {md(group.heading)}", "", md(group.intro), ""]
         for e in group.entries:
             out += _entry(e)
         out.append("")
@@ -44,9 +54,9 @@ def _section(section: Section) -> list[str]:
 
 def render_markdown(ev: Evaluation) -> str:
     report = build_report(ev)
-    out = [f"# {report.title}", "", f"**Verdict: {report.verdict_words}**", "",
-           report.summary, ""]
+    out = [f"# {md(report.title)}", "", f"**Verdict: {md(report.verdict_words)}**", "",
+           md(report.summary), ""]
     for section in report.sections:
         out += _section(section)
-    out.append(f"_{report.footer}._")
+    out.append(f"_{md(report.footer)}._")
     return "\n".join(out) + "\n"

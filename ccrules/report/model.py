@@ -68,14 +68,19 @@ def heading(ev: Evaluation) -> str:
     return f"{ev.title or 'Untitled proposal'}{ref}"
 
 
-def _finding(f: Finding) -> Entry:
+def lessons_text(ids: list[str], titles: dict[str, str]) -> str:
+    """'L17 (Dedicated time for local leads), L23 (...)': every code with its title."""
+    return ", ".join(f"{x} ({titles[x]})" if titles.get(x) else x for x in ids)
+
+
+def _finding(f: Finding, titles: dict[str, str]) -> Entry:
     return Entry(text=f"{f.title}. {f.message}", label=f.severity.value, ref=f.rule_id,
                  key=f.rule_id, details=(
                      ("Because", "; ".join(t.text for t in f.because)),
                      ("Evidence", f.rationale),
                      ("Recommendation", f.recommendation),
-                     ("Source", f"Lessons {', '.join(f.lessons)}; Aveling et al. 2017, "
-                                f"{f.citation}" + (f", {f.lines}" if f.lines else ""))))
+                     ("Source", f"Lessons {lessons_text(f.lessons, titles)}; Aveling et al. "
+                                f"2017, {f.citation}" + (f", {f.lines}" if f.lines else ""))))
 
 
 def _counts(ev: Evaluation, severity: str) -> str:
@@ -100,14 +105,14 @@ def sections(ev: Evaluation) -> list[Section]:
                      Entry(f"Newly fires: {', '.join(w.fired_added) or 'nothing'}")]))
     if ev.alternatives:
         out.append(Section("alternatives", "The paper's alternative", entries=[
-            Entry(text=a.text, label=a.title, ref=", ".join(a.lessons))
+            Entry(text=a.text, label=a.title, ref=lessons_text(a.lessons, ev.lesson_titles))
             for a in ev.alternatives]))
     table: list[tuple[str, ...]] = [("Dimension", "Lessons met", "Explanation")]
     table += [(s.title, f"{s.met}/{s.total}", s.explanation) for s in ev.scores.values()]
     out.append(Section("scores", "Lessons met, by dimension", rows=table))
     if ev.findings:
         groups = [Group(ev.scores[dim].title, ev.scores[dim].explanation,
-                        [_finding(f) for f in items])
+                        [_finding(f, ev.lesson_titles) for f in items])
                   for dim, items in groupby(ev.findings, key=lambda f: f.dimension)]
         out.append(Section("findings", "Findings", groups=groups))
     if ev.options:
@@ -137,7 +142,7 @@ def sections(ev: Evaluation) -> list[Section]:
     out.append(Section(
         "requirements", "Minimum enrolment requirements",
         intro="The minimum commitments every site should make before it enrols.", entries=[
-            Entry(text=f"{r.requirement} ({', '.join(r.lessons)})",
+            Entry(text=f"{r.requirement} ({lessons_text(r.lessons, ev.lesson_titles)})",
                   label=STATUS_WORDS[r.status], key=r.id,
                   details=(() if r.status == "in_design" else (("Ask", r.ask),)))
             for r in ev.enrolment_requirements]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from typing import Any, Callable, Iterable, Union
 
@@ -25,6 +25,24 @@ OP_WORDS = {"eq": "=", "ne": "≠", "in": "in", "not_in": "not in", "lt": "<", "
             "count_ge": "has at least", "count_lt": "has fewer than"}
 
 
+def _hash_once(cls):
+    """Trees are hashed often (compiled and normalised forms are cached by tree): each node
+    keeps its hash once computed instead of rehashing its whole subtree every time. Applied
+    after @dataclass, which would otherwise install its own __hash__."""
+    names = tuple(f.name for f in fields(cls))
+
+    def __hash__(self) -> int:
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            value = hash((cls.__name__, *(getattr(self, n) for n in names)))
+            object.__setattr__(self, "_hash", value)
+            return value
+    cls.__hash__ = __hash__
+    return cls
+
+
+@_hash_once
 @dataclass(frozen=True)
 class Leaf:
     field: str
@@ -41,16 +59,19 @@ class Leaf:
         return f"{self.field} {OP_WORDS[self.op]} {value}"
 
 
+@_hash_once
 @dataclass(frozen=True)
 class All:
     children: tuple
 
 
+@_hash_once
 @dataclass(frozen=True)
 class Any_:
     children: tuple
 
 
+@_hash_once
 @dataclass(frozen=True)
 class Not:
     child: "Node"

@@ -53,7 +53,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
     outcome, policy, verdict = judgement.outcome, judge.policy, judgement.verdict
     missing = missing_information(judge, facts, judgement)
     questions = {rule_id: m.question for m in reversed(missing) for rule_id in m.rules}
-    return Evaluation(
+    evaluation = Evaluation(
         id=uuid.uuid4().hex,
         title=proposal.title,
         reference=proposal.reference,
@@ -85,6 +85,13 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
         ruleset=RulesetRef(version=rulebook.version, rules=[r.id for r in rulebook.rules]),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
+    cited = {lesson for f in evaluation.findings for lesson in f.lessons}
+    cited |= {lesson for s in evaluation.scores.values() for lesson in s.missed + s.unknown}
+    cited |= {lesson for x in evaluation.alternatives for lesson in x.lessons}
+    cited |= {lesson for r in evaluation.enrolment_requirements for lesson in r.lessons}
+    return evaluation.model_copy(update={"lesson_titles": {
+        lesson: rulebook.lesson_title(lesson)
+        for lesson in sorted(cited, key=lambda x: int(x[1:])) if rulebook.lesson_title(lesson)}})
 
 
 def _why_not(judge: Judge, facts: dict[str, Any], judgement: Judgement,

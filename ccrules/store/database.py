@@ -8,6 +8,7 @@ proposal can be re-evaluated under the rules it was first judged by.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -43,6 +44,19 @@ class BadQuery(CcrulesError):
     status = 422
 
 
+def _create_private(path: str) -> None:
+    """Proposals are confidential: a new database file is made readable by its owner only
+    (the journal files SQLite creates beside it take the same mode). An existing file is
+    left alone: opening and closing it here would drop the SQLite locks this process holds
+    on it through other connections (POSIX locks belong to the process), which corrupts it."""
+    if os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+    except FileExistsError:
+        pass  # another process made it meanwhile
+
+
 def _like(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -71,6 +85,7 @@ class Store:
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                _create_private(self.path)
             self.db = sqlite_utils.Database(self.path)
             self.db.execute("PRAGMA busy_timeout = 10000")
             if create:
@@ -92,12 +107,40 @@ class Store:
             foreign_keys=[("ruleset_version", "rulesets", "version")], if_not_exists=True)
         self.db.table("evaluations").create_index(["created_at"], if_not_exists=True)
         self.db.table("evaluations").create_index(["owner", "created_at"], if_not_exists=True)
-        self.db.table("tokens").create(
-            {"id": str, "name": str, "secret_hash": str, "admin": int, "created_at": str},
-            pk="id", if_not_exists=True)
+        tokens = self.db.table("tokens")
+        tokens.create(
+            {"id": str, "name": str, "secret_hash": str, "admin": int, "created_at": str,
+             "revoked_at": str}, pk="id", if_not_exists=True)
+        if "revoked_at" not in tokens.columns_dict:  # a database made before revocation
+            tokens.add_column("revoked_at", str)
+        self.db.table("reload_requests").create(
+            {"version": str, "requested_at": str, "pid": int}, if_not_exists=True)
+        self.db.table("sessions").create(
+            {"id": str, "token_id": str, "created_at": str, "expires_at": str}, pk="id",
+            foreign_keys=[("token_id", "tokens", "id")], if_not_exists=True)
 
     def close(self) -> None:
         self.db.conn.close()
+
+    def backup(self, dest: str | Path) -> int:
+        """Copy the whole database to `dest` while it is in use (SQLite's online backup:
+        a consistent snapshot, even with a server writing). The copy is private like the
+        original. Returns the number of evaluations it holds."""
+        dest = str(dest)
+        if os.path.exists(dest):
+            raise StoreError(f"{dest} exists: a backup never overwrites a file")
+        Path(dest).parent.mkdir(parents=True, exist_ok=True)
+        _create_private(dest)
+        target = sqlite3.connect(dest)
+        try:
+            self.db.conn.backup(target)
+            (count,) = target.execute("select count(*) from evaluations").fetchone()
+            (check,) = target.execute("pragma integrity_check").fetchone()
+        finally:
+            target.close()
+        if check != "ok":
+            raise StoreError(f"the backup at {dest} failed its integrity check: {check}")
+        return int(count)
 
     # -- rulesets ---------------------------------------------------------------------------
     def save_ruleset(self, rulebook: Rulebook) -> None:
