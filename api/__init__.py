@@ -15,8 +15,9 @@ from flask import Flask
 from ccrules.proposal.reading import MAX_BYTES
 from ccrules.store.database import DEFAULT_DB
 
-from . import errors, limits, security, storage, v1, web
+from . import errors, limits, panel_pages, security, sheets_pages, storage, v1, web
 from .docs import register_docs
+from .guided import bp as guided_bp
 
 DEFAULTS = {
     "DATABASE": str(DEFAULT_DB),
@@ -51,5 +52,8 @@ def create_app(test_config: dict | None = None, *, overrides: dict | None = None
     limits.init_app(app)
     app.register_blueprint(v1.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(guided_bp)
+    app.register_blueprint(panel_pages.bp)
+    app.register_blueprint(sheets_pages.bp)
     register_docs(app)
     return app

@@ -3,16 +3,17 @@ and the translation of a submitted form back into proposal data."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
 from ccrules.errors import ErrorItem, ProposalError
+from ccrules.proposal import words
+from ccrules.proposal.enums import EvidenceBase
 from ccrules.proposal.fields import FieldInfo, catalogue
-from ccrules.proposal.model import GROUPS
-from ccrules.proposal.reading import parse_json
+from ccrules.proposal.model import GROUPS, MAX_OPTIONS
+from ccrules.proposal.words import count
 
 NONE_SUFFIX = ".__none"  # the "none of these" box of a list field: stated as empty
 IDENTITY = ("title", "reference", "applicant", "summary")
@@ -20,6 +21,10 @@ GROUP_TITLES = {"about": "About the proposal", "problem": "The quality problem",
                 "intervention": "The intervention", "core_team": "The core team",
                 "enrolment": "Enrolment requirements", "measurement": "Measurement",
                 "community": "Community building", "context": "Context"}
+
+
+MENU = "intervention.menu_options"
+MENU_BLANKS = 3  # empty option rows offered after the filled ones
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,10 @@ class FormField:
     def html_id(self) -> str:
         return "f-" + self.info.path.replace(".", "-")
 
-
-def _label(path: str) -> str:
-    parts = path.split(".")[1:] or path.split(".")
-    return ": ".join(p.replace("_", " ") for p in parts).capitalize()
+    @property
+    def help(self) -> str:
+        """The question to the applicant (plain words), else the description."""
+        return self.info.question or self.info.description
 
 
 def form_groups() -> list[tuple[str, str, list[FormField]]]:
@@ -46,8 +51,40 @@ def form_groups() -> list[tuple[str, str, list[FormField]]]:
     fields = [f for p, f in catalogue().items() if not p.startswith("derived.")]
     groups = [("about", [f for f in fields if f.path in IDENTITY])]
     groups += [(g, [f for f in fields if f.path.startswith(g + ".")]) for g in GROUPS]
-    return [(g, GROUP_TITLES[g], [FormField(f, _label(f.path)) for f in items])
+    return [(g, GROUP_TITLES[g], [FormField(f, f.label) for f in items])
             for g, items in groups]
+
+
+def evidence_choices() -> list[tuple[str, str]]:
+    """(value, words) for a menu option's evidence."""
+    return [(e.value, words.choice("problem.evidence_base", e.value)) for e in EvidenceBase]
+
+
+def _menu_from_form(form: MultiDict, errors: list[ErrorItem]) -> list[dict] | None:
+    """The menu's options from its repeated rows (`intervention.menu_options.<i>.name`,
+    `.evidence_base`, `.measures`); a row with no name and nothing else is skipped, a row
+    with answers but no name is a fault. None if no row is filled and 'none' is not
+    ticked."""
+    options = []
+    for i in range(MAX_OPTIONS):
+        prefix = f"{MENU}.{i}."
+        name = form.get(prefix + "name", "").strip()
+        evidence = form.get(prefix + "evidence_base", "").strip()
+        measures = [m.strip() for m in form.get(prefix + "measures", "").replace(";", "\n")
+                    .splitlines() if m.strip()]
+        if not (name or evidence or measures):
+            continue
+        if not name:
+            errors.append(ErrorItem(("intervention", "menu_options", i, "name"),
+                                    "give the option a name"))
+            continue
+        option: dict[str, Any] = {"name": name}
+        if evidence:
+            option["evidence_base"] = evidence
+        if measures:
+            option["measures"] = measures
+        options.append(option)
+    return options or ([] if form.get(MENU + NONE_SUFFIX) else None)
 
 
 def _number(text: str) -> Any:
@@ -64,6 +101,8 @@ def _value(info: FieldInfo, form: MultiDict, errors: list[ErrorItem]) -> Any:
     """The field's value from the form, or None for unknown (left blank). A fault that only
     the form can see (JSON that does not parse) is added to `errors`."""
     path = info.path
+    if path == MENU:
+        return _menu_from_form(form, errors)
     if info.kind == "enum_list":
         chosen = form.getlist(path)
         return chosen or ([] if form.get(path + NONE_SUFFIX) else None)
@@ -77,13 +116,6 @@ def _value(info: FieldInfo, form: MultiDict, errors: list[ErrorItem]) -> Any:
         return {"true": True, "false": False}.get(text, text)
     if info.kind in ("int", "number"):
         return _number(text)
-    if info.kind == "object_list":
-        try:
-            return parse_json(text, "the list")
-        except ProposalError as exc:
-            errors.append(ErrorItem(tuple(path.split(".")), exc.detail.removeprefix(
-                "the list: ")))
-            return None
     return text
 
 
@@ -103,7 +135,7 @@ def proposal_from_form(form: MultiDict) -> dict[str, Any]:
                 node = node.setdefault(key, {})
             node[leaf] = value
     if errors:
-        raise ProposalError(f"The form has {len(errors)} fault(s).", errors)
+        raise ProposalError(f"The form has {count(len(errors), 'fault')}.", errors)
     return data
 
 
@@ -114,7 +146,14 @@ def submitted_values(form: MultiDict) -> dict[str, Any]:
     for _, _, fields in form_groups():
         for field in fields:
             path = field.name
-            if field.info.kind == "enum_list":
+            if path == MENU:
+                values[path] = [
+                    {k: form.get(f"{MENU}.{i}.{k}", "") for k in ("name", "evidence_base",
+                                                                   "measures")}
+                    for i in range(MAX_OPTIONS)
+                    if any(form.get(f"{MENU}.{i}.{k}") for k in ("name", "evidence_base",
+                                                                  "measures"))]
+            elif field.info.kind == "enum_list":
                 values[path] = form.getlist(path) or (
                     [] if form.get(path + NONE_SUFFIX) else None)
             elif field.info.kind == "str_list":
@@ -139,7 +178,8 @@ def form_values(proposal: dict[str, Any] | None) -> dict[str, Any]:
             if isinstance(value, dict):
                 walk(value, path + ".")
             elif kinds.get(path) == "object_list":
-                flat[path] = json.dumps(value)
+                flat[path] = [dict(o, measures="\n".join(o.get("measures") or []))
+                              for o in value if isinstance(o, dict)]
             elif kinds.get(path) == "str_list" and isinstance(value, list):
                 flat[path] = "\n".join(map(str, value)) or []
             elif kinds.get(path) == "bool" and isinstance(value, bool):
@@ -150,3 +190,62 @@ def form_values(proposal: dict[str, Any] | None) -> dict[str, Any]:
                 flat[path] = value
     walk(proposal, "")
     return flat
+
+
+def answer_from_text(info: FieldInfo, text: str) -> Any:
+    """One answer typed in words (a what-if): yes or no, a number, a choice by its words or
+    its value, a list separated by semicolons. ProposalError, naming the field, if it
+    cannot be read."""
+    text = text.strip()
+    loc = tuple(info.path.split("."))
+
+    def fail(msg: str) -> ProposalError:
+        return ProposalError(f"{info.label}: {msg}", [ErrorItem(loc, msg)])
+    if not text:
+        raise fail("type a new answer")
+    if info.kind == "bool":
+        found = {"yes": True, "true": True, "no": False, "false": False}.get(text.lower())
+        if found is None:
+            raise fail("answer yes or no")
+        return found
+    if info.kind in ("int", "number"):
+        number = _number(text)
+        if isinstance(number, str):
+            raise fail(f"{text!r} is not a number")
+        return number
+    choices = {w.lower(): v for v, w in info.choices()} | {v.lower(): v for v in info.values}
+    if info.kind == "enum":
+        if text.lower() not in choices:
+            raise fail(f"{text!r} is not one of: {'; '.join(w for _, w in info.choices())}")
+        return choices[text.lower()]
+    items = [x.strip() for x in text.split(";") if x.strip()]
+    if info.kind == "enum_list":
+        unknown = [x for x in items if x.lower() not in choices and x.lower() != "none"]
+        if unknown:
+            raise fail(f"{unknown[0]!r} is not one of: "
+                       f"{'; '.join(w for _, w in info.choices())}")
+        return [choices[x.lower()] for x in items if x.lower() != "none"]
+    if info.kind == "str_list":
+        return [] if [x.lower() for x in items] == ["none"] else items
+    return text
+
+
+def what_if_fields() -> list[tuple[str, list[FieldInfo]]]:
+    """(group title, fields) a what-if may change: every answer but the descriptive texts
+    and the menu (a list of options, changed through the form)."""
+    return [(title, [f.info for f in fields if f.info.kind not in ("text", "object_list")])
+            for gid, title, fields in form_groups() if gid != "about"]
+
+
+def has_answers(data: Any) -> bool:
+    """Whether proposal data answers at least one question a rule can read (the title,
+    summary, applicant and reference describe a proposal but answer nothing; an empty list
+    is an answer: 'none')."""
+    if not isinstance(data, dict):
+        return True  # not a proposal at all: validation names the fault
+
+    def answered(value: Any) -> bool:
+        if isinstance(value, dict):
+            return any(answered(v) for v in value.values())
+        return value is not None and value != ""
+    return any(answered(value) for key, value in data.items() if key not in IDENTITY)

@@ -4,9 +4,11 @@ proposal fields (and their value schemas) a `what_if` may change, the batch size
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ccrules.proposal.fields import catalogue
+from ccrules.resources import builtin_examples
 from ccrules.rulebook.loader import Rulebook
 
 from .schemas import MAX_WHAT_IF
@@ -52,4 +54,18 @@ def refine(spec: dict[str, Any], rulebook: Rulebook, max_batch: int) -> dict[str
                           "default": None, "description": request["what_if"].get(
                               "description", "")}
     schemas["ScreeningRequest"]["properties"]["proposals"]["maxItems"] = max_batch
+    _examples(spec)
     return spec
+
+
+def _examples(spec: dict[str, Any]) -> None:
+    """Real example proposals as the request bodies the docs page offers to try."""
+    def body(path: str) -> dict[str, Any] | None:
+        op = spec["paths"].get(path, {}).get("post")
+        return op["requestBody"]["content"]["application/json"] if op else None
+    example = {name: json.loads((builtin_examples() / f"{name}.json").read_text("utf-8"))
+               for name in ("ilcop-redesigned", "michigan-keystone")}
+    if (one := body("/api/v1/evaluations")) is not None:
+        one["example"] = {"proposal": example["ilcop-redesigned"]}
+    if (many := body("/api/v1/screenings")) is not None:
+        many["example"] = {"proposals": list(example.values())}

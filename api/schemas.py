@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ccrules.authoring.agreement import AgreementReport
+from ccrules.judging.panel import DecisionInput, DecisionRecord
 from ccrules.judging.result import Evaluation
 from ccrules.proposal.model import Proposal
 from ccrules.rulebook.model import Verdict
+from ccrules.service import ListQuery
 
 MAX_WHAT_IF = 20  # answers one what-if may change
 MAX_WHY_NOT = 100  # rules one request may ask about
@@ -39,6 +43,13 @@ class EvaluationSummary(BaseModel):
     title: str | None
     reference: str | None
     ruleset_version: str
+    applicant: str | None = None
+    best: Verdict | None = Field(default=None, description="Best end of the verdict range.")
+    worst: Verdict | None = Field(default=None, description="Worst end of the verdict range.")
+    completeness: float | None = None
+    blockers: int = Field(default=0, description="Blocker findings.")
+    majors: int = Field(default=0, description="Major findings.")
+    open_questions: int = Field(default=0, description="Questions for the applicant.")
 
 
 class EvaluationPage(BaseModel):
@@ -125,3 +136,40 @@ class ReloadResult(BaseModel):
                                     "workers are being replaced with the new rules)")
     version: str = Field(description="The version of the rules now being served.")
     previous: str
+
+
+_LISTING = ListQuery.model_fields
+
+
+class DecisionRequest(DecisionInput):
+    """The panel's decision on a stored evaluation. Every finding and condition of award not
+    set aside is accepted; each one set aside needs a reason, and must be in the evaluation.
+    """
+
+
+class DecisionOut(DecisionRecord):
+    """A recorded decision, never changed afterwards: a later one supersedes it."""
+
+
+class DecisionHistory(BaseModel):
+    """Every decision recorded on an evaluation, newest first; the first is current."""
+
+    evaluation_id: str
+    verdict: Verdict = Field(description="The screener's verdict.")
+    decisions: list[DecisionOut]
+
+
+class AgreementQuery(Strict):
+    """Which evaluations the agreement covers: the filters of a listing of evaluations."""
+
+    since: datetime | None = Field(default=None, description=_LISTING["since"].description)
+    until: datetime | None = Field(default=None, description=_LISTING["until"].description)
+    verdict: Verdict | None = Field(default=None, description=_LISTING["verdict"].description)
+    q: str | None = Field(default=None, max_length=200, description=_LISTING["q"].description)
+
+
+class AgreementOut(AgreementReport):
+    """How often the panel's current decisions agreed with the verdicts. A decision agrees
+    with its verdict when they match (recommended~funded, conditional~funded_with_conditions,
+    not_recommended~declined, insufficient_information~deferred); it agrees in part when
+    both fund without matching (counted apart, never as agreement)."""

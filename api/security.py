@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 
 from .errors import ApiError
 
@@ -25,6 +25,14 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
     if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+        cookie = current_app.config.get("SESSION_COOKIE_NAME", "session")
+        if (sent and cookie not in request.cookies and not request.is_secure
+                and current_app.config.get("SESSION_COOKIE_SECURE")):
+            raise ApiError(400, "Bad Request", (
+                "Your browser did not send back the sign-in cookie: ccrules marks it Secure, "
+                "so browsers keep it only over HTTPS (or on localhost). Open the service "
+                "through HTTPS (see docs/deployment.md), or, for a trial on a private "
+                "network only, start it with CCRULES_SESSION_COOKIE_SECURE=false."))
         raise ApiError(400, "Bad Request", "The form has expired or did not come from this "
                                            "site; reload the page and try again.")
 

@@ -10,20 +10,29 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from pydantic import BaseModel, ValidationError
 
+from ccrules.authoring.agreement import agreement_report
 from ccrules.authoring.catalogue import lesson_rows
 from ccrules.errors import ErrorItem, ProposalError
 from ccrules.judging.result import Evaluation
+from ccrules.proposal.model import GROUPS
 from ccrules.proposal.reading import validation_errors
+from ccrules.proposal.words import count
 from ccrules.rulebook.conditions import to_data
 from ccrules.screening.batch import counts
 from ccrules.service import ListQuery, evaluate_and_store, screen_and_store
 from ccrules.store import tokens
 from ccrules.store.database import NotFound
+from ccrules.store.decisions import Decider, add_decision, history
 
 from .bodies import json_body
 from .limits import stores
 from .openapi import operation
 from .schemas import (
+    AgreementOut,
+    AgreementQuery,
+    DecisionHistory,
+    DecisionOut,
+    DecisionRequest,
     EvaluationPage,
     EvaluationRequest,
     LessonList,
@@ -51,7 +60,12 @@ def _validate(model: type[BaseModel], data: Any) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         items = validation_errors(exc, in_request=True)
-        raise ProposalError(f"The request has {len(items)} fault(s).", items) from None
+        detail = f"The request has {count(len(items), 'fault')}."
+        if (model is EvaluationRequest and isinstance(data, dict) and "proposal" not in data
+                and set(data) & set(GROUPS)):
+            detail += (' This looks like a bare proposal: send it as {"proposal": {...}} '
+                       '(and put what_if and why_not beside it).')
+        raise ProposalError(detail, items) from None
 
 
 def _json(text: str, status: int = 200) -> Response:
@@ -174,3 +188,55 @@ def reload_rules():
     else:
         body, status = {"status": "reloaded", "version": reload_rules_in(app).version}, 200
     return jsonify(ReloadResult(previous=previous, **body).model_dump()), status
+
+
+# --- panel decisions and agreement -----------------------------------------------------------
+
+@bp.post("/evaluations/<evaluation_id>/decisions")
+@stores
+@operation("Record the panel's decision on a stored evaluation", body=DecisionRequest,
+           responses={201: (DecisionOut, "The decision, stored and now current; Location "
+                                         "names the evaluation's decisions")},
+           errors=(*WRITE_ERRORS, 404))
+def create_decision(evaluation_id: str):
+    """Which findings and conditions of award the panel set aside (each with a reason), and
+    what it decided. Every item not set aside is accepted. Decisions are never changed: a
+    later one supersedes this. Whoever may read the evaluation may decide it; for anyone
+    else it does not exist (404). Nothing is stored if any item is refused (422)."""
+    principal = g.principal
+    store().get_json(evaluation_id, owner=principal.scope)  # 404 before the body is read
+    given = DecisionRequest.checked(json_body())
+    record = add_decision(store(), evaluation_id, given,
+                          Decider(principal.id, principal.name, principal.scope))
+    response = jsonify(record.model_dump(mode="json"))
+    response.status_code = 201
+    response.headers["Location"] = url_for(".list_decisions", evaluation_id=evaluation_id)
+    return response
+
+
+@bp.get("/evaluations/<evaluation_id>/decisions")
+@operation("Every decision recorded on an evaluation, newest first",
+           responses={200: (DecisionHistory, "The decisions; the first is current")},
+           errors=(404,))
+def list_decisions(evaluation_id: str):
+    verdict, records = history(store(), evaluation_id, g.principal.scope)
+    return jsonify(DecisionHistory(evaluation_id=evaluation_id, verdict=verdict, decisions=[
+        r.model_dump() for r in records]).model_dump(mode="json"))
+
+
+@bp.get("/agreement")
+@operation("How often the panel's decisions agreed with the verdicts", query=AgreementQuery,
+           responses={200: (AgreementOut, "The verdict-by-decision table, the agreement "
+                                          "rate and the findings set aside, by rule")},
+           errors=(422,))
+def get_agreement():
+    """Over the evaluations the filters select among those the token may read (an admin
+    token: all), using each one's current decision."""
+    unknown = [ErrorItem(("query", k), "unknown parameter") for k in request.args
+               if k not in AgreementQuery.model_fields]
+    if unknown:
+        raise ProposalError(f"The query has {len(unknown)} fault(s).", unknown)
+    query = ListQuery.strict(request.args)
+    report = agreement_report(store(), g.principal.scope, query.since, query.until,
+                              query.verdict.value if query.verdict else None, query.q)
+    return jsonify(report.model_dump(mode="json"))

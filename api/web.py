@@ -19,22 +19,48 @@ from flask import (
     render_template,
     request,
     session,
+    stream_with_context,
     url_for,
 )
 
 from ccrules.errors import ProposalError
+from ccrules.judging.panel import (
+    DECISION_WORDS,
+    Decision,
+    DecisionError,
+    DecisionInput,
+)
 from ccrules.judging.result import Evaluation
+from ccrules.proposal.fields import catalogue
+from ccrules.proposal.model import MAX_OPTIONS
 from ccrules.proposal.reading import parse_json, parse_proposal
+from ccrules.proposal.words import UNITS
 from ccrules.report.markdown import render_markdown
 from ccrules.report.model import build_report
+from ccrules.report.round import COLUMNS as ROUND_COLUMNS
+from ccrules.report.round import headings, listing_row
+from ccrules.report.round_report import round_markdown
 from ccrules.rulebook.model import Verdict
 from ccrules.screening.batch import counts
+from ccrules.screening.whatif import evaluate_with_what_if
 from ccrules.service import ListQuery, evaluate_and_store, screen_and_store, write_csv
 from ccrules.store import tokens
+from ccrules.store.decisions import Decider, add_decision, history
 
 from .charts import score_chart
 from .errors import ApiError
-from .forms import NONE_SUFFIX, form_groups, proposal_from_form, submitted_values
+from .forms import (
+    MENU_BLANKS,
+    NONE_SUFFIX,
+    answer_from_text,
+    evidence_choices,
+    form_groups,
+    form_values,
+    has_answers,
+    proposal_from_form,
+    submitted_values,
+    what_if_fields,
+)
 from .limits import stores
 from .security import check_csrf
 from .storage import rulebook, store
@@ -42,7 +68,8 @@ from .storage import rulebook, store
 bp = Blueprint("pages", __name__)
 OPEN = {"pages.signin"}
 PAGE_SIZE = 50
-CSV_COLUMNS = ["id", "created_at", "verdict", "title", "reference", "ruleset_version"]
+ROUND_KEYS = [key for key, _ in ROUND_COLUMNS]
+ROUND_HEADINGS = headings()
 
 
 @bp.before_request
@@ -103,13 +130,23 @@ def _form_page(values: dict[str, Any], exc: ProposalError | None = None, status:
     errors = {".".join(map(str, e.loc)): e.msg for e in exc.errors} if exc else {}
     if exc and not errors:
         errors = {"": exc.detail}
+    labels = {p: f.label for p, f in catalogue().items()}
     return render_template("form.html", groups=form_groups(), values=values, errors=errors,
-                           detail=exc.detail if exc else None,
+                           detail=exc.detail if exc else None, labels=labels,
+                           units={p: u.strip() for p, u in UNITS.items()},
+                           menu_blanks=MENU_BLANKS, max_options=MAX_OPTIONS,
+                           evidence_choices=evidence_choices(),
                            none_suffix=NONE_SUFFIX), status
 
 
 @bp.get("/")
 def home():
+    """The form: empty, or (`?from=<id>`) filled with a stored proposal to edit and
+    evaluate again."""
+    source = request.args.get("from")
+    if source:
+        proposal, _ = store().proposal(source, owner=g.principal.scope)
+        return _form_page(form_values(proposal))
     return _form_page({})
 
 
@@ -117,12 +154,17 @@ def home():
 @stores
 def submit():
     upload = request.files.get("proposal_file")
-    from_file = bool(upload and upload.filename)
+    from_file = "proposal_file" in request.files or bool(upload and upload.filename)
     try:
-        if upload and from_file:
+        if from_file:
+            if not (upload and upload.filename):
+                raise ProposalError("Choose a proposal file (JSON) to evaluate.")
             data = parse_json(upload.read(), upload.filename or "upload")
         else:
             data = proposal_from_form(request.form)
+        if not has_answers(data):
+            raise ProposalError("The proposal is empty: give at least one answer (a title "
+                                "alone is not enough to judge). Nothing was stored.")
         evaluation, _ = evaluate_and_store(store(), rulebook(), parse_proposal(data),
                                            g.principal.id)
     except ProposalError as exc:  # the form comes back as it was sent, with every fault
@@ -134,11 +176,74 @@ def _stored(evaluation_id: str) -> Evaluation:
     return Evaluation.model_validate(store().get(evaluation_id, owner=g.principal.scope))
 
 
+def _result_page(evaluation_id: str, ev: Evaluation, whatif: dict[str, str] | None = None,
+                 status: int = 200, decision: dict[str, Any] | None = None):
+    guided = (url_for("guided.from_evaluation", evaluation_id=evaluation_id)
+              if "guided.from_evaluation" in current_app.view_functions and
+              ev.verdict_range.best != ev.verdict_range.worst else None)
+    _, records = history(store(), evaluation_id, g.principal.scope)
+    return render_template("result.html", ev=ev, evaluation_id=evaluation_id,
+                           report=build_report(ev), guided_link=guided,
+                           decisions=records, decision_form=decision or {},
+                           decision_choices=[(d.value, DECISION_WORDS[d]) for d in Decision],
+                           whatif_fields=what_if_fields(), whatif=whatif or {},
+                           chart=score_chart(ev.model_dump(mode="json")["scores"])), status
+
+
 @bp.get("/evaluations/<evaluation_id>")
 def result(evaluation_id: str):
+    return _result_page(evaluation_id, _stored(evaluation_id))
+
+
+@bp.post("/evaluations/<evaluation_id>/decision")
+@stores
+def decide(evaluation_id: str):
+    """The panel's decision from the result page: every finding or condition ticked as set
+    aside needs a reason; the rest are accepted. Nothing is stored if anything is wrong."""
     ev = _stored(evaluation_id)
-    return render_template("result.html", ev=ev, report=build_report(ev),
-                           chart=score_chart(ev.model_dump(mode="json")["scores"]))
+    form = request.form
+    aside = {rid: form.get(f"reason.{rid}", "") for rid in form.getlist("set_aside")}
+    sent = {"decision": form.get("decision", ""), "note": form.get("note", ""),
+            "set_aside": aside}
+    try:
+        given = DecisionInput.checked({
+            "decision": sent["decision"], "note": sent["note"] or None,
+            "set_aside": [{"rule_id": r, "reason": why} for r, why in aside.items()],
+            "accept_all": not aside})
+        add_decision(store(), evaluation_id, given,
+                     Decider(g.principal.id, g.principal.name, g.principal.scope))
+    except DecisionError as exc:
+        words = {"decision": "Decision", "set_aside": "Set aside", "reason": "reason"}
+        detail = "; ".join(" ".join(words.get(str(p), str(p)) for p in e.loc
+                                    if not isinstance(p, int)) + ": " + e.msg
+                           for e in exc.errors) or exc.detail
+        return _result_page(evaluation_id, ev, status=422,
+                            decision={**sent, "error": detail})
+    flash(f"Recorded the panel's decision: {DECISION_WORDS[given.decision]}.")
+    return redirect(url_for("pages.result", evaluation_id=evaluation_id) + "#decision",
+                    code=303)
+
+
+@bp.get("/evaluations/<evaluation_id>/what-if")
+def what_if(evaluation_id: str):
+    """The stored proposal with one answer changed, evaluated beside it under the rules in
+    use (nothing is stored)."""
+    stored = _stored(evaluation_id)
+    path, text = request.args.get("field", ""), request.args.get("value", "")
+    asked = {"field": path, "value": text}
+    info = catalogue().get(path)
+    if info is None or info.kind in ("text", "object_list") or path.startswith("derived."):
+        return _result_page(evaluation_id, stored, {**asked, "error": "Choose an answer to "
+                                                    "change from the list."}, 422)
+    try:
+        value = answer_from_text(info, text)
+        proposal, _ = store().proposal(evaluation_id, owner=g.principal.scope)
+        ev = evaluate_with_what_if(proposal, {path: value}, rulebook())
+    except ProposalError as exc:
+        detail = exc.errors[0].msg if exc.errors else exc.detail
+        return _result_page(evaluation_id, stored,
+                            {**asked, "error": f"{info.label}: {detail}"}, 422)
+    return _result_page(evaluation_id, ev, asked)
 
 
 @bp.get("/evaluations/<evaluation_id>.json")
@@ -173,42 +278,84 @@ def round_table():
 
     def link(**change: Any) -> str:
         return url_for("pages.round_table") + "?" + urlencode({**args, **change})
-    return render_template("round.html", listing=listing, page=page, args=request.args,
-                           verdicts=[v.value for v in Verdict], link=link,
-                           csv_link=url_for("pages.round_csv") + "?" + urlencode(args))
+    rows = [(item, listing_row(item)) for item in listing.items]
+    return render_template("round.html", listing=listing, rows=rows, page=page,
+                           args=request.args, verdicts=[v.value for v in Verdict], link=link,
+                           counts=query.counts(store(), g.principal.scope),
+                           csv_link=url_for("pages.round_csv") + "?" + urlencode(args),
+                           report_link=url_for("pages.round_report") + "?" + urlencode(args))
 
 
 @bp.get("/evaluations.csv")
 def round_csv():
-    """Every evaluation the round's filters select (no page limit), streamed."""
-    rows = ListQuery.lenient(request.args).stream(store(), g.principal.scope)
-    return Response(write_csv(io.StringIO(), CSV_COLUMNS, rows), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=ccrules-round.csv"})
+    """Every evaluation the round's filters select (no page limit), streamed, in the
+    round's columns and words (the same as `ccrules screen --format csv`)."""
+    base = request.host_url.rstrip("/")
+    rows = (listing_row(r, base + url_for("pages.result", evaluation_id=r["id"]))
+            for r in ListQuery.lenient(request.args).stream(store(), g.principal.scope))
+    chunks = write_csv(io.StringIO(), ROUND_KEYS, rows, headings=ROUND_HEADINGS)
+    return Response(stream_with_context(chunks), mimetype="text/csv", headers={
+                        "Content-Disposition": "attachment; filename=ccrules-round.csv"})
+
+
+MAX_REPORT = 200  # proposals in one printed round report
+
+
+def _round_for_meeting() -> tuple[list[Evaluation], dict[str, int], int]:
+    """The evaluations the round's filters select, in the officer's order (at most
+    MAX_REPORT), their verdict counts, and how many were selected in all."""
+    query = ListQuery.lenient(request.args)
+    rows = query.stream(store(), g.principal.scope)
+    chosen = [row["id"] for _, row in zip(range(MAX_REPORT), rows, strict=False)]
+    counts = query.counts(store(), g.principal.scope)
+    evaluations = [_stored(evaluation_id) for evaluation_id in chosen]
+    return evaluations, counts, sum(counts.values())
+
+
+@bp.get("/evaluations/report")
+def round_report():
+    """The round for the panel meeting, to print: counts, then each proposal's brief on a
+    page of its own."""
+    evaluations, counts, total = _round_for_meeting()
+    return render_template("round_report.html", reports=[(ev, build_report(ev))
+                                                         for ev in evaluations],
+                           counts=counts, total=total, limit=MAX_REPORT)
+
+
+@bp.get("/evaluations/report.md")
+def round_report_markdown():
+    evaluations, counts, _ = _round_for_meeting()
+    return Response(round_markdown(evaluations, counts), mimetype="text/markdown",
+                    headers={"Content-Disposition": "attachment; filename=ccrules-round.md"})
 
 
 @bp.post("/evaluations/batch")
 @stores
 def batch():
-    """Screen uploaded proposal files; the page's script sends them one at a time (for its
-    progress bar) and gets JSON, a plain form post sends them all and gets the round. Files
-    that cannot be read count as invalid, in their place; the valid ones are stored in one
-    transaction."""
+    """Screen uploaded proposal files (JSON, or sheets: .xlsx or .csv, one proposal a row);
+    the page's script sends them one at a time (for its progress bar) and gets JSON, a plain
+    form post sends them all and gets the round. Files that cannot be read count as invalid,
+    in their place (a sheet with any fault too: none of its rows is stored); the valid ones
+    are stored in one transaction. A sheet's rows count as proposals against the batch
+    limit and the rate limit."""
+    from .sheet_uploads import count_rows, upload_items
+
     files = [f for f in request.files.getlist("proposal_files") if f.filename]
     if not files:
-        raise ApiError(400, "Bad Request", "Choose one or more proposal files (JSON).")
+        raise ApiError(400, "Bad Request", "Choose one or more proposal files (JSON, or a "
+                                           "sheet: .xlsx or .csv).")
     limit = current_app.config["MAX_BATCH"]
     if len(files) > limit:
         raise ApiError(413, "Payload Too Large", f"At most {limit} files per upload; "
                                                  f"{len(files)} were sent.")
-    items: list[tuple[str, Any]] = []
-    for f in files:
-        name = f.filename or "upload"
-        try:
-            items.append((name, parse_json(f.read(), name)))
-        except ProposalError as exc:
-            items.append((name, exc))
+    items: list[tuple[str, Any]] = upload_items(files, limit)
+    if len(items) > limit:
+        raise ApiError(413, "Payload Too Large", f"At most {limit} proposals per upload; "
+                                                 f"{len(items)} were sent.")
+    count = count_rows(len(items), len(files))
     results, _ = screen_and_store(store(), rulebook(), items, g.principal.id,
                                   all_or_nothing=False)
+    count()
     rows = []
     for r in results:
         if r.evaluation:
@@ -218,7 +365,8 @@ def batch():
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"results": rows, "counts": counts(results)})
     done = sum(1 for r in rows if "id" in r)
-    flash(f"Screened {done} of {len(rows)} file(s)."
+    flash(f"Screened {done} of {len(rows)} "
+          f"{'file(s)' if len(rows) == len(files) else 'proposal(s)'}."
           + "".join(f" {r['error']}" for r in rows if "error" in r))
     return redirect(url_for("pages.round_table"), code=303)
 

@@ -49,5 +49,28 @@ def proposals(n: int, seed: int = 2017, known: float = 0.8) -> list[dict]:
             for key in parents:
                 node = node.setdefault(key, {})
             node[leaf] = _value(rng, path, info)
-        out.append(data)
+        out.append(consistent(data))
     return out
+
+
+def consistent(raw: dict) -> dict:
+    """The proposal with its cross-field checks satisfied (enrolled within eligible, coverage
+    agreeing with the site counts, residential meetings within face-to-face ones): random
+    answers are drawn independently, and a real proposal cannot state the impossible."""
+    ctx, com = raw.get("context"), raw.get("community")
+    if isinstance(ctx, dict):
+        eligible, enrolled = ctx.get("sites_eligible"), ctx.get("sites_enrolled")
+        if eligible is not None and enrolled is not None:
+            if enrolled > eligible:
+                ctx["sites_enrolled"] = enrolled = eligible
+            cover = ctx.get("coverage_pct")
+            if cover is not None and eligible and (
+                    (enrolled == eligible and cover < 100) or (enrolled == 0 and cover > 0)):
+                ctx["coverage_pct"] = 100 if enrolled == eligible else 0
+    if isinstance(com, dict):
+        in_person, residential = (com.get("face_to_face_meetings_per_year"),
+                                  com.get("residential_meetings_per_year"))
+        if in_person is not None and residential is not None and residential > in_person:
+            com["residential_meetings_per_year"] = in_person
+    return raw
+

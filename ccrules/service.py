@@ -15,6 +15,8 @@ from .errors import ErrorItem, ProposalError
 from .judging.result import Evaluation
 from .proposal.model import Proposal
 from .proposal.reading import validation_errors
+from .proposal.words import count
+from .report.round import VERDICT_ORDER
 from .rulebook.loader import Rulebook
 from .rulebook.model import Verdict
 from .screening.batch import Screened, screen
@@ -37,8 +39,8 @@ class ListQuery(BaseModel):
         "Only evaluations made before this time (ISO 8601; UTC if no zone; a date alone "
         "means up to the end of that day)."))
     q: str | None = Field(default=None, max_length=200, description=(
-        "Only evaluations whose title or reference contains this text."))
-    sort: Literal["created_at", "verdict", "title", "reference"] = Field(
+        "Only evaluations whose title, reference or applicant contains this text."))
+    sort: Literal["created_at", "verdict", "title", "reference", "applicant"] = Field(
         default="created_at", description="The column to sort by.")
     dir: Literal["asc", "desc"] = Field(default="desc", description="Sort direction.")
     limit: int = Field(default=50, ge=1, le=200, description="Page size (at most 200).")
@@ -80,7 +82,7 @@ class ListQuery(BaseModel):
             return cls.model_validate(dict(args))
         except ValidationError as exc:
             items = validation_errors(exc, ("query",))
-            raise ProposalError(f"The query has {len(items)} fault(s).", items) from None
+            raise ProposalError(f"The query has {count(len(items), 'fault')}.", items) from None
 
     @classmethod
     def lenient(cls, args: Mapping[str, str]) -> ListQuery:
@@ -113,6 +115,13 @@ class ListQuery(BaseModel):
         """Every stored evaluation this query selects (all pages), for an export."""
         return store.stream(**self._filters(scope))
 
+    def counts(self, store: Store, scope: str | None) -> dict[str, int]:
+        """How many of each verdict this query selects (all pages), best verdict first."""
+        filters = {k: v for k, v in self._filters(scope).items()
+                   if k not in ("sort", "descending")}
+        found = store.verdict_counts(**filters)
+        return {v: found.get(v, 0) for v in VERDICT_ORDER}
+
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -126,18 +135,25 @@ def spreadsheet_cell(value: Any) -> Any:
     return value
 
 
-def write_csv(out: Any, columns: list[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
-    """CSV lines for `rows` (header first, only `columns`, every cell spreadsheet-safe), one
-    chunk per row, written through `out` (a StringIO emptied after each chunk)."""
+def write_csv(out: Any, columns: list[str], rows: Iterable[Mapping[str, Any]],
+              headings: list[str] | None = None) -> Iterator[str]:
+    """CSV lines for `rows` (a header row first: `headings`, else the column keys; only
+    `columns`; every cell spreadsheet-safe), one chunk per row, written through `out` (a
+    StringIO emptied after each chunk)."""
     import csv
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
+    writer = csv.writer(out)
+    writer.writerow(headings or columns)
+    yield _drain(out)
     for row in rows:
-        writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-    yield out.getvalue()
+        writer.writerow([spreadsheet_cell(row.get(k, "")) for k in columns])
+        yield _drain(out)
+
+
+def _drain(out: Any) -> str:
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate(0)
+    return text
 
 
 def evaluate_and_store(store: Store, rulebook: Rulebook, proposal: Proposal,
@@ -168,8 +184,9 @@ def screen_and_store(store: Store, rulebook: Rulebook, items: Iterable[tuple[str
     if bad and all_or_nothing:
         faults = [ErrorItem(("proposals", r.index, *e.loc), e.msg)
                   for r in bad for e in (r.error.errors if r.error else [])]
-        raise ProposalError(f"{len(bad)} of {len(results)} proposal(s) are invalid; none was "
-                            f"stored.", faults)
+        raise ProposalError(f"{len(bad)} of {count(len(results), 'proposal')} "
+                            f"{'is' if len(bad) == 1 else 'are'} invalid; none was stored.",
+                            faults)
     stored = [(r.evaluation, r.proposal or {}) for r in results if r.evaluation]
     texts = store.save_many(stored, rulebook, owner) if stored else []
     return results, texts

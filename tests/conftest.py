@@ -94,3 +94,45 @@ def server(tmp_path, server_rules):
     served = Served.start(tmp_path, rules=server_rules)
     yield served
     served.stop()
+
+
+# --- a real browser: Playwright driving Debian's chromium ----------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium, headless, once per run. With CI=true a missing chromium fails the run
+    instead of skipping (.ci/run installs it with apt-get)."""
+    from pathlib import Path
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed; .ci/run installs it with apt-get")
+        pytest.skip("chromium is not installed here (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A browser tab signed in to the real server, on the form; no page may break the
+    Content-Security-Policy."""
+    context = browser.new_context(base_url=server.base, accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.goto("/")
+    assert "/signin" in pg.url
+    pg.get_by_label("API token").fill(server.token)
+    pg.get_by_role("button", name="Sign in").click()
+    pg.wait_for_url(server.base + "/")
+    yield pg
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    context.close()

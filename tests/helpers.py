@@ -64,3 +64,12 @@ class PageClient:
         return self.client.post(path, data={"csrf_token": self.csrf(), **(data or {})}, **kw)
 
 
+
+
+SHOTS = ROOT / "test-output" / "browser"
+
+
+def shot(pg: Any, name: str) -> None:
+    """A full-page screenshot under test-output/browser/."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

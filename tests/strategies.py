@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from bench.generate import consistent
 from hypothesis import strategies as st
 
 from ccrules.proposal.fields import catalogue
@@ -68,7 +69,9 @@ def proposals(rulebook):
         for p in parents:
             node = node.setdefault(p, {})
         node[leaf] = value
-    return _build(groups)
+    return _build(groups).map(consistent)
+
+
 
 
 def _build(tree):
@@ -89,5 +92,5 @@ def seeded_proposals(rulebook):
     every rule is driven to its firing and non-firing edges with random context around it."""
     fragments = [frag for rule in rulebook.rules
                  for frag in (rule.examples.fires, rule.examples.does_not_fire)]
-    overlaid = st.builds(merge, proposals(rulebook), st.sampled_from(fragments))
+    overlaid = st.builds(merge, proposals(rulebook), st.sampled_from(fragments)).map(consistent)
     return st.one_of(proposals(rulebook), overlaid)

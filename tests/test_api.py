@@ -35,7 +35,8 @@ def test_healthz_and_openapi_are_open(client, app):
     assert set(spec["paths"]) == {"/api/v1/evaluations", "/api/v1/evaluations/{evaluation_id}",
                                   "/api/v1/rules", "/api/v1/rules/{rule_id}",
                                   "/api/v1/screenings", "/api/v1/admin/reload", "/healthz",
-                                  "/api/v1/lessons",
+                                  "/api/v1/lessons", "/api/v1/agreement",
+                                  "/api/v1/evaluations/{evaluation_id}/decisions",
                                   "/openapi.json"}
     post = spec["paths"]["/api/v1/evaluations"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"] == {

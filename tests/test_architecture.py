@@ -24,6 +24,7 @@ LAYERS = [
     {"ccrules.store"},
     {"ccrules.authoring"},
     {"ccrules.service"},
+    {"ccrules.sheets"},
     {"ccrules.web"},
     {"ccrules.cli", "ccrules.__main__"},
 ]

@@ -5,56 +5,14 @@ the run instead of skipping."""
 import csv
 import io
 import json
-import os
-import shutil
+import re
 from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, ROOT
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "test-output" / "browser"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is not installed; .ci/run installs it with apt-get")
-        pytest.skip("chromium is not installed here (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
-
+from helpers import EXAMPLES, SHOTS, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-
-@pytest.fixture
-def page(browser, server):
-    base, token = server.base, server.token
-    context = browser.new_context(base_url=base, accept_downloads=True)
-    pg = context.new_page()
-    errors = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.goto("/")
-    assert "/signin" in pg.url
-    pg.get_by_label("API token").fill(token)
-    pg.get_by_role("button", name="Sign in").click()
-    pg.wait_for_url(base + "/")
-    yield pg
-    assert not [e for e in errors if "Content Security Policy" in e], errors
-    context.close()
-
-
-def shot(pg, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def fill_form(pg, proposal: dict, prefix: str = "") -> None:
@@ -63,6 +21,16 @@ def fill_form(pg, proposal: dict, prefix: str = "") -> None:
         path = prefix + key
         if isinstance(value, dict):
             fill_form(pg, value, path + ".")
+            continue
+        if path == "intervention.menu_options":  # one row of inputs per option
+            for i, option in enumerate(value):
+                if not pg.locator(f"#f-option-{i}-name").is_visible():
+                    pg.locator("details.more-options summary").click()
+                pg.locator(f"#f-option-{i}-name").fill(option["name"])
+                if option.get("evidence_base"):
+                    pg.locator(f"#f-option-{i}-evidence").select_option(option["evidence_base"])
+                pg.locator(f"#f-option-{i}-measures").fill("\n".join(option.get("measures")
+                                                                     or []))
             continue
         control = pg.locator(f"#f-{path.replace('.', '-')}")
         tag = control.evaluate("e => e.tagName.toLowerCase()")
@@ -93,9 +61,12 @@ def test_sign_in_fill_the_ilcop_form_and_read_the_verdict(page):
     for rule in ("PF-01", "PF-05", "IM-06"):
         assert page.locator(f"#finding-{rule}").is_visible()
     assert "Each site designs its own intervention" in page.content()
-    assert page.get_by_role("heading", name="The paper's alternative").is_visible()
+    assert page.get_by_role("heading", name="The paper's alternative", exact=True).is_visible()
     assert page.locator("svg.chart").count() == 1
-    assert page.get_by_role("heading", name="Conditions of award").is_visible()
+    brief = page.locator("#brief")
+    assert brief.get_by_role("heading", name="If resubmitted").is_visible()
+    assert page.get_by_role("heading", name="Conditions of award").count() == 0
+    assert brief.bounding_box()["y"] < page.locator("#appendix").bounding_box()["y"]
     shot(page, "02-result-ilcop")
     page.emulate_media(media="print")
     assert not page.locator("header.site nav").is_visible()  # the print stylesheet applies
@@ -115,25 +86,26 @@ def test_round_table_filter_and_csv_export(page):
     assert page.locator("#batch-progress").get_attribute("value") == "2"
     shot(page, "04-batch-upload")
     page.goto("/evaluations")
-    assert page.locator("#round-count").inner_text() == "3 evaluation(s)"
-    page.get_by_label("Verdict").select_option("not_recommended")
+    assert page.locator("#round-count").inner_text() == "3 evaluations"
+    page.get_by_label("Verdict", exact=True).select_option("not_recommended")
     page.get_by_role("button", name="Filter").click()
-    assert page.locator("#round-count").inner_text() == "1 evaluation(s)"
+    assert page.locator("#round-count").inner_text() == "1 evaluation"
     rows = page.locator("table.round tbody tr")
     assert rows.count() == 1 and "Improving Lung Cancer Outcomes Project" in rows.inner_text()
     shot(page, "05-round-filtered")
     with page.expect_download() as download:
         page.locator("#csv-export").click()
     exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
-    assert [r["verdict"] for r in exported] == ["not_recommended"]
+    assert [r["Verdict"] for r in exported] == ["not recommended"]
     page.goto("/evaluations?sort=title&dir=asc")
-    titles = page.locator("table.round tbody tr td:nth-child(2)").all_inner_texts()
+    titles = page.locator("table.round tbody tr td:nth-child(1) a").all_inner_texts()
     assert titles == sorted(titles)
 
 
 def test_proposal_text_is_rendered_inert(page):
     hostile = '<script>window.__xss = 1</script><img src=x onerror="window.__xss=2">'
     page.get_by_label("Title").fill(hostile)
+    page.locator("#f-problem-evidence_base").select_option("strong")  # one answer at least
     page.get_by_role("button", name="Evaluate and store").click()
     page.wait_for_url("**/evaluations/*")
     assert page.evaluate("window.__xss") is None
@@ -149,7 +121,7 @@ def test_keyboard_reaches_the_form_and_errors_are_announced(page):
     page.locator("#f-community-calls_per_month").fill("often")
     page.get_by_role("button", name="Evaluate and store").click()
     alert = page.get_by_role("alert")
-    assert "community.calls_per_month" in alert.inner_text()
+    assert "Community calls a month" in alert.inner_text()
     shot(page, "07-form-error")
 
 
@@ -158,3 +130,73 @@ def test_sign_out(page):
     page.wait_for_url("**/signin")
     page.goto("/evaluations")
     assert "/signin" in page.url
+
+
+def test_the_brief_leads_the_result_page(page):
+    fill_form(page, json.loads((EXAMPLES / "ilcop-paper-alternative.json").read_text()))
+    page.get_by_role("button", name="Evaluate and store").click()
+    page.wait_for_url("**/evaluations/*")
+    brief = page.locator("#brief")
+    assert brief.get_by_role("heading", name="Conditions of award").is_visible()
+    text = brief.inner_text()
+    assert text.count("Before the award is confirmed, the applicant must:") == 1
+    assert "Make enrolment conditional on a letter of commitment from each site" in text
+    assert page.locator("#edit").is_visible() and page.locator("#print").is_visible()
+    for legend in ("missed", "met", "cannot tell yet"):
+        assert page.locator("svg.chart .legend").get_by_text(legend, exact=True).count() == 1
+    shot(page, "08-brief")
+
+
+def test_an_empty_form_is_refused_and_nothing_is_stored(page):
+    page.get_by_role("button", name="Evaluate and store").click()
+    alert = page.get_by_role("alert")
+    assert "The proposal is empty" in alert.inner_text()
+    shot(page, "09-empty-form-refused")
+    page.goto("/")
+    page.get_by_role("button", name="Evaluate file").click()
+    assert "Choose a proposal file" in page.get_by_role("alert").inner_text()
+    page.goto("/evaluations")
+    assert page.locator("#round-count").inner_text() == "0 evaluations"
+
+
+def test_the_round_table_on_a_phone_keeps_the_verdict(page):
+    for name in ("ilcop.json", "michigan-keystone.json"):
+        page.goto("/")
+        page.locator("#proposal_file").set_input_files(str(EXAMPLES / name))
+        page.get_by_role("button", name="Evaluate file").click()
+        page.wait_for_url("**/evaluations/*")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/evaluations")
+    chips = page.locator("table.round tbody .verdict-chip")
+    assert chips.count() == 2
+    for i in range(2):
+        box = chips.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert chips.nth(i).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    counts = page.locator("#verdict-counts").inner_text()
+    assert "recommended 1" in counts.replace("\n", " ")
+    shot(page, "10-round-390px")
+
+
+def test_the_round_report_prints_one_proposal_to_a_page(page):
+    names = ["ilcop.json", "michigan-keystone.json", "sepsis-bundle-emergency-departments.json"]
+    for name in names:
+        page.goto("/")
+        page.locator("#proposal_file").set_input_files(str(EXAMPLES / name))
+        page.get_by_role("button", name="Evaluate file").click()
+        page.wait_for_url("**/evaluations/*")
+    page.goto("/evaluations?sort=title&dir=asc")
+    page.locator("#round-report").click()
+    page.wait_for_url("**/evaluations/report?*")
+    titles = page.locator(".round-page h2").all_inner_texts()
+    assert titles == sorted(titles) and len(titles) == 3  # the officer's order
+    footers = page.locator(".round-page .page-footer").all_inner_texts()
+    assert all(f.startswith("Evaluation ") and " · ruleset " in f for f in footers)
+    page.emulate_media(media="print")
+    shot(page, "11-round-report-print")
+    pdf = page.pdf(format="A4", print_background=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "11-round-report.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    assert pages == 1 + len(names), pages  # the cover, then one page per proposal

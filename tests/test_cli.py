@@ -33,10 +33,12 @@ def test_evaluate_text_puts_the_verdict_first(runner):
     assert lines[0] == "VERDICT: NOT RECOMMENDED"
     assert lines[1] == "Improving Lung Cancer Outcomes Project (as run) [EX-ILCOP-2010]"
     text = result.output
-    order = [text.index(h) for h in ("THE PAPER'S ALTERNATIVE", "FINDINGS", "PROBLEM FIT.",
-                                     "[BLOCKER] PF-01", "CONDITIONS OF AWARD",
+    order = [text.index(h) for h in ("BRIEF", "IF RESUBMITTED", "A DIFFERENT PROGRAMME",
+                                     "THE PAPER'S ALTERNATIVE", "APPENDIX", "FINDINGS",
+                                     "PROBLEM FIT.", "[BLOCKER] PF-01",
                                      "ENROLMENT REQUIREMENTS")]
     assert order == sorted(order)
+    assert "CONDITIONS OF AWARD" not in text  # a not-recommended proposal gets none
     flat = " ".join(text.split())
     assert ("Source: Lessons L1 (A clear evidence-based solution), L4 (No proven solution: "
             "local innovation instead); Aveling et al. 2017, §3 Discussion, P:495-499") in flat
@@ -47,7 +49,7 @@ def test_evaluate_markdown(runner):
     assert result.exit_code == 0
     assert result.output.startswith("# Improving Lung Cancer Outcomes Project (as run)")
     assert "**Verdict: not recommended**" in result.output
-    assert "| Problem fit | 0/9 |" in result.output
+    assert "| Problem fit | 0 of 9 | misses L1 (A clear evidence-based solution)" in result.output
     assert "## What a verdict means" in result.output
 
 

@@ -27,12 +27,17 @@ def test_screen_table_and_csv(runner, tmp_path):
     bad.write_text('{"problem": {"scope": "vast"}}')
     table = runner.invoke(main, ["screen", str(EXAMPLES / "ilcop.json"), str(bad)])
     assert table.exit_code == 1
-    assert "Verdicts" in table.output and "not_recommended" in table.output
+    assert "Verdicts" in table.output and "not recommended" in table.output
     assert "broken.json" in table.output and "invalid" in table.output
     assert "Error: " in table.output and "problem.scope" in table.output
     out = runner.invoke(main, ["screen", str(EXAMPLES / "ilcop.json"), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert rows[0]["name"] == "ilcop.json" and rows[0]["verdict"] == "not_recommended"
+    assert rows[0]["File"] == "ilcop.json" and rows[0]["Verdict"] == "not recommended"
+    assert rows[0]["Applicant"] and rows[0]["Verdict range"] == "not recommended"
+    web_headings = ["Applicant", "Title", "Reference", "Verdict", "Verdict range",
+                    "Completeness", "Blockers", "Majors", "Open questions", "Evaluated",
+                    "Evaluation id", "Link"]
+    assert list(rows[0]) == ["File"] + web_headings  # the round page's CSV columns
 
 
 def test_screen_and_store(runner, tmp_path):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from ccrules.resources import builtin_rules
 from ccrules.rulebook import load_rulebook
@@ -41,12 +42,26 @@ def fuzzing_round():
 
 
 OPERATIONS = len(list(schema.get_all_operations()))
+CROSS_FIELD = ("sites enrolled is more than the", "disagrees with the site counts",
+               "residential meetings are face-to-face")
+
+
+def _cross_field_only(response) -> bool:
+    if response.status_code != 422:
+        return False
+    errors = (response.json().get("error") or {}).get("errors") or []
+    return bool(errors) and all(any(c in e["msg"] for c in CROSS_FIELD) for e in errors)
 
 
 @schema.parametrize()
 @settings(max_examples=50, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_every_operation_keeps_its_contract(case):
-    case.call_and_validate(headers=AUTH)
+    response = case.call(headers=AUTH)
+    # Schema-valid data may still state the impossible across fields (more sites enrolled
+    # than eligible, ...): JSON Schema cannot compare two fields, the proposal's description
+    # states these checks, and such a body gets 422 naming them. Every other check holds.
+    excluded = [positive_data_acceptance] if _cross_field_only(response) else []
+    case.validate_response(response, headers=AUTH, excluded_checks=excluded)
     RUN["requests"] += 1
     RUN["operations"].add(case.operation.label)

@@ -13,7 +13,7 @@ from ccrules.rulebook import load_rulebook
 from ccrules.rulebook.conditions import compile_python, fields_of, negation_normal_form
 
 from helpers import example
-from strategies import merge, scaled, seeded_proposals
+from strategies import consistent, merge, scaled, seeded_proposals
 
 RULEBOOK = load_rulebook(builtin_rules())
 SETTINGS = settings(max_examples=scaled(500), deadline=None,
@@ -61,7 +61,7 @@ def test_engines_agree_on_every_rule_example_in_realistic_contexts():
     laid over real example proposals, reach every rule's edges."""
     reached = {r.id: set() for r in RULEBOOK.rules}
     for base, (rule_id, name, fragment) in itertools.product(BASES, FRAGMENTS):
-        facts = flatten(parse_proposal(merge(example(base), fragment)))
+        facts = flatten(parse_proposal(consistent(merge(example(base), fragment))))
         fired = judge_for(RULEBOOK).durable.fire(facts)
         for rule in RULEBOOK.rules:
             python = judge_for(RULEBOOK).evaluators[rule.id](facts)

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ccrules.proposal.fields import catalogue
+from ccrules.report.round import headings
 from ccrules.report.text import render_text
 from ccrules.screening.evaluate import evaluate
 from ccrules.store import Store
@@ -39,8 +40,14 @@ def form_data(proposal: dict, prefix: str = "") -> dict:
             data[path] = "\n".join(value)
             if not value:
                 data[path + NONE] = "1"
-        elif kinds[path] == "object_list":
-            data[path] = json.dumps(value)
+        elif kinds[path] == "object_list":  # the menu: one row of inputs per option
+            for i, option in enumerate(value):
+                data[f"{path}.{i}.name"] = option["name"]
+                if option.get("evidence_base"):
+                    data[f"{path}.{i}.evidence_base"] = option["evidence_base"]
+                data[f"{path}.{i}.measures"] = "\n".join(option.get("measures") or [])
+            if not value:
+                data[path + NONE] = "1"
         elif isinstance(value, bool):
             data[path] = "true" if value else "false"
         else:
@@ -79,7 +86,9 @@ def test_the_form_round_trip_gives_the_verdict_the_library_gives(signed_in, rule
     assert '<p class="verdict verdict-not_recommended" id="verdict">Not recommended</p>' in page
     for rule in ("PF-01", "PF-05", "IM-06"):
         assert f'id="finding-{rule}"' in page
-    assert "<h2 id=\"conditions-h\">Conditions of award</h2>" in page
+    assert '<h2 id="brief_resubmit-h">If resubmitted</h2>' in page
+    assert page.index('id="brief"') < page.index('id="appendix"')
+    assert "Conditions of award" not in page  # not for a not-recommended proposal
     expected = evaluate(example("ilcop"), rulebook)
     assert [f.rule_id for f in expected.findings] == re.findall(r'id="finding-([A-Z0-9-]+)"',
                                                                  page)
@@ -112,16 +121,29 @@ def test_a_fault_shows_the_form_again_as_it_was_sent(signed_in):
     assert 'value="locally_designed" selected' in page
 
 
-def test_bad_json_in_the_menu_box_keeps_the_form_and_names_the_field(signed_in):
-    data = {"title": "Keep me", "intervention.menu_options": '[{"name": "a"',
+def test_a_menu_option_without_a_name_keeps_the_form_and_names_the_row(signed_in):
+    data = {"title": "Keep me", "intervention.menu_options.0.name": "Early CT",
+            "intervention.menu_options.0.evidence_base": "strong",
+            "intervention.menu_options.1.evidence_base": "emerging",
             "problem.evidence_base": "none"}
     r = submit(signed_in, data)
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert 'id="proposal-form"' in page, "the form must come back, not an error page"
-    assert 'value="Keep me"' in page and '[{&#34;name&#34;: &#34;a&#34;' in page
-    assert 'value="none" selected' in page
-    assert "intervention.menu_options" in page and "not valid JSON" in page
+    assert 'value="Keep me"' in page and 'value="Early CT"' in page
+    assert 'value="none" selected' in page and 'value="emerging" selected' in page
+    assert "give the option a name" in page
+
+
+def test_the_menu_rows_make_the_options(signed_in, rulebook):
+    proposal = example("ilcop-paper-alternative")
+    r = submit(signed_in, form_data(proposal))
+    assert r.status_code == 303
+    stored = signed_in.get(r.headers["Location"] + ".json").get_json()
+    assert stored["verdict"] == evaluate(proposal, rulebook).verdict.value
+    page = signed_in.get("/?from=" + stored["id"]).get_data(as_text=True)
+    first = proposal["intervention"]["menu_options"][0]["name"]
+    assert f'value="{first}"' in page  # edit and re-evaluate: the form comes back filled
 
 
 def test_a_file_that_is_not_json_is_reported_on_the_form(signed_in):
@@ -168,7 +190,7 @@ def test_batch_upload_counts_every_file_in_its_place(signed_in):
     assert errors["invalid.json"].startswith("invalid.json: ")
     assert "problem.scope" in errors["invalid.json"]
     listing = signed_in.get("/evaluations").get_data(as_text=True)
-    assert "2 evaluation(s)" in listing  # the two valid ones are stored
+    assert "2 evaluations" in listing  # the two valid ones are stored
 
 
 def test_batch_upload_as_a_plain_form_reports_on_the_round_page(signed_in):
@@ -195,9 +217,9 @@ def round_of_examples(app, signed_in):
 def test_round_filters_by_text_and_verdict_and_ignores_bad_values(round_of_examples):
     pages = round_of_examples
     page = pages.get("/evaluations?q=lung&verdict=conditional").get_data(as_text=True)
-    assert "1 evaluation(s)" in page and "redesigned" in page
+    assert "1 evaluation" in page and "redesigned" in page
     page = pages.get("/evaluations?since=yesterday&verdict=maybe&sort=evil").get_data(True)
-    assert "3 evaluation(s)" in page  # bad values are ignored, not an error page
+    assert "3 evaluations" in page  # bad values are ignored, not an error page
     page = pages.get("/evaluations?sort=title&dir=asc").get_data(as_text=True)
     titles = re.findall(r'<a href="/evaluations/[0-9a-f]+">([^<]+)</a>', page)
     assert titles == sorted(titles) and len(titles) == 3
@@ -206,8 +228,12 @@ def test_round_filters_by_text_and_verdict_and_ignores_bad_values(round_of_examp
 def test_csv_export_follows_the_filters(round_of_examples):
     text = round_of_examples.get("/evaluations.csv?verdict=not_recommended").get_data(True)
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["verdict"] for r in rows] == ["not_recommended"]
-    assert rows[0]["title"].startswith("Improving Lung Cancer Outcomes Project")
+    assert list(rows[0]) == headings()  # the same columns as `ccrules screen --format csv`
+    assert [r["Verdict"] for r in rows] == ["not recommended"]
+    assert rows[0]["Title"].startswith("Improving Lung Cancer Outcomes Project")
+    assert rows[0]["Verdict range"] == "not recommended" and rows[0]["Blockers"] == "1"
+    assert rows[0]["Link"].startswith("http://") and rows[0]["Link"].endswith(
+        "/evaluations/" + rows[0]["Evaluation id"])
 
 
 def test_csv_export_has_every_row_past_ten_thousand(app, signed_in):
@@ -228,3 +254,122 @@ def test_csv_export_has_every_row_past_ten_thousand(app, signed_in):
         store.close()
     text = signed_in.get("/evaluations.csv").get_data(as_text=True)
     assert len(list(csv.DictReader(io.StringIO(text)))) == 10_050
+
+
+# --- issue 15: what a programme officer meets on the pages ---------------------------------
+
+def stored_count(app) -> int:
+    store = Store(app.config["DATABASE"])
+    try:
+        return store.count()
+    finally:
+        store.close()
+
+
+def test_an_empty_form_is_refused_and_nothing_stored(app, signed_in):
+    r = submit(signed_in, {"title": "Only a title"})
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert "The proposal is empty" in page and 'value="Only a title"' in page
+    assert stored_count(app) == 0
+
+
+def test_evaluate_file_without_a_file_is_refused_and_nothing_stored(app, signed_in):
+    r = signed_in.post("/evaluations/new", {"proposal_file": (io.BytesIO(b""), "")})
+    assert r.status_code == 422
+    assert "Choose a proposal file" in r.get_data(as_text=True)
+    assert stored_count(app) == 0
+
+
+def test_cross_field_checks_name_the_field_in_words(app, signed_in):
+    r = submit(signed_in, {"context.sites_eligible": "10", "context.sites_enrolled": "12",
+                           "community.face_to_face_meetings_per_year": "1",
+                           "community.residential_meetings_per_year": "2"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and stored_count(app) == 0
+    assert "Sites enrolled</a>: 12 sites enrolled is more than the 10 eligible" in page
+    assert "Residential meetings a year</a>: 2 residential meetings a year" in page
+
+
+def test_the_form_shows_labels_and_words_not_identifiers(signed_in):
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "Local leads&#39; dedicated time" in page and "Paid staff fte" not in page
+    assert ">a chief executive&#39;s sign-off only</option>" in page
+    assert "ceo_signoff</option>" not in page and "JSON list" not in page
+    assert page.count('class="repeat"') == 30  # rows for menu options, up to the limit
+    assert page.index('class="more-options"') > page.index('id="option-2"')  # 3 in view
+    jump = re.findall(r'<li><a href="#group-(\w+)">', page)
+    assert jump[0] == "about" and "community" in jump and len(jump) == 8
+
+
+def test_the_result_page_opens_with_the_brief_and_offers_next_steps(signed_in):
+    r = submit(signed_in, form_data(example("ilcop-paper-alternative")))
+    location = r.headers["Location"]
+    page = signed_in.get(location).get_data(as_text=True)
+    brief = page[page.index('id="brief"'):page.index('id="appendix"')]
+    assert '<h2 id="brief_conditions-h">Conditions of award</h2>' in brief
+    assert brief.count("Before the award is confirmed, the applicant must:") == 1
+    assert "Make enrolment conditional on a letter of commitment from each site" in brief
+    assert 'id="edit"' in page and 'id="print"' in page and 'id="whatif"' in page
+    meta = re.search(r'<p class="meta" id="meta">([^<]+)</p>', page).group(1)
+    assert example("ilcop-paper-alternative")["applicant"] in meta
+    assert re.search(r"evaluated \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC", meta)
+    for legend in ("missed", "met", "cannot tell yet"):
+        assert f'class="chart-label">{legend}</text>' in page
+
+
+def test_what_if_shows_the_change_beside_the_stored_verdict(app, signed_in):
+    r = submit(signed_in, form_data(example("michigan-keystone")))
+    location = r.headers["Location"]
+    before = stored_count(app)
+    page = signed_in.get(location + "/what-if?field=enrolment.data_submission&value="
+                         "voluntary").get_data(as_text=True)
+    assert "Changes: Data submission: voluntary" in page
+    assert "<td>recommended</td><td>conditional</td>" in page.replace("\n", "")
+    assert stored_count(app) == before  # nothing stored
+    bad = signed_in.get(location + "/what-if?field=enrolment.data_submission&value=maybe")
+    assert bad.status_code == 422
+    assert "Data submission: &#39;maybe&#39; is not one of" in bad.get_data(as_text=True)
+
+
+def test_the_panel_decision_from_the_result_page(app, signed_in):
+    r = submit(signed_in, form_data(example("sepsis-bundle-emergency-departments")))
+    location = r.headers["Location"]
+    page = signed_in.get(location).get_data(as_text=True)
+    assert "No decision recorded yet" in page
+    token = signed_in.csrf(location)
+    post = signed_in.client.post(location + "/decision", data={
+        "csrf_token": token, "decision": "funded_with_conditions", "set_aside": "CO-07"})
+    assert post.status_code == 422  # a set-aside finding needs its reason
+    assert "a reason is required" in post.get_data(as_text=True)
+    store = Store(app.config["DATABASE"])
+    try:
+        assert store.db.execute("select count(*) from decisions").fetchone()[0] == 0
+    finally:
+        store.close()
+    ok = signed_in.client.post(location + "/decision", data={
+        "csrf_token": token, "decision": "funded_with_conditions", "set_aside": "CO-07",
+        "reason.CO-07": "Sites already fund lead time from a national scheme"})
+    assert ok.status_code == 303
+    page = signed_in.get(location).get_data(as_text=True)
+    assert "<strong>Funded with conditions</strong>" in page and "(agree with the verdict)" in \
+        " ".join(page.split())
+    assert "Sites already fund lead time from a national scheme" in page
+
+
+def test_the_round_report_in_markdown_follows_the_officers_order(round_of_examples):
+    text = round_of_examples.get("/evaluations/report.md?sort=title&dir=asc").get_data(True)
+    titles = re.findall(r"^## (.+?)(?: \\\[.*\\\])?$", text, flags=re.M)
+    assert len(titles) == 3 and titles == sorted(titles)
+    assert text.count('<div style="page-break-before: always"></div>') == 3
+    assert re.findall(r"page (\d) of 4\._$", text, flags=re.M) == ["2", "3", "4"]
+    assert "| not recommended | 1 |" in text and "| conditional | 1 |" in text
+    html = round_of_examples.get("/evaluations/report?verdict=conditional").get_data(True)
+    assert html.count('class="round-page"') == 1
+
+
+def test_the_round_report_shows_only_what_the_token_may_read(app, round_of_examples):
+    other = PageClient(app.test_client())
+    other.sign_in(make_token(app, "another officer"))
+    text = other.get("/evaluations/report.md").get_data(as_text=True)
+    assert "0 proposals" in text and "page-break" not in text

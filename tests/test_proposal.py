@@ -101,3 +101,43 @@ def test_menu_derived_fields_are_three_valued():
 
 def test_a_whole_float_is_an_integer_as_in_json_schema():
     assert parse_proposal({"context": {"sites_enrolled": 30.0}}).context.sites_enrolled == 30
+
+
+@pytest.mark.parametrize("data, loc, words", [
+    ({"context": {"sites_eligible": 10, "sites_enrolled": 12}}, ("context", "sites_enrolled"),
+     "12 sites enrolled is more than the 10 eligible"),
+    ({"context": {"sites_eligible": 10, "sites_enrolled": 10, "coverage_pct": 80}},
+     ("context", "coverage_pct"), "all 10 eligible sites are enrolled, which covers 100%"),
+    ({"context": {"sites_eligible": 10, "sites_enrolled": 0, "coverage_pct": 5}},
+     ("context", "coverage_pct"), "no site is enrolled, which covers 0%"),
+    ({"community": {"face_to_face_meetings_per_year": 1,
+                    "residential_meetings_per_year": 2}},
+     ("community", "residential_meetings_per_year"), "residential meetings are face-to-face"),
+])
+def test_cross_field_checks(data, loc, words):
+    with pytest.raises(ProposalError) as caught:
+        parse_proposal(data)
+    (item,) = caught.value.errors
+    assert item.loc == loc and words in item.msg and not item.msg.startswith("Value error")
+
+
+def test_cross_field_checks_allow_what_can_be_true():
+    parse_proposal({"context": {"sites_eligible": 152, "sites_enrolled": 91,
+                                "coverage_pct": 75}})  # activity-weighted coverage may differ
+    parse_proposal({"community": {"face_to_face_meetings_per_year": 2,
+                                  "residential_meetings_per_year": 2}})
+
+
+def test_cross_field_checks_in_the_api_and_cli(client, auth, runner, tmp_path):
+    from ccrules.cli import main
+    bad = {"context": {"sites_eligible": 3, "sites_enrolled": 4}}
+    r = client.post("/api/v1/evaluations", json={"proposal": bad}, headers=auth)
+    assert r.status_code == 422
+    assert r.get_json()["error"]["errors"] == [
+        {"loc": ["proposal", "context", "sites_enrolled"],
+         "msg": "4 sites enrolled is more than the 3 eligible"}]
+    path = tmp_path / "bad.json"
+    path.write_text('{"context": {"sites_eligible": 3, "sites_enrolled": 4}}')
+    result = runner.invoke(main, ["evaluate", str(path)])
+    assert result.exit_code == 1 and "4 sites enrolled is more than the 3 eligible" in \
+        result.output

@@ -252,8 +252,8 @@ def test_impact_of_a_rule_change_on_a_stored_round(runner, tmp_path, rules_copy)
     changed = report["changed"][0]
     assert changed["title"].startswith("Sepsis Six") and changed["rules"] == ["IM-05"]
     table = runner.invoke(main, ["rules", "impact", str(rules_copy), "--db", str(db)])
-    assert "9 stored evaluation(s) re-evaluated" in table.output
-    assert "1 verdict(s) would change" in table.output
+    assert "9 stored evaluations re-evaluated" in table.output
+    assert "1 verdict would change" in table.output
 
 
 @pytest.mark.server

@@ -97,8 +97,25 @@ def test_majors_become_conditions_of_award_naming_the_funders_figures(rulebook):
         assert c.lessons == finding.lessons and c.kind == "finding"
     co07 = next(c for c in ev.conditions if c.rule_id == "CO-07")
     assert co07.funder_figures == ["10 percent (local_lead_time_pct)"]
-    assert co07.text.endswith("The figure 10 percent (local_lead_time_pct) is the funder's "
-                              "policy, not the paper's.")
+    assert co07.text.endswith("The figure 10 percent is the funder's policy, not the paper's.")
+    assert co07.group_heading == ("Make enrolment conditional on a letter of commitment from "
+                                  "each site")
+    assert co07.action == finding_of(ev, "CO-07").recommendation
+
+
+def finding_of(ev, rule_id):
+    return next(f for f in ev.findings if f.rule_id == rule_id)
+
+
+def test_a_not_recommended_proposal_gets_changes_if_resubmitted_not_conditions(rulebook):
+    ev = run("ilcop", rulebook)
+    assert ev.verdict.value == "not_recommended" and ev.conditions == []
+    kinds = {c.rule_id: c.kind for c in ev.if_resubmitted}
+    assert kinds["PF-01"] == "resubmit" and kinds["IM-06"] == "resubmit"
+    assert kinds["PF-05"] == "different_programme"  # no clear evidence: the problem itself
+    against = {f.rule_id for f in ev.findings if f.severity.value in ("blocker", "major")}
+    assert set(kinds) == against
+    assert not any(c.text.startswith("Before the award") for c in ev.if_resubmitted)
 
 
 def test_minor_findings_do_not_lower_the_verdict(rulebook):

@@ -3,6 +3,8 @@ committed copy is stale). Regenerate with `ccrules rules catalogue --output docs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..rulebook.loader import Rulebook
 from ..rulebook.model import SEVERITY_ORDER
 
@@ -24,20 +26,35 @@ def _lessons(rulebook: Rulebook, ids: list[str]) -> str:
                      for x in ids)
 
 
-def render_catalogue(rulebook: Rulebook) -> str:
+def _overridden(overrides: Mapping[str, tuple[int, int]], rule_id: str) -> str:
+    set_aside, fired = overrides.get(rule_id, (0, 0))
+    return f"{set_aside} of {fired} ({round(100 * set_aside / fired)}%)" if fired else "not fired"
+
+
+def render_catalogue(rulebook: Rulebook,
+                     overrides: Mapping[str, tuple[int, int]] | None = None) -> str:
+    """The catalogue; with `overrides` (rule id to (set aside, fired) over the panels'
+    current decisions), a column with each rule's override rate."""
+    extra = overrides is not None
     out = ["# Rule catalogue", "",
            "Generated from `rules/*.yaml` by `ccrules rules catalogue`; do not edit by hand.",
            f"Ruleset version `{rulebook.version}`, {len(rulebook.rules)} rules. Sections refer to "
            "Aveling et al. (2017), *Social Science & Medicine* 173:96-103.", ""]
+    if extra:
+        out += ["*Set aside by panels*: of the decided evaluations in which the rule's finding "
+                "fired, how many set it aside (each evaluation's current decision).", ""]
     for dim, info in rulebook.policy.dimensions.items():
         rules = sorted((r for r in rulebook.rules if r.dimension == dim),
                        key=lambda r: (SEVERITY_ORDER[r.severity], r.id))
         out += [f"## {info.title}", "", cell(info.description), "",
-                "| id | title | severity | lessons | section | lines | recommendation |",
-                "|---|---|---|---|---|---|---|"]
+                "| id | title | severity | lessons | section | lines | recommendation |"
+                + (" set aside by panels |" if extra else ""),
+                "|---|---|---|---|---|---|---|" + ("---|" if extra else "")]
         out += [f"| {r.id} | {cell(r.title)} | {r.severity.value} | "
                 f"{_lessons(rulebook, r.lessons)} | {cell(r.citation)} | {r.lines} | "
-                f"{cell(r.recommendation)} |" for r in rules]
+                f"{cell(r.recommendation)} |"
+                + (f" {_overridden(overrides, r.id)} |" if overrides is not None else "")
+                for r in rules]
         out.append("")
     out += ["## Lessons to rules", "", "| lesson | title | section | lines | rules |",
             "|---|---|---|---|---|"]

@@ -12,11 +12,15 @@ from ..errors import CcrulesError
 from ..proposal.model import Proposal
 from ..proposal.reading import read_proposal
 from ..report.markdown import render_markdown
+from ..report.round import COLUMNS as ROUND_COLUMNS
+from ..report.round import evaluation_row, headings
 from ..report.text import render_text
-from ..screening.batch import collect_files, counts, screen
+from ..screening.batch import counts, screen
 from ..screening.evaluate import evaluate
 from ..screening.whatif import evaluate_with_what_if, parse_assignments
 from ..service import write_csv
+from ..sheets.read import round_items
+from ..sheets.results import screened_workbook
 from ..store.database import Store
 from ..suggestions import suggest
 from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rules, table
@@ -33,10 +37,13 @@ from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rule
                    "VALUE is read as JSON when it can be (2, true, [\"a\"]), else as text.")
 @click.option("--why-not", "why_not", multiple=True, metavar="RULE_ID",
               help="Also explain why this rule did not fire. Repeatable.")
+@click.option("--brief", is_flag=True,
+              help="Print only the brief (verdict, why, what to do next): one page.")
 @RULES_OPTION
 def evaluate_cmd(files: tuple[Path, ...], fmt: str, assignments: tuple[str, ...],
-                 why_not: tuple[str, ...], rules_path: Path | None) -> None:
-    """Evaluate proposal FILES (JSON) and print the verdict and its reasons.
+                 why_not: tuple[str, ...], brief: bool, rules_path: Path | None) -> None:
+    """Evaluate proposal FILES (JSON) and print the verdict and its reasons: a brief first
+    (verdict, why, what to do next), then the full findings as an appendix.
 
     With --format json, one file gives one Evaluation object and several give a list.
     A file that cannot be read or validated is reported on stderr (naming the file and
@@ -65,7 +72,8 @@ def evaluate_cmd(files: tuple[Path, ...], fmt: str, assignments: tuple[str, ...]
             click.echo(dump(data[0] if len(files) == 1 else data))
     else:
         render = render_text if fmt == "text" else render_markdown
-        click.echo(("\n" + "-" * 88 + "\n\n").join(render(r) for r in results), nl=False)
+        click.echo(("\n" + "-" * 88 + "\n\n").join(render(r, brief=brief) for r in results),
+                   nl=False)
     if failed:
         sys.exit(1)
 
@@ -78,28 +86,36 @@ def schema_cmd() -> None:
 
 @click.command("screen")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+              default="table", show_default=True,
+              help="Output format (xlsx: a results workbook, written to -o).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The results workbook to write, with --format xlsx.")
 @click.option("--store", "store_results", is_flag=True,
               help="Store every evaluation in the audit database.")
 @DB_OPTION
 @RULES_OPTION
-def screen_cmd(paths, fmt, store_results, db_path, rules_path) -> None:
-    """Screen a funding round: proposal files, or folders of *.json files.
+def screen_cmd(paths, fmt, output, store_results, db_path, rules_path) -> None:
+    """Screen a funding round: proposal files, folders of *.json files, or sheets (.xlsx
+    or .csv, one proposal a row, as `ccrules sheet template` makes them).
 
-    Shows a progress bar (on stderr), then verdict counts and one row per proposal (name,
-    verdict, blockers, majors). Invalid files are listed as 'invalid' with their error;
-    the exit code is 1 if any was invalid.
+    Shows a progress bar (on a terminal's stderr), then verdict counts and one row per
+    proposal (file, verdict, range, blockers, majors, open questions). Invalid files are
+    listed as 'invalid' with their error; the exit code is 1 if any was invalid.
     """
     from rich.progress import Progress
 
+    if (fmt == "xlsx") != bool(output):
+        raise UserError("--format xlsx writes a workbook: give it -o FILE (and -o only "
+                        "with --format xlsx)")
     rulebook = load_rules(rules_path)
-    files = collect_files(paths)
+    items = round_items(paths)  # a sheet's rows are its proposals; a faulty sheet, one error
     store = Store(db_path) if store_results else None  # a database fault stops us first
-    with Progress(transient=True, console=console(stderr=True)) as bar:
-        task = bar.add_task("Screening", total=len(files))
-        results = screen(((f.name, f) for f in files), rulebook,
-                         progress=lambda _: bar.advance(task))
+    err = console(stderr=True)
+    # a bar on a terminal; nothing at all (not even its closing newline) in a pipe or a log
+    with Progress(transient=True, console=err, disable=not err.is_terminal) as bar:
+        task = bar.add_task("Screening", total=len(items))
+        results = screen(items, rulebook, progress=lambda _: bar.advance(task))
     if store:
         try:  # one transaction: the round is stored whole or not at all
             store.save_many([(r.evaluation, r.proposal or {}) for r in results
@@ -112,10 +128,15 @@ def screen_cmd(paths, fmt, store_results, db_path, rules_path) -> None:
         click.echo(dump({"counts": tally, "results": rows}))
     elif fmt == "csv":
         import io
-        for chunk in write_csv(io.StringIO(), list(rows[0]) if rows else ["name"], rows):
+        keys = ["file"] + [key for key, _ in ROUND_COLUMNS]
+        for chunk in write_csv(io.StringIO(), keys, [_round_row(r) for r in results],
+                               headings=["File"] + headings()):
             sys.stdout.write(chunk)
     else:
-        _screen_tables(tally, rows)
+        _screen_tables(tally, [_round_row(r) for r in results])
+    if fmt == "xlsx":
+        output.write_bytes(screened_workbook(results))
+        click.echo(f"Wrote {output}: {len(results)} results and the verdict counts.")
     for r in results:
         if r.error:
             click.echo(f"Error: {r.error}", err=True)
@@ -124,19 +145,34 @@ def screen_cmd(paths, fmt, store_results, db_path, rules_path) -> None:
 
 
 def _screen_row(r) -> dict:
-    findings = r.evaluation.findings if r.evaluation else []
-    return {"name": r.name, "verdict": r.verdict,
-            "blockers": sum(f.severity.value == "blocker" for f in findings),
-            "majors": sum(f.severity.value == "major" for f in findings),
-            "id": r.evaluation.id if r.evaluation else ""}
+    """A screened file in machine terms (for JSON): its name, verdict and counts; an invalid
+    file keeps only its name and 'invalid'."""
+    ev = r.evaluation
+    if not ev:
+        return {"name": r.name, "verdict": r.verdict, "id": ""}
+    return {"name": r.name, "verdict": ev.verdict.value, "best": ev.verdict_range.best.value,
+            "worst": ev.verdict_range.worst.value, "completeness": ev.completeness,
+            "blockers": sum(f.severity.value == "blocker" for f in ev.findings),
+            "majors": sum(f.severity.value == "major" for f in ev.findings),
+            "open_questions": len(ev.missing), "id": ev.id}
+
+
+def _round_row(r) -> dict:
+    """A screened file as the round page shows it (its columns, in words), after its name."""
+    if r.evaluation:
+        return {"file": r.name, **evaluation_row(r.evaluation)}
+    return {"file": r.name, "verdict": "invalid"}
 
 
 def _screen_tables(tally: dict, rows: list[dict]) -> None:
     out = console(width=120)
     out.print(table("Verdicts", ["verdict", "proposals"],
-                    [[verdict, str(n)] for verdict, n in tally.items()], right=("proposals",)))
-    out.print(table("Proposals", ["name", "verdict", "blockers", "majors"],
-                    [[r["name"], r["verdict"], str(r["blockers"]), str(r["majors"])]
-                     for r in rows], right=("blockers", "majors")))
+                    [[verdict.replace("_", " "), str(n)] for verdict, n in tally.items()],
+                    right=("proposals",)))
+    out.print(table("Proposals", ["file", "verdict", "range", "blockers", "majors",
+                                  "questions"],
+                    [[r["file"], r["verdict"], r.get("range", ""), str(r.get("blockers", "")),
+                      str(r.get("majors", "")), str(r.get("open_questions", ""))]
+                     for r in rows], right=("blockers", "majors", "questions")))
 
 

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
+from ..authoring.agreement import override_rates
 from ..authoring.catalogue import lesson_rows, render_catalogue
 from ..authoring.checks import all_problems, uncovered_lessons
-from ..authoring.impact import impact
+from ..authoring.impact import Impact, impact
 from ..authoring.rule_tests import run_rule_tests
 from ..authoring.validity import render_validity
 from ..errors import RuleError
+from ..proposal.words import count as plural
 from ..resources import rules_dir
 from ..rulebook.conditions import All, Leaf, Not, to_data
 from ..rulebook.loader import load_rulebook
@@ -119,10 +121,23 @@ def rules_test(path: Path | None, examples_dir: Path | None, fmt: str) -> None:
 @rules_group.command("catalogue")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (e.g. docs/rules.md) instead of standard output.")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Add each rule's override rate: how often panels set its "
+                                 "finding aside, from the decisions in this audit database.")
 @RULES_OPTION
-def rules_catalogue(output: Path | None, rules_path: Path | None) -> None:
+def rules_catalogue(output: Path | None, db_path: Path | None, rules_path: Path | None) -> None:
     """The rule catalogue in Markdown: rules by dimension, and lessons to rules."""
-    text = render_catalogue(load_rules(rules_path))
+    overrides = None
+    if db_path:
+        store = Store(db_path)
+        try:
+            overrides = {r: (o.set_aside, o.fired) for r, o in override_rates(store).items()}
+        finally:
+            store.close()
+    _write_or_show(render_catalogue(load_rules(rules_path), overrides), output)
+
+
+def _write_or_show(text: str, output: Path | None) -> None:
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}")
@@ -137,12 +152,7 @@ def rules_catalogue(output: Path | None, rules_path: Path | None) -> None:
 def rules_validity(output: Path | None, rules_path: Path | None) -> None:
     """What a verdict rests on, in Markdown: the limits, the problem-fit table, how findings
     add up, the funder's figures, and every lesson's rules with the paper's lines."""
-    text = render_validity(load_rules(rules_path))
-    if output:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}")
-    else:
-        click.echo(text, nl=False)
+    _write_or_show(render_validity(load_rules(rules_path)), output)
 
 
 @rules_group.command("impact")
@@ -152,7 +162,8 @@ def rules_validity(output: Path | None, rules_path: Path | None) -> None:
 @DB_OPTION
 def rules_impact(new_rules: Path, fmt: str, db_path: Path) -> None:
     """Re-evaluate every stored proposal under NEW_RULES and list those whose verdict would
-    change (old verdict, new verdict, the rules responsible), with counts."""
+    change (old verdict, new verdict, the rules responsible), with counts; for those a panel
+    has decided, which would move toward its decision, which away, and which are unchanged."""
     rb = load_rules(new_rules)
     store = Store(db_path)
     try:
@@ -162,8 +173,8 @@ def rules_impact(new_rules: Path, fmt: str, db_path: Path) -> None:
     if fmt == "json":
         click.echo(dump(report.as_dict()))
         return
-    click.echo(f"{report.total} stored evaluation(s) re-evaluated under ruleset {rb.version}: "
-               f"{len(report.changed)} verdict(s) would change")
+    click.echo(f"{plural(report.total, 'stored evaluation')} re-evaluated under ruleset "
+               f"{rb.version}: {plural(len(report.changed), 'verdict')} would change")
     if report.transitions:
         out = console(width=140)
         out.print(table("Changes", ["from", "to", "proposals"],
@@ -173,6 +184,23 @@ def rules_impact(new_rules: Path, fmt: str, db_path: Path) -> None:
                         ["id", "title", "old verdict", "new verdict", "rules responsible"],
                         [[c.id, c.title or "", c.old, c.new, ", ".join(c.rules)]
                          for c in report.changed]))
+    if report.decided:
+        _panel_moves(report)
+
+
+def _panel_moves(report: Impact) -> None:
+    """The decided evaluations: which verdicts move toward the panel's decision, which away."""
+    moves = report.panel
+    click.echo(f"Of {plural(report.decided, 'evaluation')} with a panel decision: "
+               f"{len(moves['toward'])} would move toward it, {len(moves['away'])} away from "
+               f"it, {len(moves['neither'])} neither, {len(moves['unchanged'])} unchanged")
+    rows = [[m, x.id, x.title or "", x.old, x.new, x.decision, ", ".join(x.rules)]
+            for m in ("toward", "away", "neither") for x in moves[m]]
+    if rows:
+        console(width=160).print(table(
+            "Against the panel's decisions",
+            ["moves", "id", "title", "old verdict", "new verdict", "decision",
+             "rules responsible"], rows))
 
 
 @rules_group.command("check")

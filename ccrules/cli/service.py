@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from ..proposal.words import count as plural
 from ..store.database import Store
 from ..store.reproduce import reevaluate
 from ..store.tokens import create_token, has_tokens, list_tokens, revoke_tokens
-from .common import DB_OPTION, RULES_OPTION, console, dump, load_rules, table
+from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rules, table
 
 
 @click.group("token")
@@ -64,7 +65,7 @@ def token_revoke(name_or_id: str, db_path: Path) -> None:
         ids = revoke_tokens(store, name_or_id)
     finally:
         store.close()
-    click.echo(f"revoked {len(ids)} token(s): {', '.join(ids)}")
+    click.echo(f"revoked {plural(len(ids), 'token')}: {', '.join(ids)}")
 
 
 @click.command("reevaluate")
@@ -113,7 +114,22 @@ def backup_cmd(dest: Path, db_path: Path) -> None:
         count = store.backup(dest)
     finally:
         store.close()
-    click.echo(f"backed up {db_path} to {dest}: {count} evaluation(s), integrity ok")
+    click.echo(f"backed up {db_path} to {dest}: {plural(count, 'evaluation')}, integrity ok")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """One clear line if the port is taken, instead of gunicorn's retries and traceback."""
+    import errno
+    import socket
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UserError(f"port {port} on {host} is already in use (another ccrules, or "
+                                f"another program, is listening there): stop it, or choose "
+                                f"another port with --port") from None
+            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @click.command("serve")
@@ -132,6 +148,7 @@ def serve_cmd(host: str, port: int, workers: int, threads: int, db_path: Path,
     If the database has no API token yet, one is created and printed with the URL."""
     from ..web.server import serve
 
+    _check_port_free(host, port)
     store = Store(db_path)
     try:
         first = None if has_tokens(store) else create_token(store, "first")
@@ -140,6 +157,9 @@ def serve_cmd(host: str, port: int, workers: int, threads: int, db_path: Path,
     click.echo(f"ccrules serving on http://{host}:{port}/ (API docs: /docs), database {db_path}")
     if first:
         click.echo(f"First API token (shown once): {first}")
+    else:
+        click.echo(f"Sign in with an API token. To make one: ccrules token create NAME --db "
+                   f"{db_path}  (ccrules token list shows those that exist)")
     config = {"DATABASE": str(db_path)}
     if rules_path:
         config["RULES"] = str(rules_path)

@@ -7,19 +7,26 @@ from typing import Any, Iterator
 
 from ..judging.judge import PLACEHOLDER, RANK, Judge, Judgement, relevant
 from ..judging.result import Change, Counterfactual
+from ..proposal import words
 from ..proposal.fields import catalogue
 from ..rulebook.conditions import fields_of
 from ..rulebook.model import Rule, Verdict
-from .why import value_text
 
 MAX_FIELDS = 3
 MAX_PER_TARGET = 5
 
 
-def _change_text(field: str, value: Any) -> str:
+def _change_text(field: str, value: Any, before: Any = None) -> str:
+    """A change in words: 'Data submission: required, with exit for not submitting (now:
+    voluntary)'."""
+    info = catalogue().get(field)
+    kind = info.kind if info else ""
     if isinstance(value, tuple) and all(str(v).startswith(PLACEHOLDER) for v in value):
-        return f"{field}: {len(value)} named item(s)" if value else f"{field}: none"
-    return f"{field} = {value_text(value)}"
+        after = words.count(len(value), "named item") if value else "none"
+    else:
+        after = words.value_words(field, value, kind)
+    now = words.value_words(field, before, kind) if before is not None else "not stated"
+    return f"{words.label(field)}: {after} (now: {now})"
 
 
 def _fixes(judge: Judge, rule: Rule, facts: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -117,7 +124,8 @@ def counterfactuals(judge: Judge, facts: dict[str, Any],
             resolved = [r for r in outcome.fired if relevant(policy, r) and r.id not in after]
             found.append(Counterfactual(
                 changes=[Change(field=f, before=_shown(facts.get(f)), after=_shown(v),
-                                text=_change_text(f, v), design_choice=fields[f].design_choice)
+                                text=_change_text(f, v, facts.get(f)),
+                                design_choice=fields[f].design_choice)
                          for f, v in sorted(changes.items())],
                 verdict=confirmed.verdict, resolves=[r.id for r in resolved],
                 lessons=sorted({lesson for r in resolved for lesson in r.lessons},

@@ -3,12 +3,11 @@ each with the question to put to the applicant, most decisive first: questions t
 problem fit (the gate), then those behind blocker-level rules, then by the number of open
 rules each answer bears on.
 
-What each possible answer would do to the verdict is worked out on demand
-(`answer_effects`), for guided mode: it judges the proposal once per answer."""
+Guided mode (`interview`) ranks the same questions by what each answer would do to the
+verdict range."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..judging.judge import Judge, Judgement, relevant
@@ -39,18 +38,3 @@ def missing_information(judge: Judge, facts: dict[str, Any],
             field=field, question=fields[field].question or fields[field].description,
             rules=[r.id for r in rules], gate=gate)))
     return [item for *_, item in sorted(items, key=lambda t: t[:4])]
-
-
-@dataclass(frozen=True)
-class Effect:
-    """What one answer to an open question would make of the proposal."""
-
-    value: Any
-    judgement: Judgement
-
-
-def answer_effects(judge: Judge, facts: dict[str, Any], field: str) -> list[Effect]:
-    """The judgement the proposal would get for each answer worth telling apart (the
-    Python evaluator only: a preview, not a verdict)."""
-    return [Effect(value, judge.judge(judge.with_changes(facts, {field: value}), engine=False))
-            for value in judge.domain(field)]

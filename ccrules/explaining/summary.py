@@ -29,6 +29,31 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def write_summary(policy: Policy, judgement: Judgement, questions: list[str]) -> str:
+    """The verdict's reasons, then strengths, minor points and completeness, in one
+    paragraph."""
+    outcome = judgement.outcome
+    sentences = why_sentences(policy, judgement, questions)
+    if judgement.verdict == Verdict.insufficient_information and questions:
+        sentences.append(f"Ask first: {questions[0]}")
+    strengths = [r for r in outcome.fired if r.severity == Severity.strength]
+    minors = sum(1 for r in outcome.fired if r.severity == Severity.minor)
+    tail = []
+    if strengths:
+        tail.append(f"{_count(len(strengths), 'strength', 'strengths')} "
+                    f"({_titles(strengths, 2)})")
+    if minors:
+        tail.append(_count(minors, "minor point", "minor points"))
+    if tail:
+        sentences.append("It shows " + " and ".join(tail) + ".")
+    open_ = sum(1 for r in outcome.undetermined if relevant(policy, r))
+    sentences.append(f"Completeness {judgement.completeness:.0%}: the stated facts decide "
+                     f"that share of the rules that can lower the verdict"
+                     + (f" ({open_} still open)." if open_ else "."))
+    return " ".join(sentences)
+
+
+def why_sentences(policy: Policy, judgement: Judgement, questions: list[str]) -> list[str]:
+    """At most three sentences that name the findings deciding the verdict."""
     outcome, verdict = judgement.outcome, judgement.verdict
     blockers = [r for r in outcome.fired if r.severity == Severity.blocker]
     majors = [r for r in outcome.fired if r.severity == Severity.major]
@@ -67,8 +92,6 @@ def write_summary(policy: Policy, judgement: Judgement, questions: list[str]) ->
             sentences.append(f"{LEAD[verdict]}: the stated facts decide only "
                              f"{judgement.completeness:.0%} of the rules that could lower the "
                              f"verdict (at least {policy.min_completeness:.0%} needed).")
-        if questions:
-            sentences.append(f"Ask first: {questions[0]}")
     elif verdict == Verdict.conditional:
         others = [r for r in majors if r not in limits]
         if len(others) == 1 and not limits and not to_confirm:
@@ -90,18 +113,4 @@ def write_summary(policy: Policy, judgement: Judgement, questions: list[str]) ->
     else:
         sentences.append(f"{LEAD[verdict]}: no blocker or major finding, and no open answer "
                          f"could bring one.")
-    strengths = [r for r in outcome.fired if r.severity == Severity.strength]
-    minors = sum(1 for r in outcome.fired if r.severity == Severity.minor)
-    tail = []
-    if strengths:
-        tail.append(f"{_count(len(strengths), 'strength', 'strengths')} "
-                    f"({_titles(strengths, 2)})")
-    if minors:
-        tail.append(_count(minors, "minor point", "minor points"))
-    if tail:
-        sentences.append("It shows " + " and ".join(tail) + ".")
-    open_ = sum(1 for r in outcome.undetermined if relevant(policy, r))
-    sentences.append(f"Completeness {judgement.completeness:.0%}: the stated facts decide "
-                     f"that share of the rules that can lower the verdict"
-                     + (f" ({open_} still open)." if open_ else "."))
-    return " ".join(sentences)
+    return sentences[:3]

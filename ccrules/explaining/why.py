@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..judging.result import Term
+from ..proposal import words
+from ..proposal.fields import catalogue
 from ..rulebook.conditions import (
     All,
     Any_,
@@ -18,31 +20,59 @@ from ..rulebook.conditions import (
 
 
 def value_text(value: Any) -> str:
+    """A value in machine terms (for rule authors' messages)."""
     if value is None:
         return "unknown"
     if isinstance(value, (list, tuple)):
         if value and isinstance(value[0], dict):
-            return f"{len(value)} option(s)"
+            return words.count(len(value), "option")
         return "[" + ", ".join(map(str, value)) + "]"
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
 
 
-def _wanted(leaf: Leaf) -> str:
-    """'≥ 10' or 'in voluntary, none': the leaf's own operator and value."""
-    return leaf.describe()[len(leaf.field) + 1:]
+_THRESHOLD = {"lt": "below {}", "le": "{} or less", "gt": "above {}", "ge": "{} or more"}
+
+
+def wanted_words(leaf: Leaf) -> str:
+    """What a term asks for, in words: 'below 10% of their time', 'includes a data lead',
+    'fewer than 3 named', 'voluntary or not asked for'."""
+    path, op, value = leaf.field, leaf.op, leaf.value
+    kind = catalogue()[path].kind if path in catalogue() else ""
+    if op in _THRESHOLD:
+        return _THRESHOLD[op].format(words.amount(path, value))
+    if op == "count_ge":
+        return f"{words.number(value)} or more named"
+    if op == "count_lt":
+        return "none named" if value == 1 else f"fewer than {words.number(value)} named"
+    if op == "contains":
+        return f"includes {words.choice(path, str(value))}"
+    if op == "not_contains":
+        return f"does not include {words.choice(path, str(value))}"
+    if op in ("in", "not_in"):
+        choices = words.join([words.choice(path, str(v)) for v in value]).replace(" and ", " or ")
+        return ("anything but " if op == "not_in" else "") + choices
+    shown = words.value_words(path, value, kind)
+    return f"anything but {shown}" if op == "ne" else shown
 
 
 def term(leaf: Leaf, facts: dict[str, Any], fired: bool) -> Term:
+    """One deciding term in a funder's words: the field's label, the stated value (rounded,
+    with its unit) and, where the value alone does not say why, what the rule looks for."""
     actual = facts.get(leaf.field)
+    info = catalogue().get(leaf.field)
+    label = words.label(leaf.field)
     if actual is None:
-        text = f"{leaf.field} is not stated (the rule tests: {_wanted(leaf)})"
-    elif fired:
-        text = f"{leaf.field} = {value_text(actual)} (the rule fires on: {_wanted(leaf)})"
-    else:  # the term the rule needs, and the value that fails it
-        text = (f"{leaf.field} = {value_text(actual)} (the rule fires only on: "
-                f"{_wanted(leaf)})")
+        text = f"{label}: not stated"
+    else:
+        stated = words.value_words(leaf.field, actual, info.kind if info else "")
+        if fired and leaf.op in ("eq", "in", "contains"):
+            text = f"{label}: {stated}"
+        elif fired:
+            text = f"{label}: {stated} ({wanted_words(leaf)})"
+        else:
+            text = f"{label}: {stated} (the finding needs: {wanted_words(leaf)})"
     value = list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value
     shown = list(actual) if isinstance(actual, tuple) else actual
     return Term(field=leaf.field, op=leaf.op, value=value, actual=shown, text=text)

@@ -9,7 +9,13 @@ from typing import Any
 from ..rulebook.conditions import compile_python, fields_of, leaves
 from ..rulebook.model import Dimension, Policy, Rule, Severity, Verdict
 from .judge import Judgement, Outcome
-from .result import AlternativeOut, AwardCondition, DimensionScore, EnrolmentRequirement
+from .result import (
+    AlternativeOut,
+    AwardCondition,
+    ConditionKind,
+    DimensionScore,
+    EnrolmentRequirement,
+)
 
 
 def alternatives(policy: Policy, outcome: Outcome) -> list[AlternativeOut]:
@@ -28,17 +34,33 @@ def about_problem(rule: Rule) -> bool:
 
 def award_conditions(policy: Policy, judgement: Judgement,
                      questions: dict[str, str]) -> list[AwardCondition]:
-    """A condition of award for each fired finding that makes the verdict conditional (a
-    finding about the problem itself is a limit, not something an applicant can meet) and,
-    when the verdict is conditional, one to confirm each open answer that could still bring
-    such a finding (`questions`: rule id -> the question to put)."""
+    """Conditions of award, for a conditional verdict only: one for each fired finding that
+    makes the verdict conditional (a finding about the problem itself is a limit, not
+    something an applicant can meet), and one to confirm each open answer that could still
+    bring such a finding (`questions`: rule id -> the question to put)."""
+    if judgement.verdict != Verdict.conditional:
+        return []
     out = [_condition(policy, r) for r in judgement.outcome.fired
            if policy.severity_verdicts[r.severity] == Verdict.conditional
            and not about_problem(r)]
-    if judgement.verdict == Verdict.conditional:
-        out += [_condition(policy, r, questions.get(r.id)) for r in judgement.could_fire
-                if policy.severity_verdicts[r.severity] == Verdict.conditional]
+    out += [_condition(policy, r, questions.get(r.id)) for r in judgement.could_fire
+            if policy.severity_verdicts[r.severity] == Verdict.conditional]
     return out
+
+
+def if_resubmitted(policy: Policy, judgement: Judgement) -> list[AwardCondition]:
+    """For a not-recommended verdict: the design changes a resubmission needs (every fired
+    blocker or major finding about the design), then the findings about the problem itself,
+    which only a different programme would clear. Never conditions of award."""
+    if judgement.verdict != Verdict.not_recommended:
+        return []
+    against = [r for r in judgement.outcome.fired
+               if policy.severity_verdicts[r.severity] != Verdict.recommended
+               and r.severity != Severity.strength]
+    design = [_condition(policy, r, kind="resubmit") for r in against if not about_problem(r)]
+    problem = [_condition(policy, r, kind="different_programme") for r in against
+               if about_problem(r)]
+    return design + problem
 
 
 def funder_figures(policy: Policy, rule: Rule) -> list[str]:
@@ -54,26 +76,34 @@ def funder_figures(policy: Policy, rule: Rule) -> list[str]:
     return shown
 
 
-def _condition(policy: Policy, rule: Rule, question: str | None = None) -> AwardCondition:
-    """A condition of award as a sentence a funder can paste into a letter. The paper is
-    cited for the lesson; a figure the paper does not give is named as the funder's."""
+def _condition(policy: Policy, rule: Rule, question: str | None = None,
+               kind: ConditionKind = "finding") -> AwardCondition:
+    """A change to make, as a sentence a funder can paste into a letter. The paper is cited
+    for the lesson; a figure the paper does not give is named as the funder's."""
     action = rule.recommendation.rstrip(".")
-    action = action[0].lower() + action[1:]
+    lowered = action[0].lower() + action[1:]
     where = f"{rule.citation}, {rule.lines}"
     source = (f"finding {rule.id}, \"{rule.title}\"; lessons {', '.join(rule.lessons)}; "
               f"Aveling et al. 2017, {where}")
     figures = funder_figures(policy, rule)
     if question:
+        kind = "confirm"
         text = (f"The proposal does not say, so before the award is confirmed the applicant "
-                f"must confirm that it will {action} ({question}; {source}).")
+                f"must confirm that it will {lowered} ({question}; {source}).")
+    elif kind == "finding":
+        text = f"Before the award is confirmed, the applicant must {lowered} ({source})."
     else:
-        text = f"Before the award is confirmed, the applicant must {action} ({source})."
+        text = f"{action} ({source})."
     if figures:
-        text += (f" The figure{'s' if len(figures) > 1 else ''} "
-                 f"{' and '.join(figures)} {'are' if len(figures) > 1 else 'is'} the "
+        shown = [f.rsplit(" (", 1)[0] for f in figures]  # the figure, without its setting
+        text += (f" The figure{'s' if len(shown) > 1 else ''} "
+                 f"{' and '.join(shown)} {'are' if len(shown) > 1 else 'is'} the "
                  f"funder's policy, not the paper's.")
+    group = policy.group_of(rule.id)
     return AwardCondition(rule_id=rule.id, lessons=list(rule.lessons), text=text,
-                          kind="confirm" if question else "finding", funder_figures=figures)
+                          kind=kind, title=rule.title, action=action + ".",
+                          group_heading=group.heading if group else None, question=question,
+                          funder_figures=figures)
 
 
 def enrolment_requirements(policy: Policy, facts: dict[str, Any]) -> list[EnrolmentRequirement]:
@@ -112,7 +142,8 @@ def scores(policy: Policy, rules: list[Rule], outcome: Outcome) -> dict[str, Dim
 
 def _explain(met: int, total: int, missed: set[str], unknown: set[str], against: list[Rule],
              fired: set[str], undetermined: set[str]) -> str:
-    """E.g. 'Meets 4 of 6 lesson(s); misses L3 (PF-07); cannot tell L1 (PF-01).'"""
+    """E.g. 'Meets 4 of 6 lessons; misses L3 (PF-07); cannot tell L1 (PF-01).' (the
+    rule ids are for the JSON reader; reports list the lessons with their titles)."""
     parts = []
     for label, lessons, ids in (("misses", missed, fired),
                                 ("cannot tell", unknown, undetermined)):
@@ -122,7 +153,8 @@ def _explain(met: int, total: int, missed: set[str], unknown: set[str], against:
             cited.append(f"{lesson} ({rules})")
         if cited:
             parts.append(f"{label} {'; '.join(cited)}")
-    return "; ".join([f"Meets {met} of {total} lesson(s)"] + parts) + "."
+    return "; ".join([f"Meets {met} of {total} {'lesson' if total == 1 else 'lessons'}"]
+                     + parts) + "."
 
 
 def lesson_key(lesson: str) -> int:

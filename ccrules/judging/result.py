@@ -75,16 +75,31 @@ class DimensionScore(Out):
     explanation: str
 
 
+ConditionKind = Literal["finding", "confirm", "resubmit", "different_programme"]
+
+
 class AwardCondition(Out):
-    """A condition of award, to be met before (or as a term of) funding: a finding to put
-    right, or an open answer to confirm."""
+    """A change the applicant must make: as a condition of award (a conditional verdict), or
+    before resubmitting (a not-recommended one). `text` is the whole sentence for a letter;
+    `action` and `group_heading` let a report state a shared preamble and heading once."""
 
     rule_id: str
     lessons: list[str]
     text: str
-    kind: Literal["finding", "confirm"] = Field(default="finding", description=(
-        "'finding': put right what a major finding says; 'confirm': the proposal does not say, "
-        "and the answer could bring the finding."))
+    kind: ConditionKind = Field(
+        default="finding", description=(
+            "'finding': put right what a major finding says (a condition of award); "
+            "'confirm': the proposal does not say, and the answer could bring the finding; "
+            "'resubmit': a design change to make before resubmitting; 'different_programme': "
+            "the problem itself does not suit a clinical community, so only a different "
+            "programme would clear the finding."))
+    title: str = Field(default="", description="The finding's title.")
+    action: str = Field(default="", description=(
+        "What to do, as an imperative sentence (the finding's recommendation)."))
+    group_heading: str | None = Field(default=None, description=(
+        "The heading shared by conditions that ask for the same kind of change."))
+    question: str | None = Field(default=None, description=(
+        "For 'confirm': the question to put to the applicant."))
     funder_figures: list[str] = Field(default_factory=list, description=(
         "Figures the condition rests on that are the funder's policy, not the paper's."))
 
@@ -179,12 +194,19 @@ class Evaluation(Out):
     id: str
     title: str | None
     reference: str | None
+    applicant: str | None = Field(default=None, description="The applicant organisation.")
     verdict: Verdict
     summary: str
     findings: list[Finding]
     undetermined: list[Undetermined]
     scores: dict[Dimension, DimensionScore]
-    conditions: list[AwardCondition]
+    conditions: list[AwardCondition] = Field(description=(
+        "Conditions of award: only for a conditional verdict."))
+    if_resubmitted: list[AwardCondition] = Field(default_factory=list, description=(
+        "For a not-recommended verdict: the design changes a resubmission would need, and the "
+        "findings about the problem that only a different programme would clear."))
+    why: list[str] = Field(default_factory=list, description=(
+        "At most three sentences naming the findings that decide the verdict."))
     enrolment_requirements: list[EnrolmentRequirement]
     missing: list[MissingInfo]
     completeness: float = Field(ge=0, le=1, description=(

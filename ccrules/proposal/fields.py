@@ -15,6 +15,7 @@ from functools import cache
 from pydantic import BaseModel
 
 from ..suggestions import suggest
+from . import words
 from .model import Proposal
 
 SCALAR_OPS = {"eq", "ne"}
@@ -54,6 +55,15 @@ class FieldInfo:
     @property
     def ops(self) -> set[str]:
         return OPS_BY_KIND[self.kind]
+
+    @property
+    def label(self) -> str:
+        """The field's name in a funder's words (words.LABELS)."""
+        return words.label(self.path)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(value, words) for each choice of an enum or enum-list field."""
+        return [(v, words.choice(self.path, v)) for v in self.values]
 
     @property
     def design_choice(self) -> bool:

@@ -15,6 +15,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -46,6 +48,10 @@ Name = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
 MAX_ITEMS = 50  # names: departments, institutions, networks, affiliations, measures
 MAX_OPTIONS = 30  # options on a menu
 Names = Annotated[list[Name], Field(max_length=MAX_ITEMS)]
+
+
+def _n(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def F(description: str, question: str, **kw: Any) -> Any:
@@ -263,7 +269,8 @@ class Measurement(Part):
 
 
 class Community(Part):
-    """The horizontal force: peer ties and the sense of community (L12-L17)."""
+    """The horizontal force: peer ties and the sense of community (L12-L17). Checked
+    together: no more residential meetings a year than face-to-face ones."""
 
     planned_from_outset: Bool | None = F(
         "Whether community building is planned and resourced from the start.",
@@ -280,6 +287,16 @@ class Community(Part):
     residential_meetings_per_year: Number | None = F(
         "Residential gatherings per year (of the in-person ones).",
         "How many residential gatherings will there be each year?")
+
+    @field_validator("residential_meetings_per_year")
+    @classmethod
+    def _residential_are_face_to_face(cls, value: float | None, info: ValidationInfo) -> Any:
+        in_person = info.data.get("face_to_face_meetings_per_year")
+        if value is not None and in_person is not None and value > in_person:
+            raise ValueError(f"{_n(value)} residential meetings a year is more than the "
+                             f"face-to-face meetings stated ({_n(in_person)} a year), and "
+                             f"residential meetings are face-to-face")
+        return value
     social_time: Bool | None = F(
         "Whether gatherings include unstructured social time.",
         "Will gatherings include unstructured social time?")
@@ -302,7 +319,8 @@ class Community(Part):
 
 
 class Context(Part):
-    """What the core team cannot fix (L12, L31-L33)."""
+    """What the core team cannot fix (L12, L31-L33). Checked together: no more sites enrolled
+    than eligible; coverage 100% when every eligible site is enrolled and 0% when none is."""
 
     sites_eligible: NonNeg | None = F(
         "How many sites could take part.", "How many sites are eligible to take part?")
@@ -312,6 +330,30 @@ class Context(Part):
     coverage_pct: Pct | None = F(
         "Share of the eligible activity covered (e.g. 85% of ICU beds).",
         "What share of the eligible activity (e.g. beds, patients) will enrolled sites cover?")
+
+    @field_validator("sites_enrolled")
+    @classmethod
+    def _enrolled_within_eligible(cls, value: int | None, info: ValidationInfo) -> Any:
+        eligible = info.data.get("sites_eligible")
+        if value is not None and eligible is not None and value > eligible:
+            raise ValueError(f"{value} sites enrolled is more than the {eligible} eligible")
+        return value
+
+    @field_validator("coverage_pct")
+    @classmethod
+    def _coverage_agrees_with_sites(cls, value: float | None, info: ValidationInfo) -> Any:
+        """Coverage may weigh sites by activity, so it need not equal the share of sites;
+        but all sites enrolled covers everything, and none covers nothing."""
+        enrolled, eligible = info.data.get("sites_enrolled"), info.data.get("sites_eligible")
+        if value is None or enrolled is None or eligible is None or not eligible:
+            return value
+        if enrolled == eligible and value < 100:
+            raise ValueError(f"coverage of {_n(value)}% disagrees with the site counts: all "
+                             f"{eligible} eligible sites are enrolled, which covers 100%")
+        if enrolled == 0 and value > 0:
+            raise ValueError(f"coverage of {_n(value)}% disagrees with the site counts: no "
+                             f"site is enrolled, which covers 0%")
+        return value
     incentives: E.Incentives | None = F(
         "How wider incentives (payers, targets) relate to the programme's goals: aligned, "
         "partly_aligned, none, misaligned.",

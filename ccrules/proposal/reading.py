@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from ..errors import ErrorItem, ProposalError
 from .fields import suggest_key
 from .model import GROUPS, Proposal
+from .words import count
 
 
 class MalformedInput(ProposalError):
@@ -88,7 +89,7 @@ def parse_proposal(data: Any) -> Proposal:
         return Proposal.model_validate(data)
     except ValidationError as exc:
         items = validation_errors(exc)
-        raise ProposalError(f"The proposal has {len(items)} fault(s).", items) from None
+        raise ProposalError(f"The proposal has {count(len(items), 'fault')}.", items) from None
 
 
 def _proposal_offset(loc: tuple) -> int | None:
@@ -109,7 +110,7 @@ def validation_errors(exc: ValidationError, prefix: tuple = (),
     items = []
     for err in exc.errors():
         loc = tuple(err["loc"])
-        msg = str(err["msg"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             offset = _proposal_offset(loc) if in_request else 0
             msg = "unknown field" + (suggest_key(loc[offset:]) if offset is not None else "")

@@ -52,11 +52,15 @@ def _section(section: Section) -> list[str]:
     return out
 
 
-def render_markdown(ev: Evaluation) -> str:
+def render_markdown(ev: Evaluation, brief: bool = False) -> str:
+    """The report as Markdown: the brief, then (unless `brief`) the appendix in full."""
     report = build_report(ev)
-    out = [f"# {md(report.title)}", "", f"**Verdict: {md(report.verdict_words)}**", "",
-           md(report.summary), ""]
-    for section in report.sections:
+    out = [f"# {md(report.title)}", "", f"**Verdict: {md(report.verdict_words)}**", ""]
+    for section in report.brief:
         out += _section(section)
+    if not brief:
+        out += ["---", "", "# Appendix: the full findings", ""]
+        for section in report.sections:
+            out += _section(section)
     out.append(f"_{md(report.footer)}._")
     return "\n".join(out) + "\n"

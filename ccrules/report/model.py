@@ -5,9 +5,14 @@ cannot drift apart in order or words."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import groupby
+from typing import Any
 
-from ..judging.result import Evaluation, Finding
+from ..judging.result import AwardCondition, DimensionScore, Evaluation, Finding
+from ..proposal import words
+from ..proposal.fields import catalogue
+from ..rulebook.model import Verdict
 
 STATUS_WORDS = {"in_design": "in the design", "missing": "missing", "unknown": "not stated"}
 NOT_BY_DESIGN = ("not a design choice: the paper treats this as a feature of the problem or its "
@@ -53,7 +58,8 @@ class Report:
     verdict: str  # the machine value, e.g. not_recommended
     verdict_words: str  # e.g. "not recommended"
     summary: str
-    sections: list[Section]
+    brief: list[Section]  # what a reader needs first: fits one printed page
+    sections: list[Section]  # the appendix: everything in full
     footer: str
     meta: dict[str, str]
 
@@ -61,6 +67,17 @@ class Report:
 def percent(share: float) -> str:
     """A share as a whole percentage, rounded (0.575 -> '58%'), the same everywhere."""
     return f"{share:.0%}"
+
+
+def readable_date(stamp: str) -> str:
+    """'2026-11-26T12:18:59+00:00' -> '26 Nov 2026, 12:18 UTC'."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    offset = when.utcoffset()
+    zone = " UTC" if offset is not None and not offset else ""
+    return f"{when.day} {when:%b %Y}, {when:%H:%M}{zone}"
 
 
 def heading(ev: Evaluation) -> str:
@@ -71,6 +88,20 @@ def heading(ev: Evaluation) -> str:
 def lessons_text(ids: list[str], titles: dict[str, str]) -> str:
     """'L17 (Dedicated time for local leads), L23 (...)': every code with its title."""
     return ", ".join(f"{x} ({titles[x]})" if titles.get(x) else x for x in ids)
+
+
+def verdict_words(verdict: Verdict | str) -> str:
+    value = verdict.value if isinstance(verdict, Verdict) else verdict
+    return value.replace("_", " ")
+
+
+def range_words(ev: Evaluation) -> str:
+    """Whether the open answers could still change the verdict, and how far."""
+    best, worst = ev.verdict_range.best, ev.verdict_range.worst
+    if best == worst:
+        return "no open answer can change it"
+    return (f"depending on the open answers, anything from {verdict_words(best)} to "
+            f"{verdict_words(worst)}")
 
 
 def _finding(f: Finding, titles: dict[str, str]) -> Entry:
@@ -87,92 +118,239 @@ def _counts(ev: Evaluation, severity: str) -> str:
     return str(sum(f.severity.value == severity for f in ev.findings))
 
 
+# --- the brief -----------------------------------------------------------------------------
+
+BRIEF_QUESTIONS = 8  # questions shown in the brief; the rest are in the appendix
+PREAMBLE = "Before the award is confirmed, the applicant must:"
+
+
+def _grouped(items: list[AwardCondition]) -> list[tuple[str, list[AwardCondition]]]:
+    """Conditions under their shared headings (a heading once, in first-seen order); those
+    without a group last, under 'Also'."""
+    groups: dict[str, list[AwardCondition]] = {}
+    for c in items:
+        groups.setdefault(c.group_heading or "", []).append(c)
+    ordered = [(h, cs) for h, cs in groups.items() if h]
+    if "" in groups:
+        ordered.append(("Also" if ordered else "", groups[""]))
+    return ordered
+
+
+def _unique_actions(items: list[AwardCondition]) -> list[tuple[str, list[str]]]:
+    """Each distinct action once, with the findings that ask for it."""
+    found: dict[str, list[str]] = {}
+    for c in items:
+        found.setdefault(c.action or c.text, []).append(c.title or c.rule_id)
+    return list(found.items())
+
+
+def _conditions_section(ev: Evaluation) -> Section:
+    groups = []
+    for head, items in _grouped([c for c in ev.conditions if c.kind == "finding"]):
+        groups.append(Group(head, "", [Entry(text=action, details=(("For", "; ".join(t)),))
+                                       for action, t in _unique_actions(items)]))
+    confirm = [c for c in ev.conditions if c.kind == "confirm"]
+    if confirm:
+        groups.append(Group("Confirm what the proposal does not say", "", [
+            Entry(text=c.question or c.title, details=(("If not", c.action),
+                                                       ("For", c.title)))
+            for c in confirm]))
+    return Section("brief_conditions", "Conditions of award", intro=PREAMBLE, groups=groups)
+
+
+def _resubmission_sections(ev: Evaluation) -> list[Section]:
+    design = [c for c in ev.if_resubmitted if c.kind == "resubmit"]
+    problem = [c for c in ev.if_resubmitted if c.kind == "different_programme"]
+    out = []
+    if design:
+        out.append(Section(
+            "brief_resubmit", "If resubmitted",
+            intro=("A resubmission would need these design changes (each in full in the "
+                   "appendix):"),
+            groups=[Group(head or "Also", "", [Entry(text="; ".join(
+                dict.fromkeys(c.title for c in items)) + ".")])
+                for head, items in _grouped(design)]))
+    if problem:
+        out.append(Section(
+            "brief_different", "A different programme",
+            intro=("About the problem itself, so no design change clears them: "
+                   + "; ".join(c.title[0].lower() + c.title[1:] for c in problem) + "."),
+            entries=[]))
+    if ev.alternatives:
+        out.append(Section("brief_alternatives", "The paper's alternative", entries=[
+            Entry(text=a.text, label=a.title) for a in ev.alternatives]))
+    return out
+
+
+def _questions_section(ev: Evaluation) -> Section:
+    shown = ev.missing[:BRIEF_QUESTIONS]
+    more = len(ev.missing) - len(shown)
+    intro = "Ask the applicant, most decisive first:"
+    if more > 0:
+        intro += f" ({more} more in the appendix)"
+    return Section("brief_questions", "Questions to ask", intro=intro, numbered=True,
+                   entries=[Entry(text=m.question) for m in shown])
+
+
+def brief_sections(ev: Evaluation) -> list[Section]:
+    """The brief: the verdict and its range, why (at most three sentences), and what to do
+    next for this verdict. It fits one printed page; the appendix has everything else."""
+    why = ev.why or [ev.summary]
+    out = [Section("brief_verdict", "Brief", entries=[
+        Entry(text=f"Verdict: {verdict_words(ev.verdict)}; {range_words(ev)} (completeness "
+                   f"{percent(ev.completeness)})."),
+        Entry(text=" ".join(why))])]
+    if ev.verdict == Verdict.conditional:
+        out.append(_conditions_section(ev))
+    elif ev.verdict == Verdict.not_recommended:
+        out += _resubmission_sections(ev)
+    elif ev.verdict == Verdict.insufficient_information:
+        out.append(_questions_section(ev))
+    else:
+        out.append(Section("brief_next", "Next", entries=[Entry(
+            text="No conditions: the stated design meets every lesson the rules check. The "
+                 "appendix lists any minor points and the enrolment requirements to keep.")]))
+    out[0].entries.append(Entry(text=BRIEF_LIMITS))
+    return out
+
+
+# --- the appendix --------------------------------------------------------------------------
+
+def _score_row(score: DimensionScore, titles: dict[str, str]) -> tuple[str, ...]:
+    parts = []
+    if score.missed:
+        parts.append("misses " + lessons_text(score.missed, titles))
+    if score.unknown:
+        parts.append("cannot tell " + lessons_text(score.unknown, titles))
+    return (score.title, f"{score.met} of {score.total}", "; ".join(parts) or "meets them all")
+
+
+def _changes(changes: dict[str, Any]) -> str:
+    kinds = {p: f.kind for p, f in catalogue().items()}
+    return "; ".join(f"{words.label(k)}: {words.value_words(k, v, kinds.get(k, ''))}"
+                     for k, v in changes.items())
+
+
 def sections(ev: Evaluation) -> list[Section]:
-    """Every section with something to say, in the one report order."""
+    """The appendix: every section with something to say, in the one report order."""
     out: list[Section] = []
+    titles = ev.lesson_titles
+    rule_titles = {f.rule_id: f.title for f in ev.findings}
+    rule_titles.update({u.rule_id: u.title for u in ev.undetermined})
     if ev.what_if:
         w = ev.what_if
-        changes = "; ".join(f"{k} = {v}" for k, v in w.changes.items())
-        out.append(Section("what_if", "What if", intro=f"Changes: {changes}", rows=[
+        out.append(Section("what_if", "What if", intro=f"Changes: {_changes(w.changes)}",
+                           rows=[
             ("", "as proposed", "what if"),
-            ("verdict", ev.verdict.value, w.verdict.value),
+            ("verdict", verdict_words(ev.verdict), verdict_words(w.verdict)),
             ("blockers", _counts(ev, "blocker"), _counts(w.evaluation, "blocker")),
             ("majors", _counts(ev, "major"), _counts(w.evaluation, "major")),
             ("range", _range(ev), _range(w.evaluation)),
             ("completeness", percent(ev.completeness), percent(w.evaluation.completeness))],
             widths=(14, 26),
-            entries=[Entry(f"No longer fires: {', '.join(w.fired_removed) or 'nothing'}"),
-                     Entry(f"Newly fires: {', '.join(w.fired_added) or 'nothing'}")]))
+            entries=[Entry("No longer found: " + (", ".join(
+                         rule_titles.get(r, r) for r in w.fired_removed) or "nothing")),
+                     Entry("Newly found: " + (", ".join(
+                         _title(w.evaluation, r) for r in w.fired_added) or "nothing"))]))
+    if ev.verdict == Verdict.not_recommended and ev.if_resubmitted:
+        groups = [Group(head or "Also", "", [
+            Entry(text=c.action or c.text, ref=c.rule_id, details=(
+                ("Finding", c.title), ("Source", lessons_text(c.lessons, titles))))
+            for c in items]) for head, items in _grouped(
+                [c for c in ev.if_resubmitted if c.kind == "resubmit"])]
+        problem = [c for c in ev.if_resubmitted if c.kind == "different_programme"]
+        if problem:
+            groups.append(Group("A different programme", "", [
+                Entry(text=c.action or c.text, ref=c.rule_id, details=(
+                    ("Finding", c.title), ("Source", lessons_text(c.lessons, titles))))
+                for c in problem]))
+        out.append(Section("resubmission", "Changes if resubmitted, in full", groups=groups))
     if ev.alternatives:
-        out.append(Section("alternatives", "The paper's alternative", entries=[
-            Entry(text=a.text, label=a.title, ref=lessons_text(a.lessons, ev.lesson_titles))
+        out.append(Section("alternatives", "Lessons behind the paper's alternative", entries=[
+            Entry(text=lessons_text(a.lessons, titles), label=a.title)
             for a in ev.alternatives]))
     table: list[tuple[str, ...]] = [("Dimension", "Lessons met", "Explanation")]
-    table += [(s.title, f"{s.met}/{s.total}", s.explanation) for s in ev.scores.values()]
+    table += [_score_row(s, titles) for s in ev.scores.values()]
     out.append(Section("scores", "Lessons met, by dimension", rows=table))
     if ev.findings:
-        groups = [Group(ev.scores[dim].title, ev.scores[dim].explanation,
-                        [_finding(f, ev.lesson_titles) for f in items])
+        groups = [Group(ev.scores[dim].title, ev.scores[dim].explanation.split(";")[0] + ".",
+                        [_finding(f, titles) for f in items])
                   for dim, items in groupby(ev.findings, key=lambda f: f.dimension)]
         out.append(Section("findings", "Findings", groups=groups))
     if ev.options:
-        out.append(Section("options", "Menu options, one by one (L5)", entries=[
+        out.append(Section("options", "Menu options, one by one (" + lessons_text(
+            ["L5"], titles) + ")", entries=[
             Entry(text=" ".join(o.issues) or "Has evidence and a common measure.",
                   label="needs attention" if o.issues else "sound", ref=o.name)
             for o in ev.options]))
     if ev.why_not:
-        out.append(Section("why_not", "Why not", entries=[
+        out.append(Section("why_not", "Checked and not found", entries=[
             Entry(text=f"{w.title} ({w.severity.value}): " + (
-                "could not be decided" if w.status == "undetermined" else "did not fire"),
+                "cannot be decided yet" if w.status == "undetermined" else "not found"),
                 ref=w.rule_id, details=(("Because", "; ".join(t.text for t in w.terms)),))
             for w in ev.why_not]))
-    if ev.counterfactuals:
-        out.append(Section(
-            "counterfactuals", "What would raise the verdict",
-            intro="Each change set is confirmed by the rule engine.", entries=[
-                Entry(text="; ".join(x.text for x in c.changes), label=c.verdict.value,
-                      details=tuple(
-                          ([("Note", NOT_BY_DESIGN)] if not c.by_design else [])
-                          + [("Switches off", ", ".join(c.resolves)),
-                             ("Lessons", ", ".join(c.lessons))]))
-                for c in ev.counterfactuals]))
+    by_design = [c for c in ev.counterfactuals if c.by_design]
+    other = [c for c in ev.counterfactuals if not c.by_design]
+    for key, head, intro, items in (
+            ("counterfactuals", "What would raise the verdict",
+             "Design changes, each checked by the rule engine.", by_design),
+            ("different_programme", "What a different programme would change",
+             "These change the problem itself, not the design: " + NOT_BY_DESIGN + ".",
+             other)):
+        if items:
+            out.append(Section(key, head, intro=intro, entries=[
+                Entry(text="; ".join(x.text for x in c.changes),
+                      label=verdict_words(c.verdict), details=(
+                          ("Clears", ", ".join(rule_titles.get(r, r) for r in c.resolves)),
+                          ("Lessons", lessons_text(c.lessons, titles))))
+                for c in items]))
     if ev.conditions:
-        out.append(Section("conditions", "Conditions of award", numbered=True,
+        out.append(Section("conditions", "Conditions of award, in full", numbered=True,
                            entries=[Entry(c.text, ref=c.rule_id) for c in ev.conditions]))
     out.append(Section(
         "requirements", "Minimum enrolment requirements",
         intro="The minimum commitments every site should make before it enrols.", entries=[
-            Entry(text=f"{r.requirement} ({lessons_text(r.lessons, ev.lesson_titles)})",
+            Entry(text=f"{r.requirement} ({lessons_text(r.lessons, titles)})",
                   label=STATUS_WORDS[r.status], key=r.id,
                   details=(() if r.status == "in_design" else (("Ask", r.ask),)))
             for r in ev.enrolment_requirements]))
     if ev.missing:
-        out.append(Section("questions", "Questions for the applicant", entries=[
-            Entry(text=m.question, details=(("Affects", f"{m.field}: {', '.join(m.rules)}"),))
-            for m in ev.missing]))
+        out.append(Section("questions", "Questions for the applicant", numbered=False,
+                           entries=[Entry(text=m.question, details=(("Bears on", "; ".join(
+                               rule_titles.get(r, r) for r in m.rules)),))
+                               for m in ev.missing]))
     if ev.limits:
         out.append(Section("limits", "What a verdict means", intro=LIMITS_INTRO, entries=[
             Entry(text=f"{x.text} ({x.lines})") for x in ev.limits]))
     return out
 
 
+def _title(ev: Evaluation, rule_id: str) -> str:
+    return next((f.title for f in ev.findings if f.rule_id == rule_id), rule_id)
+
+
+BRIEF_LIMITS = ("What a verdict means: it applies the lessons of one comparison of two "
+                "programmes, prompts the panel's judgement and does not predict success (the "
+                "paper's own limits are at the end).")
 LIMITS_INTRO = ("A verdict applies the lessons of one published comparison of two programmes; "
                 "it prompts a panel's judgement and does not predict success.")
 
 
 def _range(ev: Evaluation) -> str:
-    best, worst = ev.verdict_range.best.value, ev.verdict_range.worst.value
-    return best if best == worst else f"{best} to {worst}"
+    best, worst = ev.verdict_range.best, ev.verdict_range.worst
+    return verdict_words(best) if best == worst else (
+        f"{verdict_words(best)} to {verdict_words(worst)}")
 
 
 def build_report(ev: Evaluation) -> Report:
     """The report of one evaluation."""
     return Report(
         title=heading(ev), verdict=ev.verdict.value,
-        verdict_words=ev.verdict.value.replace("_", " "), summary=ev.summary,
-        sections=sections(ev),
+        verdict_words=verdict_words(ev.verdict), summary=ev.summary,
+        brief=brief_sections(ev), sections=sections(ev),
         footer=(f"Ruleset {ev.ruleset.version} ({len(ev.ruleset.rules)} rules); verdict range "
-                f"{_range(ev)}; completeness {percent(ev.completeness)}; evaluation {ev.id} at "
-                f"{ev.created_at}"),
+                f"{_range(ev)}; completeness {percent(ev.completeness)}; evaluation {ev.id}, "
+                f"{readable_date(ev.created_at)}"),
         meta={"ruleset": ev.ruleset.version, "completeness": percent(ev.completeness),
-              "range": _range(ev), "created_at": ev.created_at, "id": ev.id})
+              "range": _range(ev), "created_at": readable_date(ev.created_at), "id": ev.id,
+              "applicant": ev.applicant or ""})

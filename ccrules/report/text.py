@@ -16,13 +16,13 @@ def _wrap(text: str, indent: int = 0, first: str = "") -> str:
                          subsequent_indent=pad + " " * len(first))
 
 
-def _entry(e: Entry, number: int | None = None) -> list[str]:
+def _entry(e: Entry, number: int | None = None, indent: int = 2, bullet: str = "") -> list[str]:
     if number is not None:
-        return [_wrap(e.text, 2, f"{number}. ")]
+        return [_wrap(e.text, indent, f"{number}. ")]
     head = " ".join(x for x in (f"[{e.label.upper()}]" if e.label else "", e.ref) if x)
     first = f"{head}  {e.text}" if head else e.text
-    lines = [_wrap(first, 2)]
-    lines += [_wrap(f"{label}: {text}", 6) for label, text in e.details if text]
+    lines = [_wrap(first, indent, bullet)]
+    lines += [_wrap(f"{label}: {text}", indent + 4) for label, text in e.details if text]
     return lines
 
 
@@ -45,9 +45,15 @@ def _section(section: Section) -> list[str]:
     if section.rows:
         out += _table(section) + [""]
     for group in section.groups:
-        out += [_wrap(f"{group.heading.upper()}. {group.intro}"), ""]
-        for e in group.entries:
-            out += _entry(e) + [""]
+        if group.intro:  # findings under their dimension
+            out += [_wrap(f"{group.heading.upper()}. {group.intro}"), ""]
+            for e in group.entries:
+                out += _entry(e) + [""]
+        else:  # changes under a shared heading, stated once
+            out.append(_wrap(group.heading + ":", 2))
+            for e in group.entries:
+                out += _entry(e, indent=4, bullet="- ")
+            out.append("")
     for i, e in enumerate(section.entries, 1):
         out += _entry(e, i if section.numbered else None)
     if section.entries:
@@ -55,11 +61,15 @@ def _section(section: Section) -> list[str]:
     return out
 
 
-def render_text(ev: Evaluation) -> str:
+def render_text(ev: Evaluation, brief: bool = False) -> str:
+    """The report as text: the brief, then (unless `brief`) the appendix in full."""
     report = build_report(ev)
-    out = [f"VERDICT: {report.verdict_words.upper()}", report.title, "",
-           _wrap(report.summary), ""]
-    for section in report.sections:
+    out = [f"VERDICT: {report.verdict_words.upper()}", report.title, ""]
+    for section in report.brief:
         out += _section(section)
+    if not brief:
+        out += ["=" * WIDTH, "APPENDIX: THE FULL FINDINGS", "=" * WIDTH, ""]
+        for section in report.sections:
+            out += _section(section)
     out.append(report.footer)
     return "\n".join(out) + "\n"

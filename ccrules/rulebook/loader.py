@@ -256,6 +256,8 @@ def rulebook_from_documents(documents: dict[str, str], source: str = "(snapshot)
         seen.setdefault(r.id, r)
     if not rules and not problems:
         problems.append(RuleProblem(source, "no rules found"))
+    if policy is not None and not problems:
+        problems += _policy_references(policy, rules, policies[0][0])
     lessons_file, lessons = load_lessons(raw_docs, problems)
     if lessons_file and lessons and not problems:
         problems += coverage_problems(lessons_file, lessons, rules)
@@ -265,6 +267,27 @@ def rulebook_from_documents(documents: dict[str, str], source: str = "(snapshot)
     return Rulebook(rules=rules, policy=policy, version=_version(raw_docs), source=source,
                     lessons=lessons,
                     documents=dict(documents))
+
+
+def _policy_references(policy: Policy, rules: list[Rule], file: str) -> list[RuleProblem]:
+    """Rule ids the policy names (findings that add up, condition groups) must exist; a
+    rule belongs to at most one condition group."""
+    ids = {r.id for r in rules}
+    problems = []
+    named = [(f"aggregation {agg.id}", rid) for agg in policy.aggregation for rid in agg.all_of]
+    named += [(f"condition group {g.id}", rid) for g in policy.condition_groups
+              for rid in g.rules]
+    for where, rid in named:
+        if rid not in ids:
+            problems.append(RuleProblem(file, f"{where} names {rid}, which no rule file has"))
+    seen: dict[str, str] = {}
+    for g in policy.condition_groups:
+        for rid in g.rules:
+            if rid in seen:
+                problems.append(RuleProblem(file, f"{rid} is in condition groups "
+                                            f"{seen[rid]} and {g.id}"))
+            seen.setdefault(rid, g.id)
+    return problems
 
 
 def _has_policy(file: Path) -> bool:

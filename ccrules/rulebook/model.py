@@ -182,6 +182,15 @@ class Alternative(Strict):
     text: str
 
 
+class ConditionGroup(Strict):
+    """Findings whose conditions ask for the same kind of change: a report states the
+    heading once and each finding's action under it."""
+
+    id: str
+    heading: str = Field(min_length=5)
+    rules: list[str] = Field(min_length=1)
+
+
 class Requirement(Strict):
     """A minimum commitment every site should make before it enrols."""
 
@@ -212,6 +221,10 @@ class Policy(Strict):
     alternatives: list[Alternative]
     enrolment_requirements: list[Requirement]
     limits: list[Limit]
+    condition_groups: list[ConditionGroup] = Field(default_factory=list)
+
+    def group_of(self, rule_id: str) -> ConditionGroup | None:
+        return next((g for g in self.condition_groups if rule_id in g.rules), None)
 
     def is_gate(self, rule: Rule) -> bool:
         return rule.dimension in self.gate.dimensions and rule.severity in self.gate.severities

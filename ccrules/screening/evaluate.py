@@ -10,10 +10,16 @@ from typing import Any
 from ..explaining.counterfactuals import counterfactuals
 from ..explaining.missing import missing_information
 from ..explaining.options import assess_options
-from ..explaining.summary import write_summary
+from ..explaining.summary import why_sentences, write_summary
 from ..explaining.why import why
 from ..judging.judge import Judge, Judgement, judge_for
-from ..judging.policy import alternatives, award_conditions, enrolment_requirements, scores
+from ..judging.policy import (
+    alternatives,
+    award_conditions,
+    enrolment_requirements,
+    if_resubmitted,
+    scores,
+)
 from ..judging.result import (
     Evaluation,
     Finding,
@@ -57,8 +63,10 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
         id=uuid.uuid4().hex,
         title=proposal.title,
         reference=proposal.reference,
+        applicant=proposal.applicant,
         verdict=verdict,
         summary=write_summary(policy, judgement, [m.question for m in missing]),
+        why=why_sentences(policy, judgement, [m.question for m in missing]),
         findings=[Finding(rule_id=r.id, title=r.title, severity=r.severity,
                           dimension=r.dimension, lessons=list(r.lessons), message=r.message,
                           rationale=r.rationale, recommendation=r.recommendation,
@@ -72,6 +80,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
                       for r in outcome.undetermined],
         scores=scores(policy, judge.rules, outcome),
         conditions=award_conditions(policy, judgement, questions),
+        if_resubmitted=if_resubmitted(policy, judgement),
         enrolment_requirements=enrolment_requirements(policy, facts),
         missing=missing,
         completeness=judgement.completeness,

@@ -118,6 +118,19 @@ class Store:
         self.db.table("sessions").create(
             {"id": str, "token_id": str, "created_at": str, "expires_at": str}, pk="id",
             foreign_keys=[("token_id", "tokens", "id")], if_not_exists=True)
+        # panel decisions (store/decisions.py): append-only, the latest one is current
+        self.db.table("decisions").create(
+            {"id": str, "evaluation_id": str, "decision": str, "findings": str,
+             "conditions": str, "note": str, "decided_by": str, "decided_by_name": str,
+             "decided_at": str}, pk="id",
+            not_null={"evaluation_id", "decision", "findings", "conditions",
+                      "decided_by_name", "decided_at"},
+            foreign_keys=[("evaluation_id", "evaluations", "id")], if_not_exists=True)
+        self.db.table("decisions").create_index(["evaluation_id"], if_not_exists=True)
+        for action in ("update", "delete"):
+            self.db.execute(f"create trigger if not exists decisions_no_{action} before "
+                            f"{action} on decisions begin select raise(abort, 'decisions "
+                            f"are append-only: record a new one instead'); end")
 
     def close(self) -> None:
         self.db.conn.close()
@@ -213,8 +226,19 @@ class Store:
         row = self._row(evaluation_id, owner)
         return json.loads(row["proposal"]), row["ruleset_version"]
 
-    SORTABLE = ("created_at", "verdict", "title", "reference")
-    LISTED = "id, created_at, verdict, title, reference, ruleset_version"
+    SORTABLE = ("created_at", "verdict", "title", "reference", "applicant")
+    # What a round's table and exports show of each evaluation, read from its stored proposal
+    # and result (JSON) by SQLite, so a listing never loads whole results into Python.
+    LISTED = ("id, created_at, verdict, title, reference, ruleset_version, "
+              "json_extract(proposal, '$.applicant') as applicant, "
+              "json_extract(result, '$.verdict_range.best') as best, "
+              "json_extract(result, '$.verdict_range.worst') as worst, "
+              "json_extract(result, '$.completeness') as completeness, "
+              "(select count(*) from json_each(result, '$.findings') "
+              " where json_extract(value, '$.severity') = 'blocker') as blockers, "
+              "(select count(*) from json_each(result, '$.findings') "
+              " where json_extract(value, '$.severity') = 'major') as majors, "
+              "json_array_length(result, '$.missing') as open_questions")
 
     def _where(self, owner: str | None, verdict: str | None, since: str | None,
                until: str | None, text: str | None) -> tuple[str | None, dict[str, Any]]:
@@ -222,7 +246,8 @@ class Store:
                    "verdict = :verdict": ("verdict", verdict),
                    "created_at >= :since": ("since", since),
                    "created_at < :until": ("until", until),
-                   "(coalesce(title, '') || ' ' || coalesce(reference, '')) like :text "
+                   "(coalesce(title, '') || ' ' || coalesce(reference, '') || ' ' || "
+                   "coalesce(json_extract(proposal, '$.applicant'), '')) like :text "
                    "escape '\\'": ("text", _like(text) if text else None)}
         used = {sql: kv for sql, kv in filters.items() if kv[1] is not None}
         return " and ".join(used) or None, dict(used.values())
@@ -244,6 +269,15 @@ class Store:
         rows = table.rows_where(clause, params, order_by=order, limit=limit, offset=offset,
                                 select=self.LISTED)
         return Page(list(rows), table.count_where(clause or "1", params), limit, offset)
+
+    def verdict_counts(self, owner: str | None = None, verdict: str | None = None,
+                       since: str | None = None, until: str | None = None,
+                       text: str | None = None) -> dict[str, int]:
+        """How many evaluations the filters select, by verdict."""
+        clause, params = self._where(owner, verdict, since, until, text)
+        rows = self.db.execute(f"select verdict, count(*) from evaluations where "
+                               f"{clause or '1'} group by verdict", params).fetchall()
+        return {v: n for v, n in rows}
 
     def stream(self, owner: str | None = None, verdict: str | None = None,
                since: str | None = None, until: str | None = None, text: str | None = None,

@@ -1,0 +1,37 @@
+"""A round for the panel meeting: the verdict counts, then each proposal's brief in the order
+the officer sorted the round, one proposal to a page, each closed by a footer naming the
+evaluation, the ruleset it was judged by, and its page. Markdown here; the HTML print view
+renders the same briefs (api/templates/round_report.html)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..judging.result import Evaluation
+from .markdown import md, render_markdown
+from .model import readable_date
+from .round import VERDICT_WORDS
+
+PAGE_BREAK = '<div style="page-break-before: always"></div>'  # for Markdown-to-PDF tools
+
+
+def round_markdown(evaluations: Sequence[Evaluation], counts: dict[str, int],
+                   title: str = "Screening round") -> str:
+    pages = len(evaluations) + 1
+    out = [f"# {md(title)}", "", f"{len(evaluations)} "
+           f"{'proposal' if len(evaluations) == 1 else 'proposals'}, in the order chosen for "
+           f"the meeting.", "", "| Verdict | Proposals |", "|---|---|"]
+    out += [f"| {VERDICT_WORDS[v]} | {n} |" for v, n in counts.items()]
+    out += ["", "| # | Proposal | Verdict |", "|---|---|---|"]
+    out += [f"| {i} | {md(ev.title or 'Untitled proposal')} | {VERDICT_WORDS[ev.verdict.value]} |"
+            for i, ev in enumerate(evaluations, 1)]
+    out += ["", f"_Page 1 of {pages}._", ""]
+    for i, ev in enumerate(evaluations, 2):
+        brief = render_markdown(ev, brief=True)
+        brief = re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", brief, flags=re.M)
+        brief = brief.rsplit("\n_", 1)[0]  # its own footer is replaced by the round's
+        out += [PAGE_BREAK, "", brief.rstrip(), "",
+                f"_Evaluation {ev.id} · ruleset {ev.ruleset.version} · evaluated "
+                f"{md(readable_date(ev.created_at))} · page {i} of {pages}._", ""]
+    return "\n".join(out)
