@@ -184,6 +184,8 @@ def form_values(proposal: dict[str, Any] | None) -> dict[str, Any]:
                 flat[path] = "\n".join(map(str, value)) or []
             elif kinds.get(path) == "bool" and isinstance(value, bool):
                 flat[path] = "true" if value else "false"
+            elif isinstance(value, float) and value.is_integer():
+                flat[path] = str(int(value))  # 13, as it was typed, not 13.0
             elif value is not None and not isinstance(value, list):
                 flat[path] = str(value)
             else:

@@ -235,7 +235,7 @@ def get_agreement():
     unknown = [ErrorItem(("query", k), "unknown parameter") for k in request.args
                if k not in AgreementQuery.model_fields]
     if unknown:
-        raise ProposalError(f"The query has {len(unknown)} fault(s).", unknown)
+        raise ProposalError(f"The query has {count(len(unknown), 'fault')}.", unknown)
     query = ListQuery.strict(request.args)
     report = agreement_report(store(), g.principal.scope, query.since, query.until,
                               query.verdict.value if query.verdict else None, query.q)

@@ -34,7 +34,7 @@ from ccrules.judging.result import Evaluation
 from ccrules.proposal.fields import catalogue
 from ccrules.proposal.model import MAX_OPTIONS
 from ccrules.proposal.reading import parse_json, parse_proposal
-from ccrules.proposal.words import UNITS
+from ccrules.proposal.words import count as plural
 from ccrules.report.markdown import render_markdown
 from ccrules.report.model import build_report
 from ccrules.report.round import COLUMNS as ROUND_COLUMNS
@@ -133,7 +133,7 @@ def _form_page(values: dict[str, Any], exc: ProposalError | None = None, status:
     labels = {p: f.label for p, f in catalogue().items()}
     return render_template("form.html", groups=form_groups(), values=values, errors=errors,
                            detail=exc.detail if exc else None, labels=labels,
-                           units={p: u.strip() for p, u in UNITS.items()},
+                           units=FORM_UNITS,
                            menu_blanks=MENU_BLANKS, max_options=MAX_OPTIONS,
                            evidence_choices=evidence_choices(),
                            none_suffix=NONE_SUFFIX), status
@@ -213,10 +213,16 @@ def decide(evaluation_id: str):
         add_decision(store(), evaluation_id, given,
                      Decider(g.principal.id, g.principal.name, g.principal.scope))
     except DecisionError as exc:
-        words = {"decision": "Decision", "set_aside": "Set aside", "reason": "reason"}
-        detail = "; ".join(" ".join(words.get(str(p), str(p)) for p in e.loc
-                                    if not isinstance(p, int)) + ": " + e.msg
-                           for e in exc.errors) or exc.detail
+        titles = {f.rule_id: f.title for f in ev.findings}
+        ids = list(aside)
+
+        def where(loc: tuple) -> str:
+            if loc[:1] == ("decision",):
+                return "Decision"
+            if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(ids):
+                return f"{titles.get(ids[loc[1]], ids[loc[1]])} ({ids[loc[1]]})"
+            return "Findings set aside"
+        detail = "; ".join(f"{where(e.loc)}: {e.msg}" for e in exc.errors) or exc.detail
         return _result_page(evaluation_id, ev, status=422,
                             decision={**sent, "error": detail})
     flash(f"Recorded the panel's decision: {DECISION_WORDS[given.decision]}.")
@@ -299,6 +305,10 @@ def round_csv():
 
 
 MAX_REPORT = 200  # proposals in one printed round report
+# units the form shows after a label that does not already say them
+FORM_UNITS = {"enrolment.local_lead_time_pct": "% of their time", "context.coverage_pct": "%",
+              "measurement.baseline_months": "months",
+              "measurement.feedback_lag_months": "months"}
 
 
 def _round_for_meeting() -> tuple[list[Evaluation], dict[str, int], int]:
@@ -342,8 +352,12 @@ def batch():
 
     files = [f for f in request.files.getlist("proposal_files") if f.filename]
     if not files:
-        raise ApiError(400, "Bad Request", "Choose one or more proposal files (JSON, or a "
-                                           "sheet: .xlsx or .csv).")
+        if request.accept_mimetypes.best == "application/json":
+            raise ApiError(400, "Bad Request", "Choose one or more proposal files (JSON, or "
+                                               "a sheet: .xlsx or .csv).")
+        flash("Choose one or more proposal files (JSON, or a sheet: .xlsx or .csv) to "
+              "screen; nothing was stored.")
+        return redirect(url_for("pages.round_table"), code=303)
     limit = current_app.config["MAX_BATCH"]
     if len(files) > limit:
         raise ApiError(413, "Payload Too Large", f"At most {limit} files per upload; "
@@ -365,8 +379,8 @@ def batch():
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"results": rows, "counts": counts(results)})
     done = sum(1 for r in rows if "id" in r)
-    flash(f"Screened {done} of {len(rows)} "
-          f"{'file(s)' if len(rows) == len(files) else 'proposal(s)'}."
+    what = "file" if len(rows) == len(files) else "proposal"
+    flash(f"Screened {done} of {plural(len(rows), what)}."
           + "".join(f" {r['error']}" for r in rows if "error" in r))
     return redirect(url_for("pages.round_table"), code=303)
 

@@ -61,7 +61,8 @@ def test_sign_in_fill_the_ilcop_form_and_read_the_verdict(page):
     for rule in ("PF-01", "PF-05", "IM-06"):
         assert page.locator(f"#finding-{rule}").is_visible()
     assert "Each site designs its own intervention" in page.content()
-    assert page.get_by_role("heading", name="The paper's alternative", exact=True).is_visible()
+    alternatives = "Alternatives (the paper's tentative compromise, and ccrules' readings)"
+    assert page.get_by_role("heading", name=alternatives, exact=True).is_visible()
     assert page.locator("svg.chart").count() == 1
     brief = page.locator("#brief")
     assert brief.get_by_role("heading", name="If resubmitted").is_visible()
@@ -140,7 +141,7 @@ def test_the_brief_leads_the_result_page(page):
     assert brief.get_by_role("heading", name="Conditions of award").is_visible()
     text = brief.inner_text()
     assert text.count("Before the award is confirmed, the applicant must:") == 1
-    assert "Make enrolment conditional on a letter of commitment from each site" in text
+    assert "Make enrolment conditional on minimum commitments from each site" in text
     assert page.locator("#edit").is_visible() and page.locator("#print").is_visible()
     for legend in ("missed", "met", "cannot tell yet"):
         assert page.locator("svg.chart .legend").get_by_text(legend, exact=True).count() == 1

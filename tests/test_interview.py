@@ -120,7 +120,7 @@ def test_an_answer_is_written_into_the_draft_keeping_every_field(rulebook):
     assert after.completeness > state.completeness
     assert "intervention.standardisation" not in {q.field for q in after.questions}
     assert after.answers == [("What sites implement",
-                              "the same evidence-based core everywhere")]
+                              "the same core everywhere")]
 
 
 def test_dont_know_skips_a_question_without_recording_it(rulebook):
@@ -457,7 +457,7 @@ def test_guided_page_refuses_numbers_and_names_that_do_not_fit(signed_in, rulebo
     html = upload(signed_in, draft).get_data(as_text=True)
     base = {**hidden(html), "action": "answer"}
     for field, extra, message in [
-        ("enrolment.local_lead_time_pct", {"number": "150"}, "less than or equal to 100"),
+        ("enrolment.local_lead_time_pct", {"number": "150"}, "must be at most 100"),
         ("enrolment.local_lead_time_pct", {"number": "-3"}, "0 or more"),
         ("measurement.feedback_lag_months", {"number": "soon"}, "not one of the choices"),
         ("core_team.institutional_backing", {}, "type the names"),

@@ -115,7 +115,7 @@ def test_a_fault_shows_the_form_again_as_it_was_sent(signed_in):
     r = submit(signed_in, data)
     page = r.get_data(as_text=True)
     assert r.status_code == 422 and 'id="proposal-form"' in page
-    assert "community.calls_per_month" in page and "valid number" in page
+    assert "Community calls a month</a>: needs a number, not &#39;often&#39;" in page
     assert 'value="often"' in page  # what was typed is kept
     assert 'value="Improving Lung Cancer Outcomes Project (as run)"' in page
     assert 'value="locally_designed" selected' in page
@@ -197,12 +197,14 @@ def test_batch_upload_as_a_plain_form_reports_on_the_round_page(signed_in):
     r = upload(signed_in, [("bad.json", b"[")], as_json=False)
     assert r.status_code == 303
     page = signed_in.get("/evaluations").get_data(as_text=True)
-    assert "Screened 0 of 1 file(s). bad.json: not valid JSON" in page
+    assert "Screened 0 of 1 file. bad.json: not valid JSON" in page
 
 
-def test_batch_upload_without_files_is_a_clear_error(signed_in):
+def test_batch_upload_without_files_is_a_clear_message(signed_in):
     r = signed_in.post("/evaluations/batch", {}, content_type="multipart/form-data")
-    assert r.status_code == 400 and "Choose one or more proposal files" in r.get_data(True)
+    assert r.status_code == 303
+    page = signed_in.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Choose one or more proposal files" in page and "nothing was stored" in page
 
 
 # --- the round: filters, sorting, CSV --------------------------------------------------------
@@ -309,7 +311,7 @@ def test_the_result_page_opens_with_the_brief_and_offers_next_steps(signed_in):
     brief = page[page.index('id="brief"'):page.index('id="appendix"')]
     assert '<h2 id="brief_conditions-h">Conditions of award</h2>' in brief
     assert brief.count("Before the award is confirmed, the applicant must:") == 1
-    assert "Make enrolment conditional on a letter of commitment from each site" in brief
+    assert "Make enrolment conditional on minimum commitments from each site" in brief
     assert 'id="edit"' in page and 'id="print"' in page and 'id="whatif"' in page
     meta = re.search(r'<p class="meta" id="meta">([^<]+)</p>', page).group(1)
     assert example("ilcop-paper-alternative")["applicant"] in meta
@@ -373,3 +375,21 @@ def test_the_round_report_shows_only_what_the_token_may_read(app, round_of_examp
     other.sign_in(make_token(app, "another officer"))
     text = other.get("/evaluations/report.md").get_data(as_text=True)
     assert "0 proposals" in text and "page-break" not in text
+
+
+def test_another_token_can_neither_see_nor_decide_an_evaluation_from_the_pages(app,
+                                                                              signed_in):
+    r = submit(signed_in, form_data(example("michigan-keystone")))
+    location = r.headers["Location"]
+    other = PageClient(app.test_client())
+    other.sign_in(make_token(app, "another officer"))
+    assert other.get(location).status_code == 404
+    token = other.csrf("/")
+    post = other.client.post(location + "/decision", data={
+        "csrf_token": token, "decision": "funded"})
+    assert post.status_code == 404
+    store = Store(app.config["DATABASE"])
+    try:
+        assert store.db.execute("select count(*) from decisions").fetchone()[0] == 0
+    finally:
+        store.close()

@@ -97,9 +97,13 @@ def test_majors_become_conditions_of_award_naming_the_funders_figures(rulebook):
         assert c.lessons == finding.lessons and c.kind == "finding"
     co07 = next(c for c in ev.conditions if c.rule_id == "CO-07")
     assert co07.funder_figures == ["10 percent (local_lead_time_pct)"]
-    assert co07.text.endswith("The figure 10 percent is the funder's policy, not the paper's.")
-    assert co07.group_heading == ("Make enrolment conditional on a letter of commitment from "
-                                  "each site")
+    assert "(at least 10 percent, the funder's figure)" in co07.text  # labelled once
+    assert "rests on the funder's figure" not in co07.text
+    pf10 = evaluate(example("ilcop-paper-alternative"), rulebook).conditions[0]
+    assert pf10.rule_id == "PF-10" and pf10.text.endswith(
+        "This finding rests on the funder's figure of 3 months, not the paper's.")
+    assert co07.group_heading == ("Make enrolment conditional on minimum commitments from each "
+                                  "site's team and chief executive")
     assert co07.action == finding_of(ev, "CO-07").recommendation
 
 
@@ -112,7 +116,11 @@ def test_a_not_recommended_proposal_gets_changes_if_resubmitted_not_conditions(r
     assert ev.verdict.value == "not_recommended" and ev.conditions == []
     kinds = {c.rule_id: c.kind for c in ev.if_resubmitted}
     assert kinds["PF-01"] == "resubmit" and kinds["IM-06"] == "resubmit"
-    assert kinds["PF-05"] == "different_programme"  # no clear evidence: the problem itself
+    assert kinds["PF-05"] == "problem_limit"  # no clear evidence: caps at conditional
+    organisation_wide = example("ilcop")
+    organisation_wide["problem"]["scope"] = "organisation_wide"  # PF-02, a blocker
+    other = evaluate(organisation_wide, rulebook)
+    assert {c.rule_id: c.kind for c in other.if_resubmitted}["PF-02"] == "different_programme"
     against = {f.rule_id for f in ev.findings if f.severity.value in ("blocker", "major")}
     assert set(kinds) == against
     assert not any(c.text.startswith("Before the award") for c in ev.if_resubmitted)

@@ -63,7 +63,7 @@ def test_findings_add_up_to_rework(rulebook):
     data["core_team"]["institutional_backing"] = []  # MO-04: mobilisation, a third front
     ev = evaluate(data, rulebook)
     assert ev.verdict.value == "not_recommended"
-    assert "findings add up (major weaknesses on several fronts)" in ev.summary
+    assert "the design needs rework: major weaknesses on several fronts" in ev.summary
     assert not [f for f in ev.findings if f.severity.value == "blocker"]
 
 
@@ -72,7 +72,7 @@ def test_no_hard_tactics_at_all_is_not_recommended(rulebook):
     data["enrolment"].update(commitment="ceo_signoff", data_submission="voluntary")
     data["intervention"].update(standardisation="locally_designed", core_elements=[])
     ev = evaluate(data, rulebook)
-    assert ev.verdict.value == "not_recommended" and "no hard tactics at all" in ev.summary
+    assert ev.verdict.value == "not_recommended" and "few hard tactics" in ev.summary
 
 
 def test_a_qualified_menu_is_a_hard_tactic_but_a_label_is_not(rulebook):

@@ -30,7 +30,7 @@
                 a.textContent = row.name + ": " + row.verdict.replace(/_/g, " ");
                 li.appendChild(a);
               } else {
-                li.textContent = row.name + ": " + row.error;
+                li.textContent = row.error;  // it names its file
               }
               list.appendChild(li);
             });

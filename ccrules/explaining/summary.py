@@ -64,16 +64,18 @@ def why_sentences(policy: Policy, judgement: Judgement, questions: list[str]) ->
     if verdict == Verdict.not_recommended:
         reasons = []
         if problem_blockers := [r for r in blockers if about_problem(r)]:
-            reasons.append(f"the problem does not suit one ({_titles(problem_blockers)})")
+            reasons.append(f"the paper suggests the problem may not suit one "
+                           f"({_titles(problem_blockers)})")
         if design := [r for r in blockers if not about_problem(r)]:
             reasons.append(f"as designed, {_titles(design)}")
         added = [agg.title[0].lower() + agg.title[1:] for agg in policy.aggregation
                  if agg.id in judgement.aggregations]
         if added:
-            reasons.append(f"findings add up ({'; '.join(added)})")
+            reasons.append(f"the design needs rework: {'; '.join(added)}")
         sentences.append(f"Not recommended as a clinical community: {'; '.join(reasons)}.")
         if limits and not problem_blockers:
-            sentences.append(f"Even redesigned, the problem allows at best a conditional award "
+            sentences.append(f"Even with a better design, ccrules' reading of the paper allows "
+                             f"at most a conditional award for this problem "
                              f"({_titles(limits)}).")
         others = [r for r in majors if r not in limits]
         if others:
@@ -85,9 +87,7 @@ def why_sentences(policy: Policy, judgement: Judgement, questions: list[str]) ->
             gate = [r for r in outcome.undetermined if policy.is_gate(r)]
             what = ("whether a clinical community fits the problem" if gate
                     else "whether findings add up to a design that needs rework")
-            sentences.append(f"{LEAD[verdict]}: the open answers decide {what}; depending on "
-                             f"them the verdict could be anything from "
-                             f"{WORDS[judgement.best]} to not recommended.")
+            sentences.append(f"{LEAD[verdict]}: the open answers decide {what}.")
         else:
             sentences.append(f"{LEAD[verdict]}: the stated facts decide only "
                              f"{judgement.completeness:.0%} of the rules that could lower the "
@@ -100,7 +100,8 @@ def why_sentences(policy: Policy, judgement: Judgement, questions: list[str]) ->
         else:
             parts = []
             if limits:
-                parts.append(f"the problem allows no better ({_titles(limits)})")
+                parts.append(f"ccrules' reading of the paper allows no better for this "
+                             f"problem ({_titles(limits)})")
             if others:
                 parts.append(f"{_count(len(others), 'finding', 'findings')} to meet as "
                              f"{'a condition' if len(others) == 1 else 'conditions'} "

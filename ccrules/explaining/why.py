@@ -102,8 +102,23 @@ def _deciding(node: Node, facts: dict, outcome: bool | None) -> list[Leaf]:
 
 
 def why(node: Node, facts: dict[str, Any]) -> tuple[bool | None, list[Term]]:
-    """The rule's outcome and the terms that decided it."""
+    """The rule's outcome and the terms that decided it. Where a rule did not fire and
+    several of its terms on one field failed (an `any` of values), they are said once:
+    the value, and what the finding needs, joined by 'or'."""
     nnf = negation_normal_form(node)
     outcome = _result(nnf, facts)
-    return outcome, [term(leaf, facts, outcome is True)
-                     for leaf in dict.fromkeys(_deciding(nnf, facts, outcome))]
+    terms = [term(leaf, facts, outcome is True)
+             for leaf in dict.fromkeys(_deciding(nnf, facts, outcome))]
+    if outcome is not False:
+        return outcome, terms
+    merged: dict[str, Term] = {}
+    for t in terms:
+        first = merged.get(t.field)
+        if first is None or "(the finding needs: " not in t.text:
+            merged.setdefault(t.field, t)
+            continue
+        head, _, wanted = first.text.partition(" (the finding needs: ")
+        more = t.text.partition(" (the finding needs: ")[2]
+        merged[t.field] = first.model_copy(update={
+            "text": f"{head} (the finding needs: {wanted[:-1]} or {more}"})
+    return outcome, list(merged.values())

@@ -50,17 +50,20 @@ def award_conditions(policy: Policy, judgement: Judgement,
 
 def if_resubmitted(policy: Policy, judgement: Judgement) -> list[AwardCondition]:
     """For a not-recommended verdict: the design changes a resubmission needs (every fired
-    blocker or major finding about the design), then the findings about the problem itself,
-    which only a different programme would clear. Never conditions of award."""
+    blocker or major finding about the design), then the findings about the problem itself:
+    those that cap the verdict at conditional whatever the design, and those no design of
+    this programme clears. Never conditions of award."""
     if judgement.verdict != Verdict.not_recommended:
         return []
     against = [r for r in judgement.outcome.fired
                if policy.severity_verdicts[r.severity] != Verdict.recommended
                and r.severity != Severity.strength]
     design = [_condition(policy, r, kind="resubmit") for r in against if not about_problem(r)]
-    problem = [_condition(policy, r, kind="different_programme") for r in against
-               if about_problem(r)]
-    return design + problem
+    limits = [_condition(policy, r, kind="problem_limit") for r in against
+              if about_problem(r) and policy.severity_verdicts[r.severity] == Verdict.conditional]
+    other = [_condition(policy, r, kind="different_programme") for r in against
+             if about_problem(r) and policy.severity_verdicts[r.severity] != Verdict.conditional]
+    return design + limits + other
 
 
 def funder_figures(policy: Policy, rule: Rule) -> list[str]:
@@ -94,11 +97,10 @@ def _condition(policy: Policy, rule: Rule, question: str | None = None,
         text = f"Before the award is confirmed, the applicant must {lowered} ({source})."
     else:
         text = f"{action} ({source})."
-    if figures:
-        shown = [f.rsplit(" (", 1)[0] for f in figures]  # the figure, without its setting
-        text += (f" The figure{'s' if len(shown) > 1 else ''} "
-                 f"{' and '.join(shown)} {'are' if len(shown) > 1 else 'is'} the "
-                 f"funder's policy, not the paper's.")
+    shown = [f.rsplit(" (", 1)[0] for f in figures]  # the figure, without its setting
+    if shown and "funder's" not in action:  # the action does not label its figure already
+        text += (f" This finding rests on the funder's figure{'s' if len(shown) > 1 else ''} "
+                 f"of {' and '.join(shown)}, not the paper's.")
     group = policy.group_of(rule.id)
     return AwardCondition(rule_id=rule.id, lessons=list(rule.lessons), text=text,
                           kind=kind, title=rule.title, action=action + ".",

@@ -75,7 +75,8 @@ class DimensionScore(Out):
     explanation: str
 
 
-ConditionKind = Literal["finding", "confirm", "resubmit", "different_programme"]
+ConditionKind = Literal["finding", "confirm", "resubmit", "problem_limit",
+                        "different_programme"]
 
 
 class AwardCondition(Out):
@@ -90,9 +91,10 @@ class AwardCondition(Out):
         default="finding", description=(
             "'finding': put right what a major finding says (a condition of award); "
             "'confirm': the proposal does not say, and the answer could bring the finding; "
-            "'resubmit': a design change to make before resubmitting; 'different_programme': "
-            "the problem itself does not suit a clinical community, so only a different "
-            "programme would clear the finding."))
+            "'resubmit': a design change to make before resubmitting; 'problem_limit': a "
+            "finding about the problem itself that caps the verdict at conditional whatever "
+            "the design (ccrules' problem-fit table); 'different_programme': a finding about "
+            "the problem itself that no design of this programme clears."))
     title: str = Field(default="", description="The finding's title.")
     action: str = Field(default="", description=(
         "What to do, as an imperative sentence (the finding's recommendation)."))

@@ -35,11 +35,12 @@ OPS_BY_KIND = {
 # Facts about the problem and the sites' context that a programme's design cannot change
 # (the paper: ILCOP struggled "not only due to programme design ... but also due to intrinsic
 # features of the clinical problem", §3). A counterfactual that needs one is marked as such.
+# Incentives are not among them: the paper counts a cautious alignment with payers or
+# regulators among the tactics a design can build in (P:682-685, P:744-751).
 NOT_DESIGN_CHOICES = frozenset({
     "problem.evidence_base", "problem.scope", "problem.setting_uniformity",
     "problem.change_type", "problem.departments_involved", "problem.peripheral_stakeholders",
-    "context.sites_eligible", "context.incentives", "context.reorganisation_underway",
-    "context.resource_constraint",
+    "context.sites_eligible", "context.reorganisation_underway", "context.resource_constraint",
 })
 
 

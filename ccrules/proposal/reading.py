@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import ErrorItem, ProposalError
-from .fields import suggest_key
+from .fields import catalogue, suggest_key
 from .model import GROUPS, Proposal
-from .words import count
+from .words import count, number
 
 
 class MalformedInput(ProposalError):
@@ -110,12 +110,52 @@ def validation_errors(exc: ValidationError, prefix: tuple = (),
     items = []
     for err in exc.errors():
         loc = tuple(err["loc"])
+        offset = _proposal_offset(loc) if in_request else 0
         msg = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            offset = _proposal_offset(loc) if in_request else 0
             msg = "unknown field" + (suggest_key(loc[offset:]) if offset is not None else "")
+        elif offset is not None:
+            msg = plain_message(err, loc[offset:]) or msg
         items.append(ErrorItem(prefix + loc, msg))
     return items
+
+
+_PLAIN = {
+    "int_type": "needs a whole number", "int_parsing": "needs a whole number",
+    "int_from_float": "needs a whole number", "float_type": "needs a number",
+    "float_parsing": "needs a number", "bool_type": "needs true or false (yes or no)",
+    "bool_parsing": "needs true or false (yes or no)", "string_type": "needs text",
+    "list_type": "needs a list", "model_type": "needs a group of answers (an object)",
+    "dict_type": "needs a group of answers (an object)",
+}
+
+
+def plain_message(err: Any, loc: tuple) -> str | None:
+    """A proposal fault in a funder's words (the choices in words, the bound as a number);
+    None to keep pydantic's own message."""
+    kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
+    path = ".".join(str(k) for k in loc if not isinstance(k, int))
+    if kind in _PLAIN:
+        return f"{_PLAIN[kind]}, not {given!r}" if given is not None else _PLAIN[kind]
+    if kind == "enum":
+        if path == "intervention.menu_options.evidence_base":  # an option's evidence
+            path = "problem.evidence_base"
+        info = catalogue().get(path)
+        if info is None or not info.values:
+            return None
+        choices = "; ".join(f"{w} ({v})" if w != v else v for v, w in info.choices())
+        return f"{given!r} is not one of the choices: {choices}"
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        bound = next(iter(ctx.values()), None)
+        words_ = {"less_than_equal": "at most", "greater_than_equal": "at least",
+                  "less_than": "less than", "greater_than": "more than"}[kind]
+        shown = number(bound) if isinstance(bound, (int, float)) else bound
+        return f"must be {words_} {shown}, not {given!r}"
+    if kind == "too_long":
+        return f"has too many items (at most {ctx.get('max_length')})"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    return None
 
 
 def read_proposal(path: str | Path) -> Proposal:

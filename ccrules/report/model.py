@@ -160,34 +160,29 @@ def _conditions_section(ev: Evaluation) -> Section:
 
 def _resubmission_sections(ev: Evaluation) -> list[Section]:
     design = [c for c in ev.if_resubmitted if c.kind == "resubmit"]
-    problem = [c for c in ev.if_resubmitted if c.kind == "different_programme"]
-    out = []
+    out = []  # the problem's own findings are named in `why`, and in full in the appendix
     if design:
         out.append(Section(
             "brief_resubmit", "If resubmitted",
-            intro=("A resubmission would need these design changes (each in full in the "
-                   "appendix):"),
+            intro=("A resubmission would need to answer these findings (the changes, in full, "
+                   "are in the appendix):"),
             groups=[Group(head or "Also", "", [Entry(text="; ".join(
                 dict.fromkeys(c.title for c in items)) + ".")])
                 for head, items in _grouped(design)]))
-    if problem:
-        out.append(Section(
-            "brief_different", "A different programme",
-            intro=("About the problem itself, so no design change clears them: "
-                   + "; ".join(c.title[0].lower() + c.title[1:] for c in problem) + "."),
-            entries=[]))
     if ev.alternatives:
-        out.append(Section("brief_alternatives", "The paper's alternative", entries=[
+        out.append(Section("brief_alternatives", ALTERNATIVES, entries=[
             Entry(text=a.text, label=a.title) for a in ev.alternatives]))
     return out
+
+
+ALTERNATIVES = "Alternatives (the paper's tentative compromise, and ccrules' readings)"
 
 
 def _questions_section(ev: Evaluation) -> Section:
     shown = ev.missing[:BRIEF_QUESTIONS]
     more = len(ev.missing) - len(shown)
-    intro = "Ask the applicant, most decisive first:"
-    if more > 0:
-        intro += f" ({more} more in the appendix)"
+    intro = "Ask the applicant, most decisive first"
+    intro += f" ({words.count(more, 'more question')} in the appendix):" if more > 0 else ":"
     return Section("brief_questions", "Questions to ask", intro=intro, numbered=True,
                    entries=[Entry(text=m.question) for m in shown])
 
@@ -258,15 +253,17 @@ def sections(ev: Evaluation) -> list[Section]:
                 ("Finding", c.title), ("Source", lessons_text(c.lessons, titles))))
             for c in items]) for head, items in _grouped(
                 [c for c in ev.if_resubmitted if c.kind == "resubmit"])]
-        problem = [c for c in ev.if_resubmitted if c.kind == "different_programme"]
-        if problem:
-            groups.append(Group("A different programme", "", [
-                Entry(text=c.action or c.text, ref=c.rule_id, details=(
-                    ("Finding", c.title), ("Source", lessons_text(c.lessons, titles))))
-                for c in problem]))
+        for kind, head in (("problem_limit", "Limits set by the problem"),
+                           ("different_programme", "A different programme")):
+            items = [c for c in ev.if_resubmitted if c.kind == kind]
+            if items:
+                groups.append(Group(head, "", [
+                    Entry(text=c.action or c.text, ref=c.rule_id, details=(
+                        ("Finding", c.title), ("Source", lessons_text(c.lessons, titles))))
+                    for c in items]))
         out.append(Section("resubmission", "Changes if resubmitted, in full", groups=groups))
     if ev.alternatives:
-        out.append(Section("alternatives", "Lessons behind the paper's alternative", entries=[
+        out.append(Section("alternatives", "Lessons behind the alternatives", entries=[
             Entry(text=lessons_text(a.lessons, titles), label=a.title)
             for a in ev.alternatives]))
     table: list[tuple[str, ...]] = [("Dimension", "Lessons met", "Explanation")]
@@ -284,26 +281,26 @@ def sections(ev: Evaluation) -> list[Section]:
                   label="needs attention" if o.issues else "sound", ref=o.name)
             for o in ev.options]))
     if ev.why_not:
-        out.append(Section("why_not", "Checked and not found", entries=[
+        out.append(Section("why_not", "Checked and not found, or not decidable yet", entries=[
             Entry(text=f"{w.title} ({w.severity.value}): " + (
                 "cannot be decided yet" if w.status == "undetermined" else "not found"),
                 ref=w.rule_id, details=(("Because", "; ".join(t.text for t in w.terms)),))
             for w in ev.why_not]))
     by_design = [c for c in ev.counterfactuals if c.by_design]
     other = [c for c in ev.counterfactuals if not c.by_design]
-    for key, head, intro, items in (
+    for key, head, intro, found in (
             ("counterfactuals", "What would raise the verdict",
              "Design changes, each checked by the rule engine.", by_design),
             ("different_programme", "What a different programme would change",
              "These change the problem itself, not the design: " + NOT_BY_DESIGN + ".",
              other)):
-        if items:
+        if found:
             out.append(Section(key, head, intro=intro, entries=[
                 Entry(text="; ".join(x.text for x in c.changes),
                       label=verdict_words(c.verdict), details=(
                           ("Clears", ", ".join(rule_titles.get(r, r) for r in c.resolves)),
                           ("Lessons", lessons_text(c.lessons, titles))))
-                for c in items]))
+                for c in found]))
     if ev.conditions:
         out.append(Section("conditions", "Conditions of award, in full", numbered=True,
                            entries=[Entry(c.text, ref=c.rule_id) for c in ev.conditions]))
@@ -329,11 +326,13 @@ def _title(ev: Evaluation, rule_id: str) -> str:
     return next((f.title for f in ev.findings if f.rule_id == rule_id), rule_id)
 
 
-BRIEF_LIMITS = ("What a verdict means: it applies the lessons of one comparison of two "
-                "programmes, prompts the panel's judgement and does not predict success (the "
-                "paper's own limits are at the end).")
-LIMITS_INTRO = ("A verdict applies the lessons of one published comparison of two programmes; "
-                "it prompts a panel's judgement and does not predict success.")
+BRIEF_LIMITS = ("What a verdict means: it applies ccrules' reading of one comparison of two "
+                "programmes, with severities and figures that are the funder's policy; it "
+                "prompts the panel's judgement and does not predict success (the limits, the "
+                "paper's and ccrules', are listed at the end of the full report).")
+LIMITS_INTRO = ("A verdict applies ccrules' reading of one published comparison of two "
+                "programmes, with severities and figures that are the funder's policy; it "
+                "prompts a panel's judgement and does not predict success.")
 
 
 def _range(ev: Evaluation) -> str:

@@ -163,7 +163,7 @@ class Aggregation(Strict):
     all_of: list[str] = Field(default_factory=list)
     dimensions: list[Dimension] = Field(default_factory=list)
     at_least: Any = None  # a number, or {param: name}; resolved at load
-    basis: str = Field(pattern=r"^(paper|funder)$")
+    basis: str = Field(pattern=r"^(paper|interpretation|funder)$")
     lines: str
     why: str = Field(min_length=20)
 
