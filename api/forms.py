@@ -13,6 +13,7 @@ from ccrules.proposal import words
 from ccrules.proposal.enums import EvidenceBase
 from ccrules.proposal.fields import FieldInfo, catalogue
 from ccrules.proposal.model import GROUPS, MAX_OPTIONS
+from ccrules.proposal.reading import put_answer
 from ccrules.proposal.words import count
 
 NONE_SUFFIX = ".__none"  # the "none of these" box of a list field: stated as empty
@@ -129,11 +130,7 @@ def proposal_from_form(form: MultiDict) -> dict[str, Any]:
             value = _value(field.info, form, errors)
             if value is None:
                 continue
-            *parents, leaf = field.name.split(".")
-            node = data
-            for key in parents:
-                node = node.setdefault(key, {})
-            node[leaf] = value
+            put_answer(data, field.name, value)
     if errors:
         raise ProposalError(f"The form has {count(len(errors), 'fault')}.", errors)
     return data

@@ -39,7 +39,7 @@ from ..proposal import words
 from ..proposal.facts import flatten
 from ..proposal.fields import DERIVED, catalogue
 from ..proposal.model import Proposal
-from ..proposal.reading import parse_proposal
+from ..proposal.reading import parse_proposal, put_answer
 from ..rulebook.loader import Rulebook
 from ..rulebook.model import Verdict
 from .answers import (  # noqa: F401 (the interview's whole vocabulary, from one place)
@@ -140,23 +140,13 @@ def apply(rulebook: Rulebook, state: State, field: str, value: Any) -> State:
     if value is DONT_KNOW:
         return interview(state.data, rulebook, state.answered, (*state.skipped, field))
     data = copy.deepcopy(state.data)
-    _put(data, field, checked(asked, value))
+    put_answer(data, field, checked(asked, value))
     try:
         parse_proposal(data)
     except ProposalError as exc:
         msgs = "; ".join(e.msg for e in exc.errors) or exc.detail
         raise AnswerError(f"{asked.label}: {msgs}") from None
     return interview(data, rulebook, (*state.answered, field), state.skipped)
-
-
-def _put(data: dict, path: str, value: Any) -> None:
-    *groups, name = path.split(".")
-    node = data
-    for key in groups:
-        if not isinstance(node.get(key), dict):
-            node[key] = {}
-        node = node[key]
-    node[name] = value
 
 
 # -- ranking --------------------------------------------------------------------------------

@@ -171,3 +171,14 @@ def read_proposal(path: str | Path) -> Proposal:
     except ProposalError as exc:
         raise ProposalError(f"{path}: {exc.detail}", exc.errors) from None
 
+
+def put_answer(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set one answer in raw proposal data by its dotted field path, making the groups on
+    the way (a group that is missing or not an object is replaced by one)."""
+    *groups, name = path.split(".")
+    node = data
+    for key in groups:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    node[name] = value

@@ -10,6 +10,7 @@ from ..errors import ErrorItem, ProposalError
 from ..judging.result import Evaluation, WhatIf
 from ..proposal.fields import catalogue
 from ..proposal.model import Proposal
+from ..proposal.reading import put_answer
 from ..rulebook.loader import Rulebook
 from ..suggestions import suggest
 from .evaluate import evaluate
@@ -39,13 +40,7 @@ def apply_changes(proposal: dict[str, Any], changes: dict[str, Any]) -> dict[str
         raise ProposalError("A what-if change names an unknown field.", bad)
     data = copy.deepcopy(proposal)
     for path, value in changes.items():
-        *parents, leaf = path.split(".")
-        node = data
-        for key in parents:
-            if not isinstance(node.get(key), dict):
-                node[key] = {}
-            node = node[key]
-        node[leaf] = value
+        put_answer(data, path, value)
     return data
 
 
