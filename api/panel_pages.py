@@ -17,7 +17,7 @@ from .web import require_session
 bp = Blueprint("panel", __name__)
 bp.before_request(require_session)
 
-VERDICT_WORDS = {v: v.value.replace("_", " ") for v in Verdict}
+VERDICT_WORDS = {v: v.words for v in Verdict}
 
 
 @bp.get("/agreement")

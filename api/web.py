@@ -68,6 +68,10 @@ from .storage import rulebook, store
 bp = Blueprint("pages", __name__)
 OPEN = {"pages.signin"}
 PAGE_SIZE = 50
+# units the form shows after a label that does not already say them
+FORM_UNITS = {"enrolment.local_lead_time_pct": "% of their time", "context.coverage_pct": "%",
+              "measurement.baseline_months": "months",
+              "measurement.feedback_lag_months": "months"}
 ROUND_KEYS = [key for key, _ in ROUND_COLUMNS]
 ROUND_HEADINGS = headings()
 
@@ -305,10 +309,6 @@ def round_csv():
 
 
 MAX_REPORT = 200  # proposals in one printed round report
-# units the form shows after a label that does not already say them
-FORM_UNITS = {"enrolment.local_lead_time_pct": "% of their time", "context.coverage_pct": "%",
-              "measurement.baseline_months": "months",
-              "measurement.feedback_lag_months": "months"}
 
 
 def _round_for_meeting() -> tuple[list[Evaluation], dict[str, int], int]:

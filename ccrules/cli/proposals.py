@@ -152,8 +152,7 @@ def _screen_row(r) -> dict:
         return {"name": r.name, "verdict": r.verdict, "id": ""}
     return {"name": r.name, "verdict": ev.verdict.value, "best": ev.verdict_range.best.value,
             "worst": ev.verdict_range.worst.value, "completeness": ev.completeness,
-            "blockers": sum(f.severity.value == "blocker" for f in ev.findings),
-            "majors": sum(f.severity.value == "major" for f in ev.findings),
+            "blockers": ev.count("blocker"), "majors": ev.count("major"),
             "open_questions": len(ev.missing), "id": ev.id}
 
 

@@ -57,8 +57,6 @@ from .answers import (  # noqa: F401 (the interview's whole vocabulary, from one
 )
 from .missing import missing_information
 
-VERDICT_WORDS = {v: v.value.replace("_", " ") for v in Verdict}
-
 
 @dataclass(frozen=True)
 class State:
@@ -104,8 +102,8 @@ def is_decided(verdict: Verdict, best: Verdict, worst: Verdict) -> bool:
 def range_words(best: Verdict, worst: Verdict) -> str:
     """'not recommended', or 'between recommended and not recommended'."""
     if best == worst:
-        return VERDICT_WORDS[best]
-    return f"between {VERDICT_WORDS[best]} and {VERDICT_WORDS[worst]}"
+        return best.words
+    return f"between {best.words} and {worst.words}"
 
 
 def interview(draft: dict | Proposal, rulebook: Rulebook, answered: tuple[str, ...] = (),

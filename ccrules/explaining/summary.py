@@ -28,11 +28,12 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{'one' if n == 1 else n} {one if n == 1 else many}"
 
 
-def write_summary(policy: Policy, judgement: Judgement, questions: list[str]) -> str:
-    """The verdict's reasons, then strengths, minor points and completeness, in one
-    paragraph."""
+def write_summary(policy: Policy, judgement: Judgement, why: list[str],
+                  questions: list[str]) -> str:
+    """The verdict's reasons (`why`, from why_sentences), then the first question for a
+    draft, strengths, minor points and completeness, in one paragraph."""
     outcome = judgement.outcome
-    sentences = why_sentences(policy, judgement, questions)
+    sentences = list(why)
     if judgement.verdict == Verdict.insufficient_information and questions:
         sentences.append(f"Ask first: {questions[0]}")
     strengths = [r for r in outcome.fired if r.severity == Severity.strength]
@@ -52,7 +53,7 @@ def write_summary(policy: Policy, judgement: Judgement, questions: list[str]) ->
     return " ".join(sentences)
 
 
-def why_sentences(policy: Policy, judgement: Judgement, questions: list[str]) -> list[str]:
+def why_sentences(policy: Policy, judgement: Judgement) -> list[str]:
     """At most three sentences that name the findings deciding the verdict."""
     outcome, verdict = judgement.outcome, judgement.verdict
     blockers = [r for r in outcome.fired if r.severity == Severity.blocker]

@@ -57,9 +57,10 @@ def wanted_words(leaf: Leaf) -> str:
     return f"anything but {shown}" if op == "ne" else shown
 
 
-def term(leaf: Leaf, facts: dict[str, Any], fired: bool) -> Term:
+def term(leaf: Leaf, facts: dict[str, Any], fired: bool, wanted: str | None = None) -> Term:
     """One deciding term in a funder's words: the field's label, the stated value (rounded,
-    with its unit) and, where the value alone does not say why, what the rule looks for."""
+    with its unit) and, where the value alone does not say why, what the rule looks for
+    (`wanted`, when several terms on the field are said at once)."""
     actual = facts.get(leaf.field)
     info = catalogue().get(leaf.field)
     label = words.label(leaf.field)
@@ -72,7 +73,7 @@ def term(leaf: Leaf, facts: dict[str, Any], fired: bool) -> Term:
         elif fired:
             text = f"{label}: {stated} ({wanted_words(leaf)})"
         else:
-            text = f"{label}: {stated} (the finding needs: {wanted_words(leaf)})"
+            text = f"{label}: {stated} (the finding needs: {wanted or wanted_words(leaf)})"
     value = list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value
     shown = list(actual) if isinstance(actual, tuple) else actual
     return Term(field=leaf.field, op=leaf.op, value=value, actual=shown, text=text)
@@ -107,18 +108,11 @@ def why(node: Node, facts: dict[str, Any]) -> tuple[bool | None, list[Term]]:
     the value, and what the finding needs, joined by 'or'."""
     nnf = negation_normal_form(node)
     outcome = _result(nnf, facts)
-    terms = [term(leaf, facts, outcome is True)
-             for leaf in dict.fromkeys(_deciding(nnf, facts, outcome))]
+    leaves = list(dict.fromkeys(_deciding(nnf, facts, outcome)))
     if outcome is not False:
-        return outcome, terms
-    merged: dict[str, Term] = {}
-    for t in terms:
-        first = merged.get(t.field)
-        if first is None or "(the finding needs: " not in t.text:
-            merged.setdefault(t.field, t)
-            continue
-        head, _, wanted = first.text.partition(" (the finding needs: ")
-        more = t.text.partition(" (the finding needs: ")[2]
-        merged[t.field] = first.model_copy(update={
-            "text": f"{head} (the finding needs: {wanted[:-1]} or {more}"})
-    return outcome, list(merged.values())
+        return outcome, [term(leaf, facts, outcome is True) for leaf in leaves]
+    by_field: dict[str, list[Leaf]] = {}
+    for leaf in leaves:
+        by_field.setdefault(leaf.field, []).append(leaf)
+    return outcome, [term(same[0], facts, False, " or ".join(wanted_words(x) for x in same))
+                     for same in by_field.values()]

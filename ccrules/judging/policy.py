@@ -66,17 +66,15 @@ def if_resubmitted(policy: Policy, judgement: Judgement) -> list[AwardCondition]
     return design + limits + other
 
 
-def funder_figures(policy: Policy, rule: Rule) -> list[str]:
-    """The figures a rule compares with that are the funder's policy, e.g. 'at least 10
-    percent (local_lead_time_pct)'."""
-    shown = []
+def funder_figures(policy: Policy, rule: Rule) -> dict[str, str]:
+    """The figures a rule compares with that are the funder's policy, by the parameter that
+    sets them, e.g. {'local_lead_time_pct': '10 percent'}, in the rule's order."""
+    found: dict[str, str] = {}
     for leaf in leaves(rule.when):
         param = policy.parameters.get(leaf.param or "")
         if param is not None and param.source == "funder":
-            text = f"{param.shown()} ({leaf.param})"
-            if text not in shown:
-                shown.append(text)
-    return shown
+            found.setdefault(leaf.param or "", param.shown())
+    return found
 
 
 def _condition(policy: Policy, rule: Rule, question: str | None = None,
@@ -97,7 +95,7 @@ def _condition(policy: Policy, rule: Rule, question: str | None = None,
         text = f"Before the award is confirmed, the applicant must {lowered} ({source})."
     else:
         text = f"{action} ({source})."
-    shown = [f.rsplit(" (", 1)[0] for f in figures]  # the figure, without its setting
+    shown = list(figures.values())
     if shown and "funder's" not in action:  # the action does not label its figure already
         text += (f" This finding rests on the funder's figure{'s' if len(shown) > 1 else ''} "
                  f"of {' and '.join(shown)}, not the paper's.")
@@ -105,7 +103,7 @@ def _condition(policy: Policy, rule: Rule, question: str | None = None,
     return AwardCondition(rule_id=rule.id, lessons=list(rule.lessons), text=text,
                           kind=kind, title=rule.title, action=action + ".",
                           group_heading=group.heading if group else None, question=question,
-                          funder_figures=figures)
+                          funder_figures=[f"{v} ({k})" for k, v in figures.items()])
 
 
 def enrolment_requirements(policy: Policy, facts: dict[str, Any]) -> list[EnrolmentRequirement]:

@@ -247,6 +247,10 @@ class Evaluation(Out):
             data = {**data, "verdict_range": {"best": data["verdict"], "worst": data["verdict"]}}
         return data
 
+    def count(self, severity: str) -> int:
+        """How many findings of this severity ('blocker', 'major', ...)."""
+        return sum(f.severity.value == severity for f in self.findings)
+
 
 class WhatIf(Out):
     """The same proposal with some answers changed, evaluated side by side."""

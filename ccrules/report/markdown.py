@@ -5,7 +5,7 @@ a reader as text, never as markup."""
 from __future__ import annotations
 
 from ..judging.result import Evaluation
-from .model import Entry, Section, build_report
+from .model import Entry, Report, Section, build_report
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]",
                           "`": "\\`", "*": "\\*", "_": "\\_", "|": "\\|", "#": "\\#"})
@@ -30,8 +30,8 @@ def _entry(e: Entry, number: int | None = None) -> list[str]:
     return lines
 
 
-def _section(section: Section) -> list[str]:
-    out = [f"## {md(section.heading)}", ""]
+def _section(section: Section, level: int = 2) -> list[str]:
+    out = [f"{'#' * level} {md(section.heading)}", ""]
     if section.intro:
         out += [md(section.intro), ""]
     if section.rows:
@@ -41,7 +41,7 @@ def _section(section: Section) -> list[str]:
         out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in body]
         out.append("")
     for group in section.groups:
-        out += [f"### {md(group.heading)}", "", md(group.intro), ""]
+        out += [f"{'#' * (level + 1)} {md(group.heading)}", "", md(group.intro), ""]
         for e in group.entries:
             out += _entry(e)
         out.append("")
@@ -52,12 +52,19 @@ def _section(section: Section) -> list[str]:
     return out
 
 
+def brief_markdown(report: Report, level: int = 1) -> list[str]:
+    """The title (a heading of `level`), the verdict and the brief's sections below it."""
+    out = [f"{'#' * level} {md(report.title)}", "", f"**Verdict: {md(report.verdict_words)}**",
+           ""]
+    for section in report.brief:
+        out += _section(section, level + 1)
+    return out
+
+
 def render_markdown(ev: Evaluation, brief: bool = False) -> str:
     """The report as Markdown: the brief, then (unless `brief`) the appendix in full."""
     report = build_report(ev)
-    out = [f"# {md(report.title)}", "", f"**Verdict: {md(report.verdict_words)}**", ""]
-    for section in report.brief:
-        out += _section(section)
+    out = brief_markdown(report)
     if not brief:
         out += ["---", "", "# Appendix: the full findings", ""]
         for section in report.sections:

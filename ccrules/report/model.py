@@ -91,8 +91,18 @@ def lessons_text(ids: list[str], titles: dict[str, str]) -> str:
 
 
 def verdict_words(verdict: Verdict | str) -> str:
-    value = verdict.value if isinstance(verdict, Verdict) else verdict
-    return value.replace("_", " ")
+    """A verdict in words, from the enum or its stored value."""
+    return Verdict(verdict).words if verdict in set(Verdict) else str(verdict)
+
+
+def verdict_range(best: Verdict | str | None, worst: Verdict | str | None) -> str:
+    """'conditional' when settled, 'recommended to not recommended' when open; '' when
+    unknown (a listing row from before ranges were stored)."""
+    if not best or not worst:
+        return ""
+    if best == worst:
+        return verdict_words(best)
+    return f"{verdict_words(best)} to {verdict_words(worst)}"
 
 
 def range_words(ev: Evaluation) -> str:
@@ -112,10 +122,6 @@ def _finding(f: Finding, titles: dict[str, str]) -> Entry:
                      ("Recommendation", f.recommendation),
                      ("Source", f"Lessons {lessons_text(f.lessons, titles)}; Aveling et al. "
                                 f"2017, {f.citation}" + (f", {f.lines}" if f.lines else ""))))
-
-
-def _counts(ev: Evaluation, severity: str) -> str:
-    return str(sum(f.severity.value == severity for f in ev.findings))
 
 
 # --- the brief -----------------------------------------------------------------------------
@@ -238,8 +244,8 @@ def sections(ev: Evaluation) -> list[Section]:
                            rows=[
             ("", "as proposed", "what if"),
             ("verdict", verdict_words(ev.verdict), verdict_words(w.verdict)),
-            ("blockers", _counts(ev, "blocker"), _counts(w.evaluation, "blocker")),
-            ("majors", _counts(ev, "major"), _counts(w.evaluation, "major")),
+            ("blockers", str(ev.count("blocker")), str(w.evaluation.count("blocker"))),
+            ("majors", str(ev.count("major")), str(w.evaluation.count("major"))),
             ("range", _range(ev), _range(w.evaluation)),
             ("completeness", percent(ev.completeness), percent(w.evaluation.completeness))],
             widths=(14, 26),
@@ -336,9 +342,7 @@ LIMITS_INTRO = ("A verdict applies ccrules' reading of one published comparison 
 
 
 def _range(ev: Evaluation) -> str:
-    best, worst = ev.verdict_range.best, ev.verdict_range.worst
-    return verdict_words(best) if best == worst else (
-        f"{verdict_words(best)} to {verdict_words(worst)}")
+    return verdict_range(ev.verdict_range.best, ev.verdict_range.worst)
 
 
 def build_report(ev: Evaluation) -> Report:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..judging.result import Evaluation
 from ..rulebook.model import Verdict
-from .model import percent, readable_date
+from .model import percent, readable_date, verdict_range, verdict_words
 
 # (key, heading) in the order shown
 COLUMNS: list[tuple[str, str]] = [
@@ -18,18 +18,9 @@ COLUMNS: list[tuple[str, str]] = [
     ("blockers", "Blockers"), ("majors", "Majors"), ("open_questions", "Open questions"),
     ("created_at", "Evaluated"), ("id", "Evaluation id"), ("link", "Link")]
 
-VERDICT_WORDS = {v.value: v.value.replace("_", " ") for v in Verdict}
 # the order verdict counts are shown in: best first
 VERDICT_ORDER = [Verdict.recommended.value, Verdict.conditional.value,
                  Verdict.not_recommended.value, Verdict.insufficient_information.value]
-
-
-def verdict_range(best: str | None, worst: str | None) -> str:
-    """'conditional' when settled, 'recommended to not recommended' when open."""
-    if not best or not worst:
-        return ""
-    words = VERDICT_WORDS.get(best, best), VERDICT_WORDS.get(worst, worst)
-    return words[0] if best == worst else f"{words[0]} to {words[1]}"
 
 
 def listing_row(row: Mapping[str, Any], link: str = "") -> dict[str, Any]:
@@ -38,7 +29,7 @@ def listing_row(row: Mapping[str, Any], link: str = "") -> dict[str, Any]:
     return {
         "applicant": row.get("applicant") or "", "title": row.get("title") or "",
         "reference": row.get("reference") or "",
-        "verdict": VERDICT_WORDS.get(row["verdict"], row["verdict"]),
+        "verdict": verdict_words(row["verdict"]),
         "range": verdict_range(row.get("best"), row.get("worst")),
         "completeness": percent(share) if share is not None else "",
         "blockers": row.get("blockers") or 0, "majors": row.get("majors") or 0,
@@ -54,8 +45,7 @@ def evaluation_row(ev: Evaluation, link: str = "") -> dict[str, Any]:
         "title": ev.title, "reference": ev.reference, "applicant": ev.applicant,
         "best": ev.verdict_range.best.value, "worst": ev.verdict_range.worst.value,
         "completeness": ev.completeness,
-        "blockers": sum(f.severity.value == "blocker" for f in ev.findings),
-        "majors": sum(f.severity.value == "major" for f in ev.findings),
+        "blockers": ev.count("blocker"), "majors": ev.count("major"),
         "open_questions": len(ev.missing)}, link)
 
 

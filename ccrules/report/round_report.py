@@ -5,13 +5,11 @@ renders the same briefs (api/templates/round_report.html)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from ..judging.result import Evaluation
-from .markdown import md, render_markdown
-from .model import readable_date
-from .round import VERDICT_WORDS
+from .markdown import brief_markdown, md
+from .model import build_report, readable_date, verdict_words
 
 PAGE_BREAK = '<div style="page-break-before: always"></div>'  # for Markdown-to-PDF tools
 
@@ -22,15 +20,13 @@ def round_markdown(evaluations: Sequence[Evaluation], counts: dict[str, int],
     out = [f"# {md(title)}", "", f"{len(evaluations)} "
            f"{'proposal' if len(evaluations) == 1 else 'proposals'}, in the order chosen for "
            f"the meeting.", "", "| Verdict | Proposals |", "|---|---|"]
-    out += [f"| {VERDICT_WORDS[v]} | {n} |" for v, n in counts.items()]
+    out += [f"| {verdict_words(v)} | {n} |" for v, n in counts.items()]
     out += ["", "| # | Proposal | Verdict |", "|---|---|---|"]
-    out += [f"| {i} | {md(ev.title or 'Untitled proposal')} | {VERDICT_WORDS[ev.verdict.value]} |"
+    out += [f"| {i} | {md(ev.title or 'Untitled proposal')} | {ev.verdict.words} |"
             for i, ev in enumerate(evaluations, 1)]
     out += ["", f"_Page 1 of {pages}._", ""]
     for i, ev in enumerate(evaluations, 2):
-        brief = render_markdown(ev, brief=True)
-        brief = re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", brief, flags=re.M)
-        brief = brief.rsplit("\n_", 1)[0]  # its own footer is replaced by the round's
+        brief = "\n".join(brief_markdown(build_report(ev), level=2))
         out += [PAGE_BREAK, "", brief.rstrip(), "",
                 f"_Evaluation {ev.id} · ruleset {ev.ruleset.version} · evaluated "
                 f"{md(readable_date(ev.created_at))} · page {i} of {pages}._", ""]

@@ -38,6 +38,11 @@ class Verdict(StrEnum):
     not_recommended = "not_recommended"
     insufficient_information = "insufficient_information"
 
+    @property
+    def words(self) -> str:
+        """The verdict as a reader writes it: 'not recommended'."""
+        return self.value.replace("_", " ")
+
 
 Lessons = Annotated[list[str], Field(min_length=1), AfterValidator(lambda v: check_lessons(v))]
 # A condition tree, parsed and checked by conditions.parse before the model is built.

@@ -59,14 +59,15 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
     outcome, policy, verdict = judgement.outcome, judge.policy, judgement.verdict
     missing = missing_information(judge, facts, judgement)
     questions = {rule_id: m.question for m in reversed(missing) for rule_id in m.rules}
+    reasons = why_sentences(policy, judgement)
     evaluation = Evaluation(
         id=uuid.uuid4().hex,
         title=proposal.title,
         reference=proposal.reference,
         applicant=proposal.applicant,
         verdict=verdict,
-        summary=write_summary(policy, judgement, [m.question for m in missing]),
-        why=why_sentences(policy, judgement, [m.question for m in missing]),
+        summary=write_summary(policy, judgement, reasons, [m.question for m in missing]),
+        why=reasons,
         findings=[Finding(rule_id=r.id, title=r.title, severity=r.severity,
                           dimension=r.dimension, lessons=list(r.lessons), message=r.message,
                           rationale=r.rationale, recommendation=r.recommendation,

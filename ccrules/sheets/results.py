@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..judging.result import Evaluation
-from ..report.round import COLUMNS, VERDICT_WORDS, evaluation_row, listing_row, verdict_counts
+from ..report.model import verdict_words
+from ..report.round import COLUMNS, evaluation_row, listing_row, verdict_counts
 from ..screening.batch import INVALID, Screened
 from ..service import spreadsheet_cell
 from .layout import letter
@@ -124,7 +125,7 @@ def _counts(sheet: Any, verdicts: list[str]) -> None:
     sheet.column_dimensions["B"].width = 12
     sheet.append([_heading(sheet, "Verdict"), _heading(sheet, "Proposals")])
     for verdict, n in verdict_counts(verdicts).items():
-        cell = WriteOnlyCell(sheet, value=VERDICT_WORDS.get(verdict, verdict))
+        cell = WriteOnlyCell(sheet, value=verdict_words(verdict))
         cell.fill = PatternFill("solid", fgColor=FILLS.get(verdict, "FFFFFF"))
         sheet.append([cell, n])
     total = WriteOnlyCell(sheet, value="Total")
