@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from ccrules.errors import ErrorItem, ProposalError
 from ccrules.proposal import words
+from ccrules.proposal.bounds import is_none_word
 from ccrules.proposal.enums import EvidenceBase
 from ccrules.proposal.fields import FieldInfo, catalogue
 from ccrules.proposal.model import GROUPS, MAX_OPTIONS
@@ -17,6 +18,12 @@ from ccrules.proposal.reading import put_answer
 from ccrules.proposal.words import count
 
 NONE_SUFFIX = ".__none"  # the "none of these" box of a list field: stated as empty
+NONE_AND_ITEMS = {  # the "none" box ticked beside items: which one the officer meant is
+    # not for the form to guess, so it asks (and keeps both as they were sent)
+    "enum_list": "tick what applies, or 'none of these', not both",
+    "str_list": "type the names, or tick 'none', not both",
+    "object_list": "fill in the options, or tick 'no menu', not both",
+}
 IDENTITY = ("title", "reference", "applicant", "summary")
 GROUP_TITLES = {"about": "About the proposal", "problem": "The quality problem",
                 "intervention": "The intervention", "core_team": "The core team",
@@ -85,7 +92,18 @@ def _menu_from_form(form: MultiDict, errors: list[ErrorItem]) -> list[dict] | No
         if measures:
             option["measures"] = measures
         options.append(option)
-    return options or ([] if form.get(MENU + NONE_SUFFIX) else None)
+    return _listed(options, form, MENU, "object_list", errors)
+
+
+def _listed(items: list, form: MultiDict, path: str, kind: str,
+            errors: list[ErrorItem]) -> list | None:
+    """A list field's value: its items, [] when only its 'none' box is ticked, None when
+    neither (unknown); the box ticked beside items is a fault."""
+    ticked = bool(form.get(path + NONE_SUFFIX))
+    if items and ticked:
+        errors.append(ErrorItem(tuple(path.split(".")), NONE_AND_ITEMS[kind]))
+        return None
+    return items or ([] if ticked else None)
 
 
 def _number(text: str) -> Any:
@@ -105,11 +123,12 @@ def _value(info: FieldInfo, form: MultiDict, errors: list[ErrorItem]) -> Any:
     if path == MENU:
         return _menu_from_form(form, errors)
     if info.kind == "enum_list":
-        chosen = form.getlist(path)
-        return chosen or ([] if form.get(path + NONE_SUFFIX) else None)
+        return _listed(form.getlist(path), form, path, info.kind, errors)
     if info.kind == "str_list":
         lines = [line.strip() for line in form.get(path, "").splitlines() if line.strip()]
-        return lines or ([] if form.get(path + NONE_SUFFIX) else None)
+        if len(lines) == 1 and is_none_word(lines[0]):
+            return []  # 'none' typed in the box: as the sheet and guided mode read it
+        return _listed(lines, form, path, info.kind, errors)
     text = form.get(path, "").strip()
     if not text:
         return None
@@ -158,6 +177,8 @@ def submitted_values(form: MultiDict) -> dict[str, Any]:
                     [] if form.get(path + NONE_SUFFIX) else None)
             else:
                 values[path] = form.get(path) or None
+            if field.info.kind in NONE_AND_ITEMS and form.get(path + NONE_SUFFIX):
+                values[path + NONE_SUFFIX] = True  # shown ticked again, even beside items
     return values
 
 
@@ -218,6 +239,10 @@ def answer_from_text(info: FieldInfo, text: str) -> Any:
             raise fail(f"{text!r} is not one of: {'; '.join(w for _, w in info.choices())}")
         return choices[text.lower()]
     items = [x.strip() for x in text.split(";") if x.strip()]
+    if info.kind in ("enum_list", "str_list") and len(items) > 1 and \
+            any(x.lower() == "none" for x in items):
+        raise fail("'none' beside other items: type 'none' alone when there are none, or "
+                   "only the items")
     if info.kind == "enum_list":
         unknown = [x for x in items if x.lower() not in choices and x.lower() != "none"]
         if unknown:

@@ -4,9 +4,11 @@ values drawn from each field's choices (numbers near the rules' thresholds)."""
 from __future__ import annotations
 
 import random
+from functools import cache
 from typing import Any
 
 from ccrules.proposal.fields import catalogue
+from ccrules.sheets.layout import by_path
 
 MEASURES = ["m1", "m2", "m3", "local"]
 PCT = {"context.coverage_pct", "enrolment.local_lead_time_pct"}
@@ -53,10 +55,26 @@ def proposals(n: int, seed: int = 2017, known: float = 0.8) -> list[dict]:
     return out
 
 
+@cache
+def bounds() -> dict[str, tuple[float, float]]:
+    """(least, most) of every number field, as the model's schema states them."""
+    return {c.path: (c.minimum, c.maximum) for c in by_path().values()
+            if c.kind in ("int", "number") and c.minimum is not None and c.maximum is not None}
+
+
 def consistent(raw: dict) -> dict:
-    """The proposal with its cross-field checks satisfied (enrolled within eligible, coverage
-    agreeing with the site counts, residential meetings within face-to-face ones): random
-    answers are drawn independently, and a real proposal cannot state the impossible."""
+    """The proposal with its bounds and cross-field checks satisfied (numbers within what a
+    real programme can state, enrolled within eligible, coverage agreeing with the site
+    counts, residential meetings within face-to-face ones and none of either when every
+    event is virtual, a count of core elements agreeing with those named, no local design
+    adapted only in how): random answers are drawn independently, and a real proposal
+    cannot state the impossible."""
+    for path, (least, most) in bounds().items():
+        group, _, name = path.rpartition(".")
+        node = raw.get(group) if group else raw
+        value = node.get(name) if isinstance(node, dict) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            node[name] = type(value)(min(max(value, least), most))
     ctx, com = raw.get("context"), raw.get("community")
     if isinstance(ctx, dict):
         eligible, enrolled = ctx.get("sites_eligible"), ctx.get("sites_enrolled")
@@ -72,5 +90,17 @@ def consistent(raw: dict) -> dict:
                                   com.get("residential_meetings_per_year"))
         if in_person is not None and residential is not None and residential > in_person:
             com["residential_meetings_per_year"] = in_person
+        if com.get("virtual_only") is True:
+            for key in ("face_to_face_meetings_per_year", "residential_meetings_per_year"):
+                if com.get(key):
+                    com[key] = 0
+    ivn = raw.get("intervention")
+    if isinstance(ivn, dict):
+        named, counted = ivn.get("core_elements"), ivn.get("core_element_count")
+        if isinstance(named, list) and counted is not None and counted != len(named):
+            ivn["core_element_count"] = len(named)  # the named ones are what is read
+        if ivn.get("standardisation") == "locally_designed" and \
+                ivn.get("customisation") == "how_only":
+            ivn["customisation"] = "what_and_how"
     return raw
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from bench.generate import consistent
+from bench.generate import bounds, consistent
 from hypothesis import strategies as st
 
 from ccrules.proposal.fields import catalogue
@@ -17,7 +17,6 @@ MEASURES = ["m1", "m2", "m3", "local"]
 def scaled(examples: int) -> int:
     """How many examples a property test draws: all of them, or a tenth under `make quick`."""
     return max(20, examples // 10) if os.environ.get("PYTEST_QUICK") == "1" else examples
-PCT_FIELDS = {"context.coverage_pct", "enrolment.local_lead_time_pct"}
 
 
 def thresholds(rulebook) -> dict[str, list]:
@@ -46,12 +45,14 @@ def _value(info, cuts):
             "measures": st.none() | st.lists(st.sampled_from(MEASURES), max_size=2),
         })
         return st.lists(option, max_size=3)
-    top = 100 if info.path in PCT_FIELDS else 100_000
-    ints = [c for c in cuts if float(c).is_integer()]
+    least, top = bounds()[info.path]  # what the model accepts
+    ints = [c for c in cuts if float(c).is_integer() and least <= c <= top]
     if kind == "int":
-        return st.sampled_from([int(c) for c in ints] or [0]) | st.integers(0, 12)
-    near = st.sampled_from([min(c, top) for c in cuts]) if cuts else st.nothing()
-    return near | st.floats(0, top, allow_nan=False, allow_infinity=False) | st.floats(0, 1e-3)
+        return st.sampled_from([int(c) for c in ints] or [int(least)]) | \
+            st.integers(int(least), int(min(12, top)))
+    near = st.sampled_from([min(max(c, least), top) for c in cuts]) if cuts else st.nothing()
+    return near | st.floats(least, top, allow_nan=False, allow_infinity=False) | \
+        st.floats(least, least + 1e-3)
 
 
 def proposals(rulebook):

@@ -43,7 +43,11 @@ def fuzzing_round():
 
 OPERATIONS = len(list(schema.get_all_operations()))
 CROSS_FIELD = ("sites enrolled is more than the", "disagrees with the site counts",
-               "residential meetings are face-to-face")
+               "residential meetings are face-to-face", "meetings in person are not virtual",
+               "state the count only when the elements are not named",
+               "a site that designs its own plan decides what it does",
+               "is not a name: an empty list states", "'none' is listed beside named items",
+               "an option called 'none'", "is not an option: an empty list states")
 
 
 def _cross_field_only(response) -> bool:

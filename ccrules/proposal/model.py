@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -21,37 +20,31 @@ from pydantic import (
 )
 
 from . import enums as E
-
-# Scalars are strict: "true", 1 and "2" are not booleans or numbers here (the rule engine
-# compares loosely, so types must be settled before a fact reaches it).
-# Numbers are bounded: no real programme has a million sites or calls a month, and the rule
-# engine's JSON reader cannot take every float Python can write.
-LIMIT = 100_000
-
-
-def _integral(value: Any) -> Any:
-    """JSON has one number type: 3.0 is the integer 3 (as JSON Schema reads it); 3.5 is not."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-Bool = Annotated[bool, Field(strict=True)]
-NonNeg = Annotated[int, Field(strict=True, ge=0, le=LIMIT), BeforeValidator(_integral)]
-Number = Annotated[float, Field(strict=True, ge=0, le=LIMIT)]
-Pct = Annotated[float, Field(strict=True, ge=0, le=100)]
-Text = Annotated[str, Field(strict=True, max_length=5000)]
-Short = Annotated[str, Field(strict=True, max_length=300)]
-Name = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
-# Lists are bounded too: no real proposal names more, and an unbounded list is a costly
-# request (the schema states each bound).
-MAX_ITEMS = 50  # names: departments, institutions, networks, affiliations, measures
-MAX_OPTIONS = 30  # options on a menu
-Names = Annotated[list[Name], Field(max_length=MAX_ITEMS)]
-
-
-def _n(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+from .bounds import (  # noqa: F401 (LIMIT, MAX_ITEMS, NONE_NAMES: read from here too)
+    LIMIT,
+    MAX_ITEMS,
+    MAX_OPTIONS,
+    NONE_NAMES,
+    BaselineMonths,
+    Bool,
+    CallsPerMonth,
+    CoreCount,
+    Departments,
+    InnerCore,
+    LagMonths,
+    MeetingsPerYear,
+    Name,
+    Names,
+    NonNeg,
+    Pct,
+    ResidentialPerYear,
+    Short,
+    Text,
+    is_none_word,
+    meetings_stated,
+    named_items,
+)
+from .bounds import plain_number as _n
 
 
 def F(description: str, question: str, **kw: Any) -> Any:
@@ -98,7 +91,7 @@ class Problem(Part):
         "structural or resource change, or on both.",
         "Does improvement depend mainly on changing practice and culture, or on structural and "
         "resource changes?")
-    departments_involved: NonNeg | None = F(
+    departments_involved: Departments | None = F(
         "How many departments must change their work for the improvement to happen.",
         "How many departments must change their work for the improvement to happen?")
     peripheral_stakeholders: Names | None = F(
@@ -123,7 +116,9 @@ class MenuOption(Part):
 
 
 class Intervention(Part):
-    """What is fixed and what may vary (L5, L18-L20, L25-L27)."""
+    """What is fixed and what may vary (L5, L18-L20, L25-L27). Checked together: a count
+    of core elements agrees with the elements named; sites that design their own plan
+    adapt more than how they implement; no option on the menu is called 'none'."""
 
     standardisation: E.Standardisation | None = F(
         "standardised_core: every site implements the same evidence-based core; "
@@ -135,7 +130,7 @@ class Intervention(Part):
         "The non-negotiable, evidence-based elements every site must implement. An empty list "
         "means there are none.",
         "Which elements of the intervention are non-negotiable for every site?")
-    core_element_count: NonNeg | None = F(
+    core_element_count: CoreCount | None = F(
         "How many non-negotiable elements there are, when they are not named.",
         "How many non-negotiable elements does the intervention have?")
     customisation: E.Customisation | None = F(
@@ -143,9 +138,44 @@ class Intervention(Part):
         "what_and_how (sites decide both).",
         "What may sites adapt: only how they implement, what they implement from a menu, or both "
         "what and how?")
+
+    @field_validator("core_element_count")
+    @classmethod
+    def _count_agrees_with_names(cls, value: int | None, info: ValidationInfo) -> Any:
+        named = info.data.get("core_elements")
+        if value is None or named is None or value == len(named):
+            return value
+        counted = f"{value} core {'element' if value == 1 else 'elements'} counted"
+        if not named:
+            raise ValueError(f"{counted}, but the list of core elements says there are "
+                             f"none: state the count only when the elements are not named")
+        raise ValueError(f"{counted}, but {len(named)} named ({named_items(named)}): state the "
+                         f"count only when the elements are not named")
+
+    @field_validator("customisation")
+    @classmethod
+    def _local_design_is_not_how_only(cls, value: str | None, info: ValidationInfo) -> Any:
+        if value == E.Customisation.how_only and \
+                info.data.get("standardisation") == E.Standardisation.locally_designed:
+            raise ValueError("sites may adapt only how they implement, but what sites "
+                             "implement is each site's own design: a site that designs its "
+                             "own plan decides what it does, not only how")
+        return value
     menu_options: Annotated[list[MenuOption], Field(max_length=MAX_OPTIONS)] | None = F(
         "The options sites may choose from, when the intervention is a menu.",
         "What options may sites choose from, with the evidence and measures for each?")
+
+    @field_validator("menu_options")
+    @classmethod
+    def _no_option_called_none(cls, value: list[MenuOption] | None) -> Any:
+        if value and any(is_none_word(o.name) for o in value):
+            if len(value) == 1:
+                raise ValueError(f"{value[0].name!r} is not an option: an empty list states "
+                                 f"that there is no menu")
+            raise ValueError(f"an option called 'none' is listed beside named options "
+                             f"({named_items([o.name for o in value])}): give the options "
+                             f"without 'none', or an empty list if there is no menu")
+        return value
     consensus_before_start: Bool | None = F(
         "Whether sites agree the intervention and what counts as success (with room for debate) "
         "before technical work starts.",
@@ -189,7 +219,7 @@ class CoreTeam(Part):
     paid_core_staff: Bool | None = F(
         "Whether paid core staff with dedicated time carry the programme's logistics.",
         "Will paid core staff with dedicated time run the programme's logistics?")
-    inner_core_size: NonNeg | None = F(
+    inner_core_size: InnerCore | None = F(
         "How many people make up the inner core that takes decisions.",
         "How many people are in the inner core that takes decisions?")
     inner_core_meets: E.MeetingFrequency | None = F(
@@ -246,13 +276,13 @@ class Measurement(Part):
         "How data are collected: independent, standardised_self_report, site_chosen_method, "
         "unaudited_self_report.",
         "How will data be collected, and by whom?")
-    baseline_months: NonNeg | None = F(
+    baseline_months: BaselineMonths | None = F(
         "Months of baseline data collection before the intervention starts.",
         "How many months of baseline data will sites collect before starting?")
     feedback_frequency: E.FeedbackFrequency | None = F(
         "How often sites get their data back.",
         "How often will sites get their data back?")
-    feedback_lag_months: Number | None = F(
+    feedback_lag_months: LagMonths | None = F(
         "Months between collecting data and feeding it back.",
         "How long after collection will data be fed back to sites?")
     peer_comparison: E.PeerComparison | None = F(
@@ -270,21 +300,22 @@ class Measurement(Part):
 
 class Community(Part):
     """The horizontal force: peer ties and the sense of community (L12-L17). Checked
-    together: no more residential meetings a year than face-to-face ones."""
+    together: no more residential meetings a year than face-to-face ones, and no
+    face-to-face or residential meetings when every event is virtual."""
 
     planned_from_outset: Bool | None = F(
         "Whether community building is planned and resourced from the start.",
         "Is community building planned and resourced from the start?")
-    calls_per_month: Number | None = F(
+    calls_per_month: CallsPerMonth | None = F(
         "Community calls or teleconferences per month.",
         "How many community calls will there be each month?")
     calls_participant_led: Bool | None = F(
         "Whether calls are meant to become led by participants.",
         "Will calls move to being led by participants?")
-    face_to_face_meetings_per_year: Number | None = F(
+    face_to_face_meetings_per_year: MeetingsPerYear | None = F(
         "In-person gatherings per year (any kind).",
         "How many in-person gatherings will there be each year?")
-    residential_meetings_per_year: Number | None = F(
+    residential_meetings_per_year: ResidentialPerYear | None = F(
         "Residential gatherings per year (of the in-person ones).",
         "How many residential gatherings will there be each year?")
 
@@ -303,6 +334,22 @@ class Community(Part):
     virtual_only: Bool | None = F(
         "Whether every community event is virtual.",
         "Will every community event be virtual?")
+
+    @field_validator("virtual_only")
+    @classmethod
+    def _virtual_has_no_meetings(cls, value: bool | None, info: ValidationInfo) -> Any:
+        if not value:
+            return value
+        in_person = info.data.get("face_to_face_meetings_per_year")
+        residential = info.data.get("residential_meetings_per_year")
+        if in_person:
+            met = f"{_n(in_person)} face-to-face {meetings_stated(in_person)}"
+        elif residential:
+            met = f"{_n(residential)} residential {meetings_stated(residential)}"
+        else:
+            return value
+        raise ValueError(f"every community event is said to be virtual, but {met}: "
+                         f"meetings in person are not virtual")
     peer_review_visits: Bool | None = F(
         "Whether sites visit each other for structured peer review.",
         "Will sites visit each other for peer review?")

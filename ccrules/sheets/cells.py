@@ -55,6 +55,9 @@ def read_cell(col: Column, raw: Any, percent_format: bool = False) -> Any:
     items = split(text, lines_only=col.kind == "object_list")
     if len(items) == 1 and fold(items[0]) == NONE_WORD:
         return []
+    if any(fold(item.split(PART)[0]) == NONE_WORD for item in items):
+        raise CellFault(f"'{NONE_WORD}' beside other items: write '{NONE_WORD}' alone when "
+                        f"there are none, or only the items")
     if col.kind == "enum_list":
         return [_choice(col, item, n + 1) for n, item in enumerate(items)]
     if col.kind == "object_list":

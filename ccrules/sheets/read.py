@@ -197,6 +197,7 @@ def _model_fault(r: int, err: Any, at: dict[str, int]) -> ErrorItem:
     """The model's own fault, at the cell it comes from: 'Input should be less than or
     equal to 100 (the cell has 150)'."""
     loc = tuple(err["loc"])
+    msg = str(err["msg"]).removeprefix("Value error, ")  # a cross-field check's own words
     for i in range(len(loc), 0, -1):
         path = ".".join(str(k) for k in loc[:i])
         if all(isinstance(k, str) for k in loc[:i]) and path in at:
@@ -204,9 +205,10 @@ def _model_fault(r: int, err: Any, at: dict[str, int]) -> ErrorItem:
             rest = _rest(col, loc[i:])
             given = err.get("input")
             shown = f" (the cell has {given!r})" if isinstance(given, (int, float, str)) \
-                and not isinstance(given, bool) and len(str(given)) <= 60 else ""
-            return fault(r, col.label, letter(at[path]), f"{rest}{err['msg']}{shown}")
-    return fault(r, "", "", f"{'.'.join(map(str, loc))}: {err['msg']}")
+                and not isinstance(given, bool) and len(str(given)) <= 60 \
+                and err["type"] != "value_error" else ""  # a cross-field check says it
+            return fault(r, col.label, letter(at[path]), f"{rest}{msg}{shown}")
+    return fault(r, "", "", f"{'.'.join(map(str, loc))}: {msg}")
 
 
 def _rest(col: Column, rest: tuple) -> str:
