@@ -20,6 +20,7 @@ import argparse
 import functools
 import json
 import math
+import statistics
 import time
 from typing import Any
 
@@ -188,16 +189,24 @@ ORDERS = {"ranked": ranked, "report": report_order, "worst-first": worst_first,
           "two-steps": two_steps}
 
 
-def run(rulebook, draft: dict, completed: dict, pick=ranked) -> tuple[State, int, list[str]]:
+def run(rulebook, draft: dict, completed: dict, pick=ranked,
+        took: list[float] | None = None) -> tuple[State, int, list[str]]:
     """Interview the draft answering from the completion, asking the question `pick`
     chooses: the final state, the number of questions asked (answered or not) and the
-    fields asked, in order."""
+    fields asked, in order. With `took`, the seconds of each step (the first ranking, then
+    each answer recorded and what is left ranked) are appended to it."""
     facts = flatten(parse_proposal(completed))
+    t = time.perf_counter()
     state, asked = interview(draft, rulebook), []
+    if took is not None:
+        took.append(time.perf_counter() - t)
     while not state.finished:
         field = pick(rulebook, state)
         asked.append(field)
+        t = time.perf_counter()
         state = apply(rulebook, state, field, completion_value(facts, field))
+        if took is not None:
+            took.append(time.perf_counter() - t)
     return state, len(asked), asked
 
 
@@ -257,22 +266,29 @@ def main() -> None:
     print("| Draft | Completed as | Open questions at start | Asked | Minimum | Verdict |")
     print("|---|---|---|---|---|---|")
     steps, others = [], {name: [] for name in ORDERS if name != "ranked"}
+    slowest, counts, unknown = (0.0, ""), [], 0
     for name, how, draft, completed in drafts():
         start = interview(draft, rulebook)
-        t = time.perf_counter()
-        state, asked, _ = run(rulebook, draft, completed)
-        took = time.perf_counter() - t
+        took: list[float] = []
+        state, asked, _ = run(rulebook, draft, completed, took=took)
+        if max(took) > slowest[0]:
+            slowest = (max(took), f"step {took.index(max(took)) + 1} of {name}")
+        steps.extend(took)
+        counts.append(asked)
+        unknown += len(state.skipped)
         best = minimum(rulebook, draft, completed, asked) if args.minimum else None
         verdict = state.verdict.value.replace("_", " ")
         if not state.decided:
             verdict = f"not decided ({state.range_words})"
         print(f"| {name} | {how} | {len(start.questions)} | {asked} | "
               f"{'-' if best is None else best} | {verdict} |")
-        steps.append(took / max(asked, 1))
         for order in others if args.orders else ():
             others[order].append(run(rulebook, draft, completed, ORDERS[order])[1])
-    print(f"\nA step took {min(steps) * 1000:.0f} to {max(steps) * 1000:.0f} ms (mean per "
-          f"draft of answering and ranking the next questions).")
+    print(f"\n{len(steps)} steps (the first ranking of each draft, then each answer recorded "
+          f"and what is left ranked): a median {statistics.median(steps) * 1000:.0f} ms, at "
+          f"most {slowest[0] * 1000:.0f} ms ({slowest[1]}).")
+    print(f"Answered \"don't know\": {unknown}.")
+    print(f"ranked: {counts} (total {sum(counts)})")
     for order, counts in others.items() if args.orders else ():
         print(f"{order}: {counts} (total {sum(counts)})")
 

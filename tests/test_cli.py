@@ -40,8 +40,9 @@ def test_evaluate_text_puts_the_verdict_first(runner):
     assert order == sorted(order)
     assert "CONDITIONS OF AWARD" not in text  # a not-recommended proposal gets none
     flat = " ".join(text.split())
-    assert ("Source: Lessons L1 (A clear evidence-based solution), L4 (No proven solution: "
-            "local innovation instead); Aveling et al. 2017, §3 Discussion, P:495-499") in flat
+    assert ("Source: Lessons L1 (A clear evidence-based solution), L4 (No clear solution: "
+            "a community may not be the best way); Aveling et al. 2017, §3 Discussion, "
+            "P:495-499") in flat
 
 
 def test_evaluate_markdown(runner):
@@ -49,7 +50,7 @@ def test_evaluate_markdown(runner):
     assert result.exit_code == 0
     assert result.output.startswith("# Improving Lung Cancer Outcomes Project (as run)")
     assert "**Verdict: not recommended**" in result.output
-    assert "| Problem fit | 0 of 9 | misses L1 (A clear evidence-based solution)" in result.output
+    assert "| Problem fit | 0 of 10 | misses L1 (A clear evidence-based solution)" in result.output
     assert "## What a verdict means" in result.output
 
 

@@ -28,8 +28,7 @@ def test_why_names_the_terms_and_values_that_fired(rulebook):
     by_id = {f.rule_id: f for f in ev.findings}
     assert terms(by_id["IM-06"]) == [("enrolment.data_submission", "in",
                                       ["voluntary", "none"], "voluntary")]
-    assert terms(by_id["PF-05"]) == [("problem.evidence_base", "in", ["none", "contested"],
-                                      "none")]
+    assert terms(by_id["PF-05"]) == [("problem.evidence_base", "eq", "none", "none")]
     # an `any` rule names only the branch that fired
     assert terms(by_id["PF-01"]) == [
         ("intervention.standardisation", "eq", "locally_designed", "locally_designed")]
@@ -52,11 +51,11 @@ def test_why_not_for_gate_rules_that_did_not_fire(rulebook):
     gate = [r.id for r in judge_for(rulebook).rules if rulebook.policy.is_gate(r)]
     assert [(w.rule_id, w.status) for w in ev.why_not] == [(rid, "not_fired") for rid in gate]
     assert gate == ["PF-01", "PF-02", "PF-03", "PF-04", "PF-05", "PF-06", "PF-08", "PF-09",
-                    "PF-10"]
+                    "PF-10", "PF-12"]
     pf05 = next(w for w in ev.why_not if w.rule_id == "PF-05")
-    assert terms(pf05) == [("problem.evidence_base", "in", ["none", "contested"], "strong")]
+    assert terms(pf05) == [("problem.evidence_base", "eq", "none", "strong")]
     assert pf05.terms[0].text == (
-        "Evidence for a solution: strong (the finding needs: none or contested)")
+        "Evidence for a solution: strong (the finding needs: none)")
 
 
 def test_why_not_on_request_and_for_undetermined_rules(rulebook):
@@ -87,7 +86,7 @@ def test_why_not_from_the_cli(runner):
 
 # 3. Missing information --------------------------------------------------------------------
 
-def test_an_open_answer_that_could_bring_a_major_is_a_condition_to_confirm(rulebook):
+def test_an_open_commitment_that_could_bring_a_major_is_a_condition_of_award(rulebook):
     data = example("michigan-keystone")
     del data["enrolment"]["data_submission"]
     del data["community"]["structured_discussion"]  # CO-08 is minor: not verdict-relevant
@@ -98,12 +97,29 @@ def test_an_open_answer_that_could_bring_a_major_is_a_condition_to_confirm(ruleb
     assert [(m.field, m.rules) for m in ev.missing] == [("enrolment.data_submission",
                                                          ["IM-06"])]
     assert ev.missing[0].question == "Must sites submit data, and what happens if they do not?"
+    assert [m.kind for m in ev.missing] == ["commitment"] and not ev.facts_to_establish
     (condition,) = ev.conditions
-    assert (condition.rule_id, condition.kind) == ("IM-06", "confirm")
-    assert condition.text.startswith("The proposal does not say, so before the award is "
-                                     "confirmed the applicant must confirm that it will ")
+    assert (condition.rule_id, condition.kind) == ("IM-06", "commitment")
+    assert condition.text.startswith("The proposal does not say, so the award is conditional "
+                                     "on this commitment: make submission of the common "
+                                     "measures a condition")
     assert "Must sites submit data, and what happens if they do not?" in condition.text
-    assert "one open answer to confirm" in ev.summary
+    assert "one commitment the proposal does not state, required as a condition" in ev.summary
+
+
+def test_an_open_fact_is_to_establish_never_a_condition(rulebook):
+    """s11 of the review: how alike the units are is a feature of the problem; no applicant
+    can meet it as a condition, so it is listed as a fact to establish."""
+    data = example("michigan-keystone")
+    del data["problem"]["setting_uniformity"]
+    ev = evaluate(data, rulebook)
+    assert ev.verdict.value == "conditional"
+    assert (ev.verdict_range.best.value, ev.verdict_range.worst.value) == (
+        "recommended", "conditional")
+    assert [(m.field, m.kind) for m in ev.facts_to_establish] == [
+        ("problem.setting_uniformity", "fact")]
+    assert not ev.conditions and not ev.commitments_to_require
+    assert "one open fact to establish before the award" in ev.summary
 
 
 def test_missing_for_a_draft_puts_the_gate_first_with_questions(rulebook):
@@ -190,7 +206,14 @@ def test_relabelling_as_a_menu_does_not_route_around_the_problem(rulebook):
     ev = evaluate_with_what_if(example("ilcop"), {
         "intervention.standardisation": "menu_of_options"}, rulebook)
     assert ev.what_if.verdict.value == "not_recommended"
-    assert "PF-01" in {f.rule_id for f in ev.what_if.evaluation.findings}
+    after = ev.what_if.evaluation
+    assert after.verdict_range.best.value == "not_recommended"  # whatever the options
+    # with no options listed, it is open design (PF-01) or a one-option standard core
+    # without evidence (PF-04): the options decide which, never whether
+    assert {u.rule_id for u in after.undetermined} >= {"PF-01", "PF-04"}
+    listed = example("ilcop")
+    listed["intervention"].update(standardisation="menu_of_options", menu_options=[])
+    assert "PF-01" in {f.rule_id for f in evaluate(listed, rulebook).findings}
 
 
 def test_what_if_errors_name_the_field(rulebook):
@@ -218,7 +241,8 @@ def test_what_if_from_the_cli(runner):
     data = json.loads(result.stdout)
     assert (data["verdict"], data["what_if"]["verdict"]) == ("not_recommended",
                                                              "not_recommended")
-    assert data["what_if"]["fired_removed"] == ["CO-10", "IM-06", "BA-01"]
+    # with the menu's options not listed, PF-01 is open (their number decides it), not fired
+    assert data["what_if"]["fired_removed"] == ["PF-01", "CO-10", "IM-06", "BA-01"]
     text = runner.invoke(main, ["evaluate", str(EXAMPLES / "michigan-keystone.json"), "--set",
                                 "enrolment.data_submission=voluntary"]).output
     assert "WHAT IF" in text and "  verdict       recommended               conditional" in text

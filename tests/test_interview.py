@@ -24,11 +24,13 @@ from ccrules.explaining.interview import (
     DONT_KNOW,
     AnswerError,
     apply,
+    classes,
     interview,
     is_decided,
+    left_open,
     read_answer,
 )
-from ccrules.judging.judge import judge_for
+from ccrules.judging.judge import judge_for, relevant
 from ccrules.proposal.facts import flatten
 from ccrules.proposal.reading import parse_proposal
 from ccrules.rulebook.model import Verdict
@@ -86,13 +88,29 @@ def test_a_decided_verdict_stays_whatever_the_remaining_answers(rulebook):
             assert changed.verdict == state.verdict, (field, value)
 
 
-def test_ranking_puts_the_question_that_can_decide_first(rulebook):
+def test_ranking_puts_the_lowest_mean_score_first(rulebook):
     state = interview(example(DRAFT), rulebook)
     first = state.questions[0]
-    assert first.field == "intervention.standardisation"
-    assert first.can_decide and first.score[0] < state.questions[1].score[0]
+    # Issue 20: an open commitment no longer keeps not recommended in the range (the draft's
+    # range is recommended..conditional), so the one answer that rules the draft out
+    # (standardisation: each site's own design) no longer outweighs the rest on the mean;
+    # the expertise question, whose classes mostly settle the worst case, now ranks first.
+    assert first.field == "core_team.expertise"
+    assert first.score[0] < state.questions[1].score[0]
     keys = [q.score for q in state.questions]
     assert keys == sorted(keys)  # most decisive (lowest mean, then worst) first
+    # the score is the mean and the worst of what each class of answers leaves open
+    judge = judge_for(rulebook)
+    facts = flatten(parse_proposal(example(DRAFT)))
+    total = sum(1 for r in judge.rules if relevant(judge.policy, r))
+    scores = [left_open(judge, judge.judge(judge.with_changes(facts, {first.field: v}),
+                                           engine=False), total)
+              for v in classes(judge, facts, first)]
+    assert first.score == pytest.approx((sum(scores) / len(scores), max(scores)))
+    # a question that can decide is marked, and ranks by its mean like any other
+    deciding = [q for q in state.questions if q.can_decide]
+    assert [q.field for q in deciding] == ["intervention.standardisation"]
+    assert not first.can_decide
     fields = {q.field for q in state.questions}
     assert not any(f.startswith("derived.") for f in fields)
     assert "intervention.menu_options" not in fields  # a menu needs the form
@@ -268,7 +286,8 @@ def test_cli_interview_reaches_a_decided_verdict_and_writes_the_file_back(rulebo
     result = runner.invoke(main, ["interview", str(path)], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     assert "DECIDED: CONDITIONAL" in result.output
-    assert "Verdict range: between recommended and not recommended" in result.output
+    # issue 20: the draft's open commitments no longer put not recommended in its range
+    assert "Verdict range: between recommended and conditional" in result.output
     assert "Verdict range: conditional" in result.output  # it narrowed as answers came in
     assert not PATHLIKE.search(result.output.split("Wrote")[0].replace(str(path), "")), \
         result.output
@@ -284,7 +303,8 @@ def test_cli_interview_reaches_a_decided_verdict_and_writes_the_file_back(rulebo
 def test_cli_interview_takes_numbers_skips_and_stops(rulebook, runner, tmp_path):
     path, out = tmp_path / "draft.json", tmp_path / "done.json"
     path.write_text(json.dumps(example(DRAFT)))
-    # 1: the same core; 2: a typo, then "?" (don't know); then stop
+    # issue 20: the first question is now the core team's expertise, the second what sites
+    # implement. 1: quality improvement; 2: a typo, then "?" (don't know); then stop
     result = runner.invoke(main, ["interview", str(path), "--output", str(out)],
                            input="1\nsoon\n?\nq\n")
     assert result.exit_code == 0, result.output
@@ -293,8 +313,10 @@ def test_cli_interview_takes_numbers_skips_and_stops(rulebook, runner, tmp_path)
     assert "1 question skipped" in result.output
     assert json.loads(path.read_text()) == example(DRAFT)  # FILE untouched with --output
     done = json.loads(out.read_text())
-    assert done["intervention"] == {"standardisation": "standardised_core"}
-    assert "evidence_base" not in done["problem"]  # a skipped question is not recorded
+    assert done["core_team"] == {**example(DRAFT)["core_team"],
+                                 "expertise": ["quality_improvement"]}  # "1", a number
+    assert "intervention" not in done  # a skipped question is not recorded
+    assert done["problem"] == example(DRAFT)["problem"]
 
 
 def test_cli_interview_writes_nothing_without_answers(runner, tmp_path):
@@ -377,8 +399,8 @@ def test_guided_page_from_an_upload_to_a_stored_result(signed_in):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     text = visible(html)
-    assert "What sites implement" in text
-    assert "between recommended and not recommended" in text and "0 answered" in text
+    assert "Expertise in the core team" in text  # the first question since issue 20
+    assert "between recommended and conditional" in text and "0 answered" in text
     assert not PATHLIKE.search(text.replace("examples/", "")), text
     steps = 0
     while 'id="guided-done"' not in html:
@@ -401,12 +423,17 @@ def test_guided_page_from_an_upload_to_a_stored_result(signed_in):
 
 def test_guided_page_dont_know_and_a_one_answer_decision(signed_in):
     html = upload(signed_in, example(DRAFT)).get_data(as_text=True)
+    first = hidden(html)["field"]
+    assert first == "core_team.expertise"  # first since issue 20 (was standardisation)
     skipped = signed_in.post("/guided/answer", {**hidden(html), "action": "skip"})
     after = skipped.get_data(as_text=True)
-    assert hidden(after)["skipped"] == "intervention.standardisation"
+    assert hidden(after)["skipped"] == first
     assert "1 not known" in visible(after) and "0 answered" in visible(after)
-    assert hidden(after)["field"] != "intervention.standardisation"
+    assert hidden(after)["field"] != first
+    # standardisation is no longer the question shown first, but it is open: answering it
+    # with each site's own design decides not recommended in one step
     decided = signed_in.post("/guided/answer", {**hidden(html), "action": "answer",
+                                                "field": "intervention.standardisation",
                                                 "choice": "locally_designed"})
     text = visible(decided.get_data(as_text=True))
     assert "The verdict is decided" in text and "Not recommended" in text
@@ -421,7 +448,7 @@ def test_guided_page_from_a_stored_evaluation_respects_its_owner(app, client, si
     evaluation_id = stored.headers["Location"].rsplit("/", 1)[1]
     mine = signed_in.get(f"/evaluations/{evaluation_id}/guided")
     assert mine.status_code == 200
-    assert "What sites implement" in mine.get_data(as_text=True)
+    assert "Expertise in the core team" in mine.get_data(as_text=True)  # as issue 20 ranks
     other = PageClient(app.test_client())
     other.sign_in(make_token(app, "another officer"))
     assert other.get(f"/evaluations/{evaluation_id}/guided").status_code == 404
@@ -444,7 +471,9 @@ def test_guided_page_from_a_stored_evaluation_respects_its_owner(app, client, si
 ])
 def test_guided_page_refuses_bad_input_with_a_message(signed_in, change, status, message):
     html = upload(signed_in, example(DRAFT)).get_data(as_text=True)
-    sent = {**hidden(html), "action": "answer", "choice": "standardised_core", **change}
+    # a choice question, named: since issue 20 the page's first question is a list of ticks
+    sent = {**hidden(html), "field": "intervention.standardisation", "action": "answer",
+            "choice": "standardised_core", **change}
     response = signed_in.post("/guided/answer", sent)
     assert response.status_code == status
     page = response.get_data(as_text=True)
@@ -508,9 +537,14 @@ def test_guided_evaluate_refuses_a_tampered_draft_and_stores_nothing(app, signed
     assert exported.count("\n") == 1  # the header alone: nothing was stored
 
 
-def test_the_open_design_completion_ends_at_once(rulebook):
+def test_the_open_design_completion_ends_once_standardisation_is_answered(rulebook):
     state, asked, fields = run(rulebook, example(DRAFT), merged(example(DRAFT), DELIRIUM_OPEN))
-    assert (asked, fields) == (1, ["intervention.standardisation"])
+    # Issue 20: standardisation is no longer ranked first (see the ranking test), so two
+    # questions come before it (expertise, which this completion leaves unknown, and the
+    # evidence); the interview still ends on the answer that rules the design out.
+    assert (asked, fields) == (3, ["core_team.expertise", "problem.evidence_base",
+                                   "intervention.standardisation"])
+    assert state.skipped == ("core_team.expertise",)
     assert state.verdict == Verdict.not_recommended and is_decided(
         state.verdict, state.best, state.worst)
     assert state.data["intervention"]["standardisation"] == "locally_designed"

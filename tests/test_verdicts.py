@@ -23,18 +23,25 @@ LEVEL = {**RANK, Verdict.insufficient_information: None}
 
 
 def test_the_range_brackets_every_completion(rulebook):
-    """Answering any one open question lands inside the range the draft announced."""
+    """Answering any one open fact lands inside the range the draft announced; answering an
+    open commitment never lifts the verdict above its best (the range takes commitments as
+    secured by their conditions, so an unfavourable one stated is a new weakness below it)."""
     judge = judge_for(rulebook)
     draft = example("sepsis-bundle-emergency-departments")
-    for group in ("community", "measurement"):
+    for group in ("community", "measurement", "context"):
         draft.pop(group)
     facts = flatten(parse_proposal(draft))
     judged = judge.judge(facts)
     best, worst = RANK[judged.best], RANK[judged.worst]
+    kinds = set()
     for missing in evaluate(draft, rulebook).missing:
+        kinds.add(missing.kind)
         for value in judge.domain(missing.field):
             after = judge.judge(judge.with_changes(facts, {missing.field: value}))
-            assert worst <= RANK[after.worst] <= RANK[after.best] <= best
+            assert RANK[after.best] <= best
+            if missing.kind == "fact":
+                assert worst <= RANK[after.worst] <= RANK[after.best]
+    assert kinds == {"fact", "commitment"}
 
 
 @settings(max_examples=scaled(150), deadline=None,
@@ -63,14 +70,16 @@ def test_findings_add_up_to_rework(rulebook):
     data["core_team"]["institutional_backing"] = []  # MO-04: mobilisation, a third front
     ev = evaluate(data, rulebook)
     assert ev.verdict.value == "not_recommended"
-    assert "the design needs rework: major weaknesses on several fronts" in ev.summary
+    assert ("by ccrules' policy for findings that add up (not a finding of the paper), "
+            "major weaknesses on several fronts") in ev.summary
     assert not [f for f in ev.findings if f.severity.value == "blocker"]
 
 
 def test_no_hard_tactics_at_all_is_not_recommended(rulebook):
     data = example("michigan-keystone")
     data["enrolment"].update(commitment="ceo_signoff", data_submission="voluntary")
-    data["intervention"].update(standardisation="locally_designed", core_elements=[])
+    data["intervention"].update(standardisation="locally_designed", core_elements=[],
+                                customisation="what_and_how")
     ev = evaluate(data, rulebook)
     assert ev.verdict.value == "not_recommended" and "few hard tactics" in ev.summary
 
@@ -80,9 +89,41 @@ def test_a_qualified_menu_is_a_hard_tactic_but_a_label_is_not(rulebook):
     menu["enrolment"].update(commitment="ceo_signoff", data_submission="voluntary")
     assert "BA-01" not in {f.rule_id for f in evaluate(menu, rulebook).findings}
     label = copy.deepcopy(menu)
-    label["intervention"].pop("menu_options")
+    label["intervention"]["menu_options"] = []
     label["measurement"]["feedback_frequency"] = "after_programme"
     assert "BA-01" in {f.rule_id for f in evaluate(label, rulebook).findings}
+    unlisted = copy.deepcopy(label)
+    unlisted["intervention"].pop("menu_options")  # the options are a commitment to ask for
+    ev = evaluate(unlisted, rulebook)
+    assert "BA-01" in {u.rule_id for u in ev.undetermined}
+    assert "intervention.menu_options" not in {m.field for m in ev.facts_to_establish}
+
+
+def test_a_menu_of_one_option_is_a_standardised_core(rulebook):
+    """s14 of the review: a 'menu' of one listed option is a standard package; without
+    evidence it meets PF-04 as any standard package does."""
+    data = example("ilcop-paper-alternative")
+    data["intervention"]["menu_options"] = data["intervention"]["menu_options"][:1]
+    for evidence, verdict, fired in (("none", "not_recommended", "PF-04"),
+                                     ("contested", "conditional", "PF-12")):
+        data["problem"]["evidence_base"] = evidence
+        ev = evaluate(data, rulebook)
+        ids = {f.rule_id for f in ev.findings}
+        assert ev.verdict.value == verdict and fired in ids
+        assert not ids & {"PF-01", "PF-10"}
+
+
+def test_one_answer_counts_once_however_many_fronts_it_touches(rulebook):
+    from ccrules.judging.judge import fronts
+    rules = {r.id: r for r in rulebook.rules}
+    two = [rules["CO-02"], rules["ME-03"]]  # community and measurement
+    assert fronts(two, {"CO-02": frozenset({"a"}), "ME-03": frozenset({"b"})}) == 2
+    assert fronts(two, {"CO-02": frozenset({"a"}), "ME-03": frozenset({"a"})}) == 1
+    three = two + [rules["IM-05"]]
+    assert fronts(three, {"CO-02": frozenset({"a"}), "ME-03": frozenset({"a", "b"}),
+                          "IM-05": frozenset({"b"})}) == 1
+    assert fronts(three, {"CO-02": frozenset({"a"}), "ME-03": frozenset({"a"}),
+                          "IM-05": frozenset({"c"})}) == 2
 
 
 def test_one_parameter_serves_every_rule_on_lead_time(rulebook):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..judging.judge import PLACEHOLDER, RANK, Judge, Judgement, relevant
+from ..judging.completions import Completions, Exhausted
+from ..judging.judge import PLACEHOLDER, RANK, Judge, Judgement, Outcome, relevant
 from ..judging.result import Change, Counterfactual
 from ..proposal import words
-from ..proposal.fields import catalogue
+from ..proposal.facts import derive
+from ..proposal.fields import DERIVED, catalogue
 from ..rulebook.conditions import fields_of
 from ..rulebook.model import Rule, Verdict
 
@@ -29,72 +31,125 @@ def _change_text(field: str, value: Any, before: Any = None) -> str:
     return f"{words.label(field)}: {after} (now: {now})"
 
 
+# Nodes (change sets judged) one evaluation's counterfactual search may visit, over every
+# target verdict: past it the search stops and the evaluation says it was cut.
+BUDGET = 400
+SOURCES = frozenset(s for d in DERIVED for s in d.sources)
+
+
+def answer_fields(rule: Rule) -> list[str]:
+    """The answers that can change a rule: the fields it reads, with each derived field
+    replaced by the answers it is computed from (a change is to an answer, never to a
+    derived fact)."""
+    out: list[str] = []
+    for field in sorted(fields_of(rule.when)):
+        info = catalogue()[field]
+        for f in (info.sources or (field,)):
+            if f not in out and catalogue()[f].kind not in ("object_list", "text"):
+                out.append(f)
+    return out
+
+
 def _fixes(judge: Judge, rule: Rule, facts: dict[str, Any]) -> list[tuple[str, Any]]:
     """Single answers that switch a rule off (known false), given the other facts."""
     fixes = []
-    for field in sorted(fields_of(rule.when)):
+    test = judge.evaluators[rule.id]
+    for field in answer_fields(rule):
         for value in judge.domain(field):
-            if value != facts.get(field) and judge.evaluators[rule.id](
-                    judge.with_changes(facts, {field: value})) is False:
+            if value == facts.get(field):
+                continue
+            changed = dict(facts)
+            changed[field] = value
+            if field in SOURCES:
+                changed.update(derive(changed))
+            if test(changed) is False:
                 fixes.append((field, value))
     return fixes
 
 
-def obstacles(judge: Judge, judgement: Judgement, target: Verdict) -> list[list[Rule]]:
-    """What keeps a judgement below `target`, as groups of rules: switching off any one rule
-    of a group clears that group (a blocker is a group of one; findings that add up are a
-    group of their members). Undecided rules that could fire against the target count too:
-    their answers must rule them out."""
+def obstacles(judge: Judge, facts: dict[str, Any], target: Verdict,
+              outcome: Outcome | None = None) -> list[list[Rule]]:
+    """What keeps the facts' verdict below `target`, as groups of rules: switching off any
+    one rule of a group clears that group (a blocker is a group of one; findings that add
+    up are a group of their members). Undecided rules that could fire against the target
+    count too: their answers must rule them out."""
     policy = judge.policy
     level = RANK[target]
-    fired = judgement.outcome.fired
-    groups: list[list[Rule]] = [[r] for r in fired
-                                if RANK[policy.severity_verdicts[r.severity]] < level]
+    outcome = outcome or judge.outcome(facts, engine=False)
+    fired = outcome.fired
+    met = judge.fired_verdict(fired, facts)[1]
+    below = [r for r in fired if RANK[policy.severity_verdicts[r.severity]] < level]
+    groups: list[list[Rule]] = [[r] for r in below]
     if level > RANK[Verdict.not_recommended]:
         by_id = {r.id: r for r in fired}
         for agg in policy.aggregation:
-            if agg.id not in judgement.aggregations:
+            if agg.id not in met:
                 continue
             if agg.all_of:
                 groups.append([by_id[rid] for rid in agg.all_of if rid in by_id])
             else:
                 groups.append([r for r in fired if r.dimension in agg.dimensions and
                                policy.severity_verdicts[r.severity] == Verdict.conditional])
-    groups += [[r] for r in judgement.could_fire
-               if RANK[policy.severity_verdicts[r.severity]] < level]
+    search = Completions(judge, facts)
+    try:
+        groups += [[r] for r in outcome.undetermined if relevant(policy, r)
+                   and RANK[policy.severity_verdicts[r.severity]] < level
+                   and search.make([r], True) is not None]
+    except Exhausted:
+        pass  # the obstacles found so far; the search below stays within its own budget
     return groups
 
 
-def _search(judge: Judge, facts: dict, target: Verdict,
-            changes: dict[str, Any]) -> Iterator[dict[str, Any]]:
+class _Search:
     """Depth-first over change sets (at most MAX_FIELDS answers) that clear every obstacle
-    to `target`, judging each step with the Python evaluator."""
-    changed = judge.with_changes(facts, changes)
-    judgement = judge.judge(changed, engine=False)
-    if RANK.get(judgement.verdict, -1) >= RANK[target]:
-        yield dict(changes)
-        return
-    if len(changes) == MAX_FIELDS:
-        return
-    groups = obstacles(judge, judgement, target)
-    if not groups:
-        return
-    tried = set()
-    for rule in groups[0]:
-        for field, value in _fixes(judge, rule, changed):
-            if field not in changes and (field, value) not in tried:
-                tried.add((field, value))
-                yield from _search(judge, facts, target, {**changes, field: value})
+    to a target, each set judged once (by the verdict-only path), within BUDGET nodes."""
+
+    def __init__(self, judge: Judge, facts: dict[str, Any]):
+        self.judge, self.facts, self.left, self.cut = judge, facts, BUDGET, False
+
+    def run(self, target: Verdict) -> Iterator[dict[str, Any]]:
+        seen: set[frozenset] = set()
+        yield from self._walk(target, {}, seen)
+
+    def _walk(self, target: Verdict, changes: dict[str, Any],
+              seen: set[frozenset]) -> Iterator[dict[str, Any]]:
+        key = frozenset(changes.items())
+        if key in seen or self.cut:
+            return
+        seen.add(key)
+        if self.left <= 0:
+            self.cut = True
+            return
+        self.left -= 1
+        judge = self.judge
+        changed = judge.with_changes(self.facts, changes)
+        outcome = judge.outcome(changed, engine=False)
+        if judge.reaches(changed, target, outcome):
+            yield dict(changes)
+            return
+        if len(changes) == MAX_FIELDS:
+            return
+        groups = obstacles(judge, changed, target, outcome)
+        if not groups:
+            return
+        tried = set()
+        for rule in groups[0]:
+            for field, value in _fixes(judge, rule, changed):
+                if field not in changes and (field, value) not in tried:
+                    tried.add((field, value))
+                    yield from self._walk(target, {**changes, field: value}, seen)
 
 
 def counterfactuals(judge: Judge, facts: dict[str, Any],
-                    judgement: Judgement) -> list[Counterfactual]:
+                    judgement: Judgement) -> tuple[list[Counterfactual], bool]:
     """Minimal change sets that raise the verdict by one level or more; each is confirmed by
     the rule engine before it is offered. Changes to the problem itself are kept, marked as
-    not design choices: they describe a different programme."""
+    not design choices: they describe a different programme. Also whether the search was
+    cut at its budget (then fewer, or less minimal, sets may be offered)."""
     current, outcome, policy = judgement.verdict, judgement.outcome, judge.policy
     if current not in RANK or current == Verdict.recommended:
-        return []
+        return [], False
+    search = _Search(judge, facts)
     found: list[Counterfactual] = []
     fields = catalogue()
 
@@ -106,7 +161,7 @@ def counterfactuals(judge: Judge, facts: dict[str, Any],
 
     for target in (v for v in RANK if RANK[v] > RANK[current]):
         seen: list[dict] = []
-        for changes in _search(judge, facts, target, {}):
+        for changes in search.run(target):
             if not changes or any(c.items() <= changes.items() for c in seen):
                 continue  # a smaller set already does it
             seen = [c for c in seen if not changes.items() <= c.items()] + [changes]
@@ -131,7 +186,7 @@ def counterfactuals(judge: Judge, facts: dict[str, Any],
                 lessons=sorted({lesson for r in resolved for lesson in r.lessons},
                                key=lambda x: int(x[1:])),
                 by_design=all(fields[f].design_choice for f in changes)))
-    return found
+    return found, search.cut
 
 
 def _shown(value: Any) -> Any:

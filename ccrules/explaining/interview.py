@@ -8,12 +8,12 @@ when the value is DONT_KNOW, and gives the new state. answers.py words the quest
 reads typed answers (`read_answer`), so the command line and the page share one reading.
 
 **Decided** means the verdict is not `insufficient_information` and the range is one verdict
-(best == worst). `decide()` in judging/judge.py returns the worst case whenever the range does
-not reach not_recommended and completeness is at least the policy's minimum, and
-not_recommended whenever it is certain (then best == worst == not_recommended), so a decided
-verdict is the verdict of every completion of the remaining unknowns: no later answer can
-change it. A verdict such as `conditional` with a best case of `recommended` is not decided:
-an answer could still raise it.
+(best == worst). The range is over the open facts, with open commitments taken as secured by
+their conditions of award (judging/judge.py), so a decided verdict holds for every way the
+open facts could turn out, provided the open commitments are met, and with one exception:
+findings add up (the policy's aggregations) on stated findings only, so a fact answered later
+can still complete one. A verdict such as `conditional` with a best case of `recommended` is
+not decided: an answer could still raise it.
 
 **Ranking.** A question's answers are grouped into the classes the rules tell apart (each
 choice; for a number, the ranges between the thresholds the rules compare it with; for a list,

@@ -13,8 +13,16 @@ from typing import Any
 from ..judging.judge import Judge, Judgement, relevant
 from ..judging.result import MissingInfo
 from ..proposal.fields import catalogue
-from ..rulebook.conditions import fields_of
+from ..rulebook.conditions import deciding_leaves, negation_normal_form
 from ..rulebook.model import Rule, Verdict
+
+
+def open_answers(rule: Rule, facts: dict[str, Any]) -> list[str]:
+    """The unknown answers that keep an undecided rule open: those under a part of its
+    condition that is itself undecided (a menu's options are not asked about when a term
+    already known false, such as a standardised core, settles that part)."""
+    leaves = deciding_leaves(negation_normal_form(rule.when), facts, None)
+    return sorted({leaf.field for leaf in leaves})
 
 
 def missing_information(judge: Judge, facts: dict[str, Any],
@@ -25,9 +33,8 @@ def missing_information(judge: Judge, facts: dict[str, Any],
     for rule in judgement.outcome.undetermined:
         if not relevant(policy, rule):
             continue
-        for f in sorted(fields_of(rule.when)):
-            if facts.get(f) is None:
-                by_field.setdefault(f, []).append(rule)
+        for f in open_answers(rule, facts):
+            by_field.setdefault(f, []).append(rule)
     fields = catalogue()
     items = []
     for field, rules in by_field.items():
@@ -36,5 +43,5 @@ def missing_information(judge: Judge, facts: dict[str, Any],
                        for r in rules)
         items.append((not gate, not blocking, -len(rules), field, MissingInfo(
             field=field, question=fields[field].question or fields[field].description,
-            rules=[r.id for r in rules], gate=gate)))
+            rules=[r.id for r in rules], gate=gate, kind=fields[field].unknown)))
     return [item for *_, item in sorted(items, key=lambda t: t[:4])]

@@ -44,6 +44,9 @@ def write_summary(policy: Policy, judgement: Judgement, why: list[str],
                     f"({_titles(strengths, 2)})")
     if minors:
         tail.append(_count(minors, "minor point", "minor points"))
+    majors = [r for r in outcome.fired if r.severity == Severity.major]
+    if judgement.verdict == Verdict.insufficient_information and majors:
+        tail.insert(0, _count(len(majors), "major finding", "major findings"))
     if tail:
         sentences.append("It shows " + " and ".join(tail) + ".")
     open_ = sum(1 for r in outcome.undetermined if relevant(policy, r))
@@ -58,8 +61,8 @@ def why_sentences(policy: Policy, judgement: Judgement) -> list[str]:
     outcome, verdict = judgement.outcome, judgement.verdict
     blockers = [r for r in outcome.fired if r.severity == Severity.blocker]
     majors = [r for r in outcome.fired if r.severity == Severity.major]
-    to_confirm = [r for r in judgement.could_fire
-                  if policy.severity_verdicts[r.severity] == Verdict.conditional]
+    commitments = judgement.commitments
+    facts = judgement.by_facts
     sentences = []
     limits = [r for r in majors if about_problem(r)]
     if verdict == Verdict.not_recommended:
@@ -72,7 +75,8 @@ def why_sentences(policy: Policy, judgement: Judgement) -> list[str]:
         added = [agg.title[0].lower() + agg.title[1:] for agg in policy.aggregation
                  if agg.id in judgement.aggregations]
         if added:
-            reasons.append(f"the design needs rework: {'; '.join(added)}")
+            reasons.append(f"by ccrules' policy for findings that add up (not a finding of "
+                           f"the paper), {'; '.join(added)}")
         sentences.append(f"Not recommended as a clinical community: {'; '.join(reasons)}.")
         if limits and not problem_blockers:
             sentences.append(f"Even with a better design, ccrules' reading of the paper allows "
@@ -83,33 +87,49 @@ def why_sentences(policy: Policy, judgement: Judgement) -> list[str]:
             more = _count(len(others), "major finding", "major findings")
             sentences.append(f"Beyond that, {more} would also need attention.")
     elif verdict == Verdict.insufficient_information:
-        if judgement.worst == Verdict.not_recommended and judgement.best != \
-                Verdict.not_recommended:
-            gate = [r for r in outcome.undetermined if policy.is_gate(r)]
-            what = ("whether a clinical community fits the problem" if gate
-                    else "whether findings add up to a design that needs rework")
-            sentences.append(f"{LEAD[verdict]}: the open answers decide {what}.")
-        else:
+        deciding = [r for r in facts
+                    if policy.severity_verdicts[r.severity] == Verdict.not_recommended]
+        if not deciding:
             sentences.append(f"{LEAD[verdict]}: the stated facts decide only "
                              f"{judgement.completeness:.0%} of the rules that could lower the "
-                             f"verdict (at least {policy.min_completeness:.0%} needed).")
+                             f"verdict (ccrules asks for at least "
+                             f"{policy.min_completeness:.0%}, the funder's figure).")
+        else:
+            gate = any(policy.is_gate(r) for r in deciding)
+            what = ("whether a clinical community fits the problem" if gate
+                    else "whether the programme can be funded as designed")
+            sentences.append(f"{LEAD[verdict]}: open facts, which no condition of award can "
+                             f"secure, decide {what}; ccrules keeps the verdict open until "
+                             f"they are established.")
+        known = [r for r in outcome.fired if policy.severity_verdicts[r.severity]
+                 != Verdict.recommended]
+        at_best = f"At best {WORDS[judgement.best]}"
+        sentences.append(at_best + (f"; already found: {_titles(known)}." if known else
+                                    "; nothing against the stated design so far."))
     elif verdict == Verdict.conditional:
         others = [r for r in majors if r not in limits]
-        if len(others) == 1 and not limits and not to_confirm:
+        if len(others) == 1 and not limits and not commitments and not facts:
             sentences.append(f"{LEAD[verdict]}: one fixable finding to put right "
                              f"({_titles(others)}).")
         else:
             parts = []
             if limits:
                 parts.append(f"ccrules' reading of the paper allows no better for this "
-                             f"problem ({_titles(limits)})")
+                             f"problem ({_titles(limits)})"
+                             + (", on the conditions it brings" if any(
+                                 r.condition for r in limits) else ""))
             if others:
                 parts.append(f"{_count(len(others), 'finding', 'findings')} to meet as "
                              f"{'a condition' if len(others) == 1 else 'conditions'} "
                              f"({_titles(others)})")
-            if to_confirm:
-                parts.append(f"{_count(len(to_confirm), 'open answer', 'open answers')} to "
-                             f"confirm, " + ("which" if len(to_confirm) == 1 else "each of which")
+            if commitments:
+                parts.append(f"{_count(len(commitments), 'commitment', 'commitments')} the "
+                             f"proposal does not state, required as "
+                             f"{'a condition' if len(commitments) == 1 else 'conditions'}")
+            if facts:
+                parts.append(f"{_count(len(facts), 'open fact', 'open facts')} to establish "
+                             f"before the award, " + ("which" if len(facts) == 1 else
+                                                      "each of which")
                              + " could bring a major finding")
             sentences.append(f"{LEAD[verdict]}: {'; '.join(parts)}.")
     else:

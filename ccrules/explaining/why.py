@@ -9,12 +9,10 @@ from ..judging.result import Term
 from ..proposal import words
 from ..proposal.fields import catalogue
 from ..rulebook.conditions import (
-    All,
-    Any_,
     Leaf,
     Node,
-    Not,
     compile_python,
+    deciding_leaves,
     negation_normal_form,
 )
 
@@ -79,36 +77,13 @@ def term(leaf: Leaf, facts: dict[str, Any], fired: bool, wanted: str | None = No
     return Term(field=leaf.field, op=leaf.op, value=value, actual=shown, text=text)
 
 
-def _result(node: Node, facts: dict) -> bool | None:
-    return compile_python(node)(facts)
-
-
-def _deciding(node: Node, facts: dict, outcome: bool | None) -> list[Leaf]:
-    """The leaves that give `node` its outcome: for True a minimal support, for False a
-    minimal counter-example, for unknown the unknown leaves that keep it open."""
-    if isinstance(node, Leaf):
-        return [node] if _result(node, facts) is outcome else []
-    assert not isinstance(node, Not), "the tree is in negation normal form"
-    results = [(child, _result(child, facts)) for child in node.children]
-    decisive = isinstance(node, All) and outcome is False or \
-        isinstance(node, Any_) and outcome is True
-    if decisive:  # one child settles it: name the first
-        child = next(c for c, r in results if r is outcome)
-        return _deciding(child, facts, outcome)
-    leaves: list[Leaf] = []
-    for child, r in results:
-        if r is outcome:
-            leaves += _deciding(child, facts, outcome)
-    return leaves
-
-
 def why(node: Node, facts: dict[str, Any]) -> tuple[bool | None, list[Term]]:
     """The rule's outcome and the terms that decided it. Where a rule did not fire and
     several of its terms on one field failed (an `any` of values), they are said once:
     the value, and what the finding needs, joined by 'or'."""
     nnf = negation_normal_form(node)
-    outcome = _result(nnf, facts)
-    leaves = list(dict.fromkeys(_deciding(nnf, facts, outcome)))
+    outcome = compile_python(nnf)(facts)
+    leaves = list(dict.fromkeys(deciding_leaves(nnf, facts, outcome)))
     if outcome is not False:
         return outcome, [term(leaf, facts, outcome is True) for leaf in leaves]
     by_field: dict[str, list[Leaf]] = {}

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..rulebook.conditions import fields_of
 from ..rulebook.model import Rule
 
 if TYPE_CHECKING:
@@ -37,8 +36,17 @@ class Goal:
 class Completions:
     """Searches over completions of one proposal's unknown answers."""
 
-    def __init__(self, judge: Judge, facts: dict[str, Any], budget: int = BUDGET):
-        self.judge, self.facts, self.left = judge, facts, budget
+    def __init__(self, judge: Judge, facts: dict[str, Any], budget: int = BUDGET,
+                 fields: frozenset[str] | None = None):
+        """`fields`: the only unknown answers the search may fill (None: any). The others
+        stay unknown, so a rule that only they could make fire is out of reach."""
+        self.judge, self.facts, self.left, self.fields = judge, facts, budget, fields
+
+    def _open(self, rule: Rule, facts: dict[str, Any]) -> str | None:
+        """The first unknown answer the search may fill that `rule` reads, if any."""
+        allowed = self.fields
+        return next((f for f in self.judge.reads[rule.id] if facts.get(f) is None
+                     and (allowed is None or f in allowed)), None)
 
     def find(self, goals: list[Goal]) -> dict[str, Any] | None:
         """A partial assignment of unknown answers that meets every goal, or None if there
@@ -63,15 +71,17 @@ class Completions:
             results = [(r, evaluators[r.id](facts)) for r in goal.rules]
             if any(result is goal.want for _, result in results):
                 continue  # met
-            undecided = [r for r, result in results if result is None]
+            undecided = [r for r, result in results
+                         if result is None and self._open(r, facts) is not None]
             if not undecided:
-                return None  # failed: every rule went the other way
+                return None  # failed: every rule went the other way, or is out of reach
             still.append(goal if len(undecided) == len(goal.rules)
                          else Goal(tuple(undecided), goal.want))
             branch = branch or undecided[0]
         if branch is None:
             return assignment
-        field = next(f for f in sorted(fields_of(branch.when)) if facts.get(f) is None)
+        field = self._open(branch, facts)
+        assert field is not None
         for value in self.judge.domain(field):
             found = self._search(still, {**assignment, field: value})
             if found is not None:

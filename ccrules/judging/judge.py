@@ -20,11 +20,18 @@ from typing import Any
 from ..errors import EngineError
 from ..proposal.facts import derive
 from ..proposal.fields import catalogue
-from ..rulebook.conditions import Evaluator, compile_python, tested_values
+from ..rulebook.conditions import (
+    Evaluator,
+    compile_python,
+    deciding_leaves,
+    fields_of,
+    negation_normal_form,
+    tested_values,
+)
 from ..rulebook.durable import DurableRuleset
 from ..rulebook.loader import Rulebook
 from ..rulebook.model import SEVERITY_ORDER, Policy, Rule, Verdict
-from .completions import Completions, Exhausted, Goal
+from .completions import Completions, Exhausted
 
 # How verdicts rank, worst first (insufficient_information sits outside this order).
 RANK = {Verdict.not_recommended: 0, Verdict.conditional: 1, Verdict.recommended: 2}
@@ -47,9 +54,11 @@ class Outcome:
 @dataclass(frozen=True)
 class Judgement:
     """What the rules and the verdict policy make of one proposal's facts: the verdict, the
-    best and worst verdicts reachable over the completions of the unknown answers, the
-    findings that add up (aggregation ids), and the undecided rules that could still fire
-    against the proposal (each an open question the verdict depends on)."""
+    best and worst verdicts reachable (the worst over the open facts, with open commitments
+    taken as secured by their conditions), the findings that add up (aggregation ids), the
+    undecided rules that could still fire against the proposal (`could_fire`: each an open
+    question the verdict depends on), and those among them that the open facts alone could
+    make fire (`by_facts`: no condition of award can secure them)."""
 
     outcome: Outcome
     completeness: float
@@ -58,6 +67,15 @@ class Judgement:
     worst: Verdict
     aggregations: tuple[str, ...] = ()
     could_fire: tuple[Rule, ...] = ()
+    by_facts: tuple[Rule, ...] = ()
+    cut: bool = False  # a range search went past its budget (the verdict was kept open)
+
+    @property
+    def commitments(self) -> tuple[Rule, ...]:
+        """The undecided rules an open commitment could make fire: each becomes a condition
+        of award (the commitment that keeps it quiet)."""
+        facts = {r.id for r in self.by_facts}
+        return tuple(r for r in self.could_fire if r.id not in facts)
 
 
 def relevant(policy: Policy, rule: Rule) -> bool:
@@ -65,9 +83,12 @@ def relevant(policy: Policy, rule: Rule) -> bool:
     return policy.severity_verdicts[rule.severity] != Verdict.recommended
 
 
-def completeness(policy: Policy, rules: list[Rule], outcome: Outcome) -> float:
-    """Share of the verdict-relevant rules that the stated facts decide either way."""
-    total = sum(1 for r in rules if relevant(policy, r))
+def completeness(policy: Policy, rules: list[Rule], outcome: Outcome,
+                 total: int | None = None) -> float:
+    """Share of the verdict-relevant rules that the stated facts decide either way (`total`:
+    how many rules are relevant, when the caller knows)."""
+    if total is None:
+        total = sum(1 for r in rules if relevant(policy, r))
     if not total:
         return 1.0
     open_ = sum(1 for r in outcome.undetermined if relevant(policy, r))
@@ -75,19 +96,59 @@ def completeness(policy: Policy, rules: list[Rule], outcome: Outcome) -> float:
 
 
 def decide(policy: Policy, fired: Verdict, best: Verdict, worst: Verdict,
-           completeness: float) -> Verdict:
+           by_facts: Verdict, completeness: float) -> Verdict:
     """The verdict from what fired and what the unknowns could still bring: not_recommended
-    when it is so whatever the answers; insufficient_information when the answers decide
-    between not_recommended and better, or too little is known; else the worst case."""
+    when it is so whatever the answers; insufficient_information when the open facts decide
+    between not_recommended and better (`by_facts`: the worst they can bring), or too little
+    is known; else the worst case, in which an open commitment counts as secured by its
+    condition of award (so it lowers the verdict to conditional at most)."""
     if fired == Verdict.not_recommended or best == Verdict.not_recommended:
         return Verdict.not_recommended
-    if worst == Verdict.not_recommended or completeness < policy.min_completeness:
+    if by_facts == Verdict.not_recommended or completeness < policy.min_completeness:
         return Verdict.insufficient_information
     return worst
 
 
 def _worse(a: Verdict, b: Verdict) -> Verdict:
     return min(a, b, key=RANK.__getitem__)
+
+
+@dataclass(frozen=True)
+class Range:
+    """What the searches over the unknown answers found (Judge._range)."""
+
+    best: Verdict
+    worst: Verdict
+    by_facts_worst: Verdict  # the worst the open facts alone can bring
+    could_fire: tuple[Rule, ...] = ()
+    by_facts: tuple[Rule, ...] = ()
+    ends: tuple[tuple[tuple[Rule, ...], bool, dict], ...] = ()  # (rules, fire?, completion)
+    cut: bool = False  # a search went past its budget
+
+
+def fronts(majors: list[Rule], causes: dict[str, frozenset[str]]) -> int:
+    """How many fronts (dimensions) the major findings weaken, each weakness counted once:
+    findings that share a stated answer behind them are one weakness, which counts for one
+    of its dimensions only (a largest matching of weaknesses to dimensions)."""
+    groups: list[tuple[set[str], set[str]]] = []  # (answers, dimensions)
+    for rule in majors:
+        answers, dims = set(causes.get(rule.id, ())), {rule.dimension.value}
+        for g in [g for g in groups if g[0] & answers]:
+            groups.remove(g)
+            answers |= g[0]
+            dims |= g[1]
+        groups.append((answers, dims))
+    taken: dict[str, int] = {}  # dimension -> the weakness counted for it
+
+    def place(i: int, seen: set[str]) -> bool:
+        for dim in sorted(groups[i][1]):
+            if dim not in seen:
+                seen.add(dim)
+                if dim not in taken or place(taken[dim], seen):
+                    taken[dim] = i
+                    return True
+        return False
+    return sum(place(i, set()) for i in range(len(groups)))
 
 
 class Judge:
@@ -100,7 +161,11 @@ class Judge:
                                                   SEVERITY_ORDER[r.severity], r.id))
         self.policy = policy
         self.evaluators: dict[str, Evaluator] = {r.id: compile_python(r.when) for r in rules}
+        self.reads = {r.id: tuple(sorted(fields_of(r.when))) for r in rules}
         self.cuts = tested_values(r.when for r in rules)  # what the rules compare fields with
+        self.fact_fields = frozenset(p for p, info in catalogue().items()
+                                     if info.unknown == "fact")
+        self.relevant_total = sum(1 for r in rules if relevant(policy, r))
 
     @cached_property
     def durable(self) -> DurableRuleset:
@@ -126,37 +191,77 @@ class Judge:
 
     def judge(self, facts: dict[str, Any], engine: bool = True) -> Judgement:
         """The outcome, completeness, verdict and verdict range for one proposal's facts.
-        With `engine`, the ends of the range are confirmed by durable_rules too."""
+        With `engine`, each completion the searches found is replayed through durable_rules,
+        which must fire (or keep quiet) the rules the search said it would."""
         outcome = self.outcome(facts, engine)
-        share = completeness(self.policy, self.rules, outcome)
-        fired, aggregations = self.fired_verdict(outcome.fired)
-        best, worst, could_fire, ends = self._range(facts, outcome, fired)
+        share = completeness(self.policy, self.rules, outcome, self.relevant_total)
+        fired, aggregations = self.fired_verdict(outcome.fired, facts)
+        found = self._range(facts, outcome, fired)
         if engine:
-            for want, assignment in ends:
-                confirmed = self.outcome(self.with_changes(facts, assignment), engine=True)
-                if self.fired_verdict(confirmed.fired)[0] != want:
-                    raise EngineError("a completion of the unknown answers did not give the "
-                                      "verdict the search found")
-        return Judgement(outcome, share, decide(self.policy, fired, best, worst, share), best,
-                         worst, aggregations, could_fire)
+            for rules, want, assignment in found.ends:
+                ids = self.durable.fire(self.with_changes(facts, assignment))
+                if any((r.id in ids) != want for r in rules):
+                    raise EngineError("a completion of the unknown answers did not fire the "
+                                      "rules the search found")
+        verdict = decide(self.policy, fired, found.best, found.worst, found.by_facts_worst,
+                         share)
+        return Judgement(outcome, share, verdict, found.best, found.worst, aggregations,
+                         found.could_fire, found.by_facts, found.cut)
 
-    def aggregations(self, fired: list[Rule]) -> tuple[str, ...]:
-        """The ids of the policy's aggregation rules that the fired findings meet."""
+    def reaches(self, facts: dict[str, Any], target: Verdict,
+                outcome: Outcome | None = None) -> bool:
+        """Whether `judge(facts).verdict` is `target` or better, found with only the searches
+        that question needs (the verdict-only path of the counterfactual search): for
+        recommended, that no open rule able to lower the verdict can fire; for conditional,
+        that no open fact can bring a blocker and some completion keeps every open blocker
+        quiet. A search past its budget answers no, as judge() stays open then."""
+        outcome = self.outcome(facts, engine=False)
+        if completeness(self.policy, self.rules, outcome) < self.policy.min_completeness:
+            return False
+        fired, _ = self.fired_verdict(outcome.fired, facts)
+        if RANK[fired] < RANK[target]:
+            return False
+        verdict_of = self.policy.severity_verdicts
+        open_ = [r for r in outcome.undetermined if relevant(self.policy, r)]
+        anything = Completions(self, facts)
+        try:
+            if target == Verdict.recommended:
+                return all(anything.make([r], True) is None for r in open_)
+            blockers = [r for r in open_ if verdict_of[r.severity] == Verdict.not_recommended]
+            if not blockers:
+                return True
+            only_facts = Completions(self, facts, fields=self.fact_fields)
+            if any(only_facts.make([r], True) is not None for r in blockers):
+                return False
+            return anything.make(blockers, False) is not None
+        except Exhausted:
+            return False
+
+    def aggregations(self, fired: list[Rule], facts: dict[str, Any]) -> tuple[str, ...]:
+        """The ids of the policy's aggregation rules that the fired (stated) findings meet.
+        Majors count by front (dimension), and findings that one stated answer explains
+        count once however many rules and dimensions they touch."""
         ids = {r.id for r in fired}
         met = []
         for agg in self.policy.aggregation:
             if agg.all_of and set(agg.all_of) <= ids:
                 met.append(agg.id)
             elif agg.dimensions and agg.at_least is not None:
-                dims = {r.dimension for r in fired if r.dimension in agg.dimensions
-                        and self.policy.severity_verdicts[r.severity] == Verdict.conditional}
-                if len(dims) >= agg.at_least:
+                majors = [r for r in fired if r.dimension in agg.dimensions
+                          and self.policy.severity_verdicts[r.severity] == Verdict.conditional]
+                if fronts(majors, self._causes(majors, facts)) >= agg.at_least:
                     met.append(agg.id)
         return tuple(met)
 
-    def fired_verdict(self, fired: list[Rule]) -> tuple[Verdict, tuple[str, ...]]:
+    def _causes(self, rules: list[Rule], facts: dict[str, Any]) -> dict[str, frozenset[str]]:
+        """For each fired rule, the stated answers that make it fire."""
+        return {r.id: frozenset(leaf.field for leaf in deciding_leaves(
+            negation_normal_form(r.when), facts, True)) for r in rules}
+
+    def fired_verdict(self, fired: list[Rule], facts: dict[str, Any]
+                      ) -> tuple[Verdict, tuple[str, ...]]:
         """The verdict the fired findings alone give, and the aggregations they meet."""
-        met = self.aggregations(fired)
+        met = self.aggregations(fired, facts)
         verdicts = {self.policy.severity_verdicts[r.severity] for r in fired}
         if met or Verdict.not_recommended in verdicts:
             return Verdict.not_recommended, met
@@ -164,100 +269,63 @@ class Judge:
             return Verdict.conditional, met
         return Verdict.recommended, met
 
-    def _range(self, facts: dict[str, Any], outcome: Outcome, fired: Verdict
-               ) -> tuple[Verdict, Verdict, tuple[Rule, ...], list[tuple[Verdict, dict]]]:
-        """Best and worst verdicts over the completions of the unknown answers, the
-        undecided rules that could fire, and the completions found for each end (to be
-        confirmed). Searches stay within a budget: past it, the worst case is taken as
-        not_recommended and the best as what fired, so the verdict stays open
-        (insufficient_information) rather than decided by a search cut short."""
+    def _range(self, facts: dict[str, Any], outcome: Outcome, fired: Verdict) -> Range:
+        """Best and worst verdicts over the completions of the unknown answers. The worst
+        case is searched over the open facts only: an open commitment is taken as secured
+        by its condition of award, so it brings the verdict to conditional at most. Every
+        search stays within a budget: past it, the open facts are taken to decide between
+        not_recommended and better (insufficient_information) and the best case is what
+        fired, so a search cut short never decides a verdict."""
         policy = self.policy
         open_ = [r for r in outcome.undetermined if relevant(policy, r)]
         if not open_:
-            return fired, fired, (), []
-        search = Completions(self, facts)
-        ends: list[tuple[Verdict, dict]] = []
-        could_fire: list[Rule] = []
-        worst, end = fired, None
+            return Range(fired, fired, fired)
         verdict_of = policy.severity_verdicts
-        blockers = [r for r in open_ if verdict_of[r.severity] == Verdict.not_recommended]
+        blocks = {r.id for r in open_ if verdict_of[r.severity] == Verdict.not_recommended}
+        ends: list[tuple[tuple[Rule, ...], bool, dict]] = []
+        could_fire: list[Rule] = []
+        by_facts: list[Rule] = []
+        by_facts_worst, cut = fired, False
+        anything = Completions(self, facts)
+        only_facts = Completions(self, facts, fields=self.fact_fields)
         try:
-            for rule in blockers:  # one blocker that can fire settles the worst case
-                end = search.make([rule], True)
-                if end is not None:
-                    worst = Verdict.not_recommended
-                    could_fire.append(rule)
-                    break
-            if worst != Verdict.not_recommended:
-                for rule in open_:
-                    if rule in blockers:
-                        continue
-                    assignment = search.make([rule], True)
-                    if assignment is not None:
-                        could_fire.append(rule)
-                        if worst == Verdict.recommended:
-                            worst, end = Verdict.conditional, assignment
-                for goals in self._aggregation_goals(outcome, could_fire):
-                    assignment = search.find(goals)
-                    if assignment is not None:
-                        worst, end = Verdict.not_recommended, assignment
-                        break
-            if worst != fired and end is not None:
-                ends.append((worst, end))
+            for rule in open_:
+                assignment = anything.make([rule], True)
+                if assignment is None:
+                    continue
+                could_fire.append(rule)
+                ends.append(((rule,), True, assignment))
+                if not any(facts.get(f) is None for f in self.reads[rule.id]
+                           if f in self.fact_fields):
+                    continue  # only commitments bring it: not a question of fact
+                by_fact = only_facts.make([rule], True)
+                if by_fact is not None:
+                    by_facts.append(rule)
+                    ends.append(((rule,), True, by_fact))
+                    by_facts_worst = _worse(by_facts_worst, verdict_of[rule.severity])
         except Exhausted:
-            worst = Verdict.not_recommended
+            by_facts_worst, cut = Verdict.not_recommended, True
+            could_fire, by_facts = list(open_), list(open_)
+        worst = by_facts_worst
+        if len(could_fire) > len(by_facts):  # an open commitment, secured by a condition
+            worst = _worse(worst, Verdict.conditional)
         best = Verdict.not_recommended
         search = Completions(self, facts)  # a budget of its own
         try:
-            for target, suppress in self._best_targets(outcome, open_, fired):
-                assignment = search.make(suppress, False)
+            targets = [(fired, open_)]
+            if fired != Verdict.not_recommended:
+                targets.append((_worse(fired, Verdict.conditional),
+                                [r for r in open_ if r.id in blocks]))
+            for target, quiet in targets:
+                assignment = search.make(quiet, False)
                 if assignment is not None:
                     best = target
-                    ends.append((target, assignment))
+                    ends.append((tuple(quiet), False, assignment))
                     break
         except Exhausted:  # unknown: the unknowns keep the verdict open, never decide it
-            best = fired
-        return best, worst, tuple(could_fire), ends
-
-    def _aggregation_goals(self, outcome: Outcome, could_fire: list[Rule]) -> list[list[Goal]]:
-        """For each aggregation the unknowns could complete, the goals that complete it."""
-        fired = {r.id for r in outcome.fired}
-        possible = {r.id: r for r in could_fire}
-        out = []
-        for agg in self.policy.aggregation:
-            if agg.all_of:
-                if all(rid in fired or rid in possible for rid in agg.all_of):
-                    out.append([Goal((possible[rid],), True) for rid in agg.all_of
-                                if rid not in fired])
-            elif agg.dimensions and agg.at_least is not None:
-                majors = [r for r in outcome.fired if r.dimension in agg.dimensions
-                          and self.policy.severity_verdicts[r.severity] == Verdict.conditional]
-                have = {r.dimension for r in majors}
-                more: dict[Any, list[Rule]] = {}
-                for r in could_fire:
-                    if r.dimension in agg.dimensions and r.dimension not in have and \
-                            self.policy.severity_verdicts[r.severity] == Verdict.conditional:
-                        more.setdefault(r.dimension, []).append(r)
-                need = int(agg.at_least) - len(have)
-                if 0 < need <= len(more):
-                    for dims in itertools.combinations(sorted(more), need):
-                        out.append([Goal(tuple(more[d]), True) for d in dims])
-        return out
-
-    def _best_targets(self, outcome: Outcome, open_: list[Rule], fired: Verdict
-                      ) -> list[tuple[Verdict, list[Rule]]]:
-        """The verdicts to try for the best case, best first, with the undecided rules that
-        must stay silent for each."""
-        verdict_of = self.policy.severity_verdicts
-        blockers = [r for r in open_ if verdict_of[r.severity] == Verdict.not_recommended]
-        targets = [(fired, open_)]
-        if fired != Verdict.not_recommended:
-            aggregated = {rid for agg in self.policy.aggregation for rid in agg.all_of}
-            dims = {d for agg in self.policy.aggregation for d in agg.dimensions}
-            keep_quiet = blockers + [r for r in open_ if r not in blockers and (
-                r.id in aggregated or r.dimension in dims)]
-            targets.append((_worse(fired, Verdict.conditional), keep_quiet))
-        return targets
+            best, cut = fired, True
+        return Range(best, worst, by_facts_worst, tuple(could_fire), tuple(by_facts),
+                     tuple(ends), cut)
 
     def domain(self, field: str, exhaustive: bool = False) -> list[Any]:
         """The values worth trying for a field: each enum member or boolean, numbers on both

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rulebook.conditions import compile_python, fields_of, leaves
+from ..proposal import words
+from ..rulebook.conditions import (
+    compile_python,
+    deciding_leaves,
+    fields_of,
+    leaves,
+    negation_normal_form,
+)
 from ..rulebook.model import Dimension, Policy, Rule, Severity, Verdict
 from .judge import Judgement, Outcome
 from .result import (
@@ -32,23 +39,43 @@ def about_problem(rule: Rule) -> bool:
         f.startswith("problem.") for f in fields_of(rule.when))
 
 
+def recommendation(rule: Rule, facts: dict[str, Any] | None = None) -> str:
+    """The rule's recommendation, naming what is missing where the rule fired because items
+    are absent from a list (the expertise not listed, not every kind the rule checks): the
+    items the recommendation lists in brackets give way to those missing."""
+    text = rule.recommendation
+    if not facts:
+        return text
+    absent = [leaf for leaf in deciding_leaves(negation_normal_form(rule.when), facts, True)
+              if leaf.op == "not_contains"]
+    if not absent:
+        return text
+    named = words.join(list(dict.fromkeys(words.choice(leaf.field, str(leaf.value))
+                                          for leaf in absent)))
+    return f"{text.split(' (')[0].rstrip('.')}: {named}."
+
+
 def award_conditions(policy: Policy, judgement: Judgement,
-                     questions: dict[str, str]) -> list[AwardCondition]:
+                     questions: dict[str, str],
+                     facts: dict[str, Any] | None = None) -> list[AwardCondition]:
     """Conditions of award, for a conditional verdict only: one for each fired finding that
     makes the verdict conditional (a finding about the problem itself is a limit, not
-    something an applicant can meet), and one to confirm each open answer that could still
-    bring such a finding (`questions`: rule id -> the question to put)."""
+    something an applicant can meet), and one for each open commitment that could bring a
+    finding: the commitment that keeps it away (`questions`: rule id -> the question to
+    put). Open facts are never conditions: no applicant can meet them (see the evaluation's
+    facts_to_establish)."""
     if judgement.verdict != Verdict.conditional:
         return []
-    out = [_condition(policy, r) for r in judgement.outcome.fired
+    out = [_condition(policy, r, facts=facts) for r in judgement.outcome.fired
            if policy.severity_verdicts[r.severity] == Verdict.conditional
-           and not about_problem(r)]
-    out += [_condition(policy, r, questions.get(r.id)) for r in judgement.could_fire
-            if policy.severity_verdicts[r.severity] == Verdict.conditional]
+           and (r.condition or not about_problem(r))]
+    out += [_condition(policy, r, questions.get(r.id), kind="commitment")
+            for r in judgement.commitments]
     return out
 
 
-def if_resubmitted(policy: Policy, judgement: Judgement) -> list[AwardCondition]:
+def if_resubmitted(policy: Policy, judgement: Judgement,
+                   facts: dict[str, Any] | None = None) -> list[AwardCondition]:
     """For a not-recommended verdict: the design changes a resubmission needs (every fired
     blocker or major finding about the design), then the findings about the problem itself:
     those that cap the verdict at conditional whatever the design, and those no design of
@@ -58,7 +85,8 @@ def if_resubmitted(policy: Policy, judgement: Judgement) -> list[AwardCondition]
     against = [r for r in judgement.outcome.fired
                if policy.severity_verdicts[r.severity] != Verdict.recommended
                and r.severity != Severity.strength]
-    design = [_condition(policy, r, kind="resubmit") for r in against if not about_problem(r)]
+    design = [_condition(policy, r, kind="resubmit", facts=facts) for r in against
+              if not about_problem(r)]
     limits = [_condition(policy, r, kind="problem_limit") for r in against
               if about_problem(r) and policy.severity_verdicts[r.severity] == Verdict.conditional]
     other = [_condition(policy, r, kind="different_programme") for r in against
@@ -78,19 +106,20 @@ def funder_figures(policy: Policy, rule: Rule) -> dict[str, str]:
 
 
 def _condition(policy: Policy, rule: Rule, question: str | None = None,
-               kind: ConditionKind = "finding") -> AwardCondition:
+               kind: ConditionKind = "finding",
+               facts: dict[str, Any] | None = None) -> AwardCondition:
     """A change to make, as a sentence a funder can paste into a letter. The paper is cited
     for the lesson; a figure the paper does not give is named as the funder's."""
-    action = rule.recommendation.rstrip(".")
+    action = recommendation(rule, facts).rstrip(".")
     lowered = action[0].lower() + action[1:]
     where = f"{rule.citation}, {rule.lines}"
     source = (f"finding {rule.id}, \"{rule.title}\"; lessons {', '.join(rule.lessons)}; "
               f"Aveling et al. 2017, {where}")
     figures = funder_figures(policy, rule)
-    if question:
-        kind = "confirm"
-        text = (f"The proposal does not say, so before the award is confirmed the applicant "
-                f"must confirm that it will {lowered} ({question}; {source}).")
+    if kind == "commitment":
+        asked = f"{question}; " if question else ""
+        text = (f"The proposal does not say, so the award is conditional on this commitment: "
+                f"{lowered} ({asked}{source}).")
     elif kind == "finding":
         text = f"Before the award is confirmed, the applicant must {lowered} ({source})."
     else:
@@ -121,21 +150,25 @@ def scores(policy: Policy, rules: list[Rule], outcome: Outcome) -> dict[str, Dim
     """Per dimension: lessons met, missed (a fired finding) or unknown (an undetermined one)."""
     fired = {r.id for r in outcome.fired}
     undetermined = {r.id for r in outcome.undetermined}
+    # one state per lesson in the whole report: missed when a finding citing it fired
+    # against the proposal (in any dimension), else unknown when one is still open
+    against_all = [r for r in rules if r.severity != Severity.strength]
+    missed_all = {lesson for r in against_all if r.id in fired for lesson in r.lessons}
+    unknown_all = {lesson for r in against_all if r.id in undetermined
+                   for lesson in r.lessons} - missed_all
     result: dict[str, DimensionScore] = {}
     for dim, info in policy.dimensions.items():
         in_dim = [r for r in rules if r.dimension == dim]
         lessons = sorted({lesson for r in in_dim for lesson in r.lessons}, key=lesson_key)
-        against = [r for r in in_dim if r.severity != Severity.strength]
-        missed = {lesson for r in against if r.id in fired for lesson in r.lessons}
-        unknown = {lesson for r in against if r.id in undetermined
-                   for lesson in r.lessons} - missed
+        missed = missed_all & set(lessons)
+        unknown = unknown_all & set(lessons)
         met = [lesson for lesson in lessons if lesson not in missed | unknown]
         strengths = [r.id for r in in_dim if r.severity == Severity.strength and r.id in fired]
         result[dim.value] = DimensionScore(
             title=info.title, met=len(met), total=len(lessons),
             missed=sorted(missed, key=lesson_key), unknown=sorted(unknown, key=lesson_key),
             strengths=strengths,
-            explanation=_explain(len(met), len(lessons), missed, unknown, against, fired,
+            explanation=_explain(len(met), len(lessons), missed, unknown, against_all, fired,
                                  undetermined))
     return result
 

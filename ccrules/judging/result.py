@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from ..rulebook.model import Dimension, Severity, Verdict
 
@@ -75,7 +75,7 @@ class DimensionScore(Out):
     explanation: str
 
 
-ConditionKind = Literal["finding", "confirm", "resubmit", "problem_limit",
+ConditionKind = Literal["finding", "commitment", "confirm", "resubmit", "problem_limit",
                         "different_programme"]
 
 
@@ -90,7 +90,9 @@ class AwardCondition(Out):
     kind: ConditionKind = Field(
         default="finding", description=(
             "'finding': put right what a major finding says (a condition of award); "
-            "'confirm': the proposal does not say, and the answer could bring the finding; "
+            "'commitment': the proposal does not say, and a funder can require the answer: "
+            "the commitment that keeps the finding away, as a condition of award ('confirm' "
+            "in evaluations stored before open commitments and open facts were told apart); "
             "'resubmit': a design change to make before resubmitting; 'problem_limit': a "
             "finding about the problem itself that caps the verdict at conditional whatever "
             "the design (ccrules' problem-fit table); 'different_programme': a finding about "
@@ -101,13 +103,14 @@ class AwardCondition(Out):
     group_heading: str | None = Field(default=None, description=(
         "The heading shared by conditions that ask for the same kind of change."))
     question: str | None = Field(default=None, description=(
-        "For 'confirm': the question to put to the applicant."))
+        "For 'commitment': the question to put to the applicant."))
     funder_figures: list[str] = Field(default_factory=list, description=(
         "Figures the condition rests on that are the funder's policy, not the paper's."))
 
 
 class EnrolmentRequirement(Out):
-    """A minimum commitment every site should make before it enrols."""
+    """A minimum commitment a funder might ask of every site before it enrols (ccrules' list of
+    what the paper says a design "might include", P:744-751)."""
 
     id: str
     requirement: str
@@ -117,15 +120,21 @@ class EnrolmentRequirement(Out):
 
 
 class MissingInfo(Out):
-    """An unknown fact that verdict-relevant rules depend on, with the question to ask; the
+    """An unknown answer that verdict-relevant rules depend on, with the question to ask; the
     list is ranked most decisive first (problem-fit questions, then those behind blocker
     rules, then by the number of open rules the answer bears on)."""
 
     field: str
     question: str
     rules: list[str] = Field(description="The open rules that can lower the verdict and "
-                                         "read this answer.")
+                                         "whose outcome this answer can still change.")
     gate: bool = Field(description="Whether a problem-fit gate rule depends on it.")
+    kind: Literal["fact", "commitment"] = Field(default="commitment", description=(
+        "'fact': something no condition of award can secure (the problem, the sites' "
+        "context, the leads' standing), to establish before the award; while open it keeps "
+        "the verdict open where it could lower it. 'commitment': something a funder can "
+        "require as a condition of award; while open it makes the verdict conditional at "
+        "most, never undecided or not recommended."))
 
 
 class Change(Out):
@@ -183,11 +192,30 @@ class VerdictRange(Out):
     worst: Verdict
 
 
+SearchState = Literal["complete", "cut at budget"]
+
+
+class SearchStatus(Out):
+    """Whether the bounded searches behind an evaluation ran to the end. Each is bounded by
+    work counted (nodes judged), not by the clock, so the result is the same on any machine;
+    a search cut at its budget says so here instead of silently returning less."""
+
+    verdict_range: SearchState = Field(default="complete", description=(
+        "The range search; when cut, the verdict is kept open (insufficient_information) "
+        "rather than decided by a search cut short."))
+    counterfactuals: SearchState = Field(default="complete", description=(
+        "The search for what would raise the verdict; when cut, fewer changes may be "
+        "offered."))
+
+
 class Limit(Out):
     """What a verdict cannot claim, from the paper's own account of its limits."""
 
     text: str
     lines: str
+
+
+COMPUTED = frozenset({"facts_to_establish", "commitments_to_require"})
 
 
 class Evaluation(Out):
@@ -210,13 +238,16 @@ class Evaluation(Out):
     why: list[str] = Field(default_factory=list, description=(
         "At most three sentences naming the findings that decide the verdict."))
     enrolment_requirements: list[EnrolmentRequirement]
-    missing: list[MissingInfo]
+    missing: list[MissingInfo] = Field(description=(
+        "Every open question, facts and commitments together, most decisive first."))
     completeness: float = Field(ge=0, le=1, description=(
         "How complete the proposal is for judging: the share of the verdict-relevant rules "
         "(those that can lower the verdict) that its stated facts decide. It is not a "
         "measure of certainty about the verdict."))
     verdict_range: VerdictRange = Field(description=(
-        "Best and worst verdicts over every completion of the unknown answers."))
+        "Best and worst verdicts over the completions of the open facts, with every open "
+        "commitment taken as secured by its condition of award (so an open commitment lowers "
+        "the worst case to conditional at most)."))
     limits: list[Limit] = Field(default_factory=list, description=(
         "What any verdict can and cannot claim (the paper's own limits)."))
     lesson_titles: dict[str, str] = Field(default_factory=dict, description=(
@@ -231,6 +262,7 @@ class Evaluation(Out):
     options: list[OptionAssessment] = Field(default_factory=list, description=(
         "Each menu option judged on its own, when sites choose from a menu."))
     what_if: WhatIf | None = None
+    search: SearchStatus = Field(default_factory=SearchStatus)
     ruleset: RulesetRef
     created_at: str
 
@@ -245,7 +277,23 @@ class Evaluation(Out):
             data.pop("confidence")
         if isinstance(data, dict) and "verdict_range" not in data and "verdict" in data:
             data = {**data, "verdict_range": {"best": data["verdict"], "worst": data["verdict"]}}
+        if isinstance(data, dict) and COMPUTED & data.keys():  # written out, computed again
+            data = {k: v for k, v in data.items() if k not in COMPUTED}
         return data
+
+    @computed_field(description=(  # type: ignore[prop-decorator]
+        "The open questions of fact (`missing` with kind 'fact'): to establish before the "
+        "award; no condition can secure them."))
+    @property
+    def facts_to_establish(self) -> list[MissingInfo]:
+        return [m for m in self.missing if m.kind == "fact"]
+
+    @computed_field(description=(  # type: ignore[prop-decorator]
+        "The open commitments (`missing` with kind 'commitment'): a funder can require each "
+        "as a condition of award."))
+    @property
+    def commitments_to_require(self) -> list[MissingInfo]:
+        return [m for m in self.missing if m.kind == "commitment"]
 
     def count(self, severity: str) -> int:
         """How many findings of this severity ('blocker', 'major', ...)."""

@@ -11,6 +11,7 @@ import typing
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -44,6 +45,27 @@ NOT_DESIGN_CHOICES = frozenset({
 })
 
 
+# The two kinds of unknown answer (issue 20; ../shared/review/verdicts-and-policy.md). An
+# unknown *fact* is something no condition of award can secure: the problem itself, the
+# sites' context, the leads' standing ("recognised for previous, successful improvement
+# efforts", P:396) and the bodies and networks behind them. It stays a question, and where
+# its answer could lower the verdict the verdict stays open. Every other field is a
+# *commitment*: the paper wants commitments explicit before enrolment ("clear plans (and
+# allocated resources) from the outset", P:470-471; hard tactics "from the outset",
+# P:558-559), so a funder can require an unstated one as a condition of award. A derived
+# field is a fact only when every answer it is computed from is one.
+FACTS = frozenset({
+    "problem.evidence_base", "problem.scope", "problem.setting_uniformity",
+    "problem.change_type", "problem.departments_involved", "problem.peripheral_stakeholders",
+    "problem.case_for_change.accepted_benchmarks",
+    "context.sites_eligible", "context.incentives", "context.reorganisation_underway",
+    "context.resource_constraint",
+    "core_team.clinical_leads_credible", "core_team.institutional_backing",
+    "core_team.networks_used_for_recruitment",
+})
+UnknownKind = Literal["fact", "commitment"]
+
+
 @dataclass(frozen=True)
 class FieldInfo:
     path: str
@@ -70,6 +92,14 @@ class FieldInfo:
     def design_choice(self) -> bool:
         """Whether the programme's designers can change this fact."""
         return self.path not in NOT_DESIGN_CHOICES
+
+    @property
+    def unknown(self) -> UnknownKind:
+        """What an unknown answer to this field is: a fact to establish, or a commitment a
+        funder can require as a condition of award (see FACTS)."""
+        if self.sources:
+            return "fact" if all(s in FACTS for s in self.sources) else "commitment"
+        return "fact" if self.path in FACTS else "commitment"
 
 
 DERIVED = (

@@ -150,18 +150,51 @@ def _unique_actions(items: list[AwardCondition]) -> list[tuple[str, list[str]]]:
     return list(found.items())
 
 
-def _conditions_section(ev: Evaluation) -> Section:
+def _conditions_section(ev: Evaluation) -> Section | None:
+    """What the applicant must do, under shared headings: what the findings ask, then the
+    commitments the proposal does not state. None when there is nothing to ask."""
     groups = []
     for head, items in _grouped([c for c in ev.conditions if c.kind == "finding"]):
         groups.append(Group(head, "", [Entry(text=action, details=(("For", "; ".join(t)),))
                                        for action, t in _unique_actions(items)]))
-    confirm = [c for c in ev.conditions if c.kind == "confirm"]
-    if confirm:
-        groups.append(Group("Confirm what the proposal does not say", "", [
-            Entry(text=c.question or c.title, details=(("If not", c.action),
-                                                       ("For", c.title)))
-            for c in confirm]))
+    commit = [c for c in ev.conditions if c.kind in ("commitment", "confirm")]
+    if commit:
+        groups.append(Group(COMMIT_HEADING, "", [
+            Entry(text=c.action or c.title, details=(
+                (("Ask", c.question),) if c.question else ()) + (("For", c.title),))
+            for c in commit]))
+    if not groups:
+        return None
     return Section("brief_conditions", "Conditions of award", intro=PREAMBLE, groups=groups)
+
+
+COMMIT_HEADING = "Commit to what the proposal does not say"
+
+
+def _facts_section(ev: Evaluation) -> Section | None:
+    """The open facts, for the funder to establish before the award: never conditions, since
+    no applicant can meet them."""
+    facts = ev.facts_to_establish
+    if not facts:
+        return None
+    return Section("brief_facts", "Facts to establish before the award", intro=FACTS_INTRO,
+                   entries=[Entry(text=m.question) for m in facts[:BRIEF_QUESTIONS]])
+
+
+FACTS_INTRO = ("Not conditions: no condition of award can secure these. The funder (or the "
+               "panel) should establish them before the award; an unfavourable answer could "
+               "bring a major finding.")
+
+
+def _known_section(ev: Evaluation) -> Section | None:
+    """For an undecided proposal: the best it can reach and what is already found."""
+    against = [f for f in ev.findings if f.severity.value in ("blocker", "major")]
+    if not against:
+        return None
+    return Section("brief_known", "Already found", intro=(
+        f"Whatever the open answers, these stand (at best {verdict_words(ev.verdict_range.best)}"
+        f"):"), entries=[Entry(text=f"{f.title}.", label=f.severity.value, ref=f.rule_id)
+                         for f in against])
 
 
 def _resubmission_sections(ev: Evaluation) -> list[Section]:
@@ -185,12 +218,16 @@ ALTERNATIVES = "Alternatives (the paper's tentative compromise, and ccrules' rea
 
 
 def _questions_section(ev: Evaluation) -> Section:
-    shown = ev.missing[:BRIEF_QUESTIONS]
-    more = len(ev.missing) - len(shown)
-    intro = "Ask the applicant, most decisive first"
+    """The open questions, facts first (they keep the verdict open), then commitments."""
+    ranked = ev.facts_to_establish + ev.commitments_to_require
+    shown = ranked[:BRIEF_QUESTIONS]
+    more = len(ranked) - len(shown)
+    intro = ("Ask the applicant, most decisive first: first the facts that keep the verdict "
+             "open, then the commitments a funder could require")
     intro += f" ({words.count(more, 'more question')} in the appendix):" if more > 0 else ":"
     return Section("brief_questions", "Questions to ask", intro=intro, numbered=True,
-                   entries=[Entry(text=m.question) for m in shown])
+                   entries=[Entry(text=m.question, label="fact" if m.kind == "fact" else
+                                  "commitment") for m in shown])
 
 
 def brief_sections(ev: Evaluation) -> list[Section]:
@@ -202,17 +239,22 @@ def brief_sections(ev: Evaluation) -> list[Section]:
                    f"{percent(ev.completeness)})."),
         Entry(text=" ".join(why))])]
     if ev.verdict == Verdict.conditional:
-        out.append(_conditions_section(ev))
+        out += [s for s in (_conditions_section(ev), _facts_section(ev)) if s]
     elif ev.verdict == Verdict.not_recommended:
         out += _resubmission_sections(ev)
     elif ev.verdict == Verdict.insufficient_information:
-        out.append(_questions_section(ev))
+        out += [s for s in (_known_section(ev), _questions_section(ev)) if s]
     else:
-        out.append(Section("brief_next", "Next", entries=[Entry(
-            text="No conditions: the stated design meets every lesson the rules check. The "
-                 "appendix lists any minor points and the enrolment requirements to keep.")]))
+        out.append(Section("brief_next", "Next", entries=[Entry(text=RECOMMENDED_NEXT)]))
     out[0].entries.append(Entry(text=BRIEF_LIMITS))
     return out
+
+
+RECOMMENDED_NEXT = (
+    "No conditions: the rules find nothing against the stated design. They were drawn "
+    "largely from Michigan's account, so a design that follows Michigan passes them by "
+    "construction; the panel's judgement is still needed. The appendix lists any minor "
+    "points and the enrolment requirements to keep.")
 
 
 # --- the appendix --------------------------------------------------------------------------
@@ -312,16 +354,22 @@ def sections(ev: Evaluation) -> list[Section]:
                            entries=[Entry(c.text, ref=c.rule_id) for c in ev.conditions]))
     out.append(Section(
         "requirements", "Minimum enrolment requirements",
-        intro="The minimum commitments every site should make before it enrols.", entries=[
+        intro=("Minimum commitments a funder might ask of every site before it enrols "
+               "(ccrules' list; the paper says a design \"might include\" such "
+               "requirements)."), entries=[
             Entry(text=f"{r.requirement} ({lessons_text(r.lessons, titles)})",
                   label=STATUS_WORDS[r.status], key=r.id,
                   details=(() if r.status == "in_design" else (("Ask", r.ask),)))
             for r in ev.enrolment_requirements]))
-    if ev.missing:
-        out.append(Section("questions", "Questions for the applicant", numbered=False,
-                           entries=[Entry(text=m.question, details=(("Bears on", "; ".join(
-                               rule_titles.get(r, r) for r in m.rules)),))
-                               for m in ev.missing]))
+    for key, head, asked in (
+            ("facts", "Facts to establish (no condition can secure them)",
+             ev.facts_to_establish),
+            ("questions", "Commitments to ask for (a funder can require them)",
+             ev.commitments_to_require)):
+        if asked:
+            out.append(Section(key, head, numbered=False, entries=[
+                Entry(text=m.question, details=(("Bears on", "; ".join(
+                    rule_titles.get(r, r) for r in m.rules)),)) for m in asked]))
     if ev.limits:
         out.append(Section("limits", "What a verdict means", intro=LIMITS_INTRO, entries=[
             Entry(text=f"{x.text} ({x.lines})") for x in ev.limits]))
@@ -332,12 +380,13 @@ def _title(ev: Evaluation, rule_id: str) -> str:
     return next((f.title for f in ev.findings if f.rule_id == rule_id), rule_id)
 
 
-BRIEF_LIMITS = ("What a verdict means: it applies ccrules' reading of one comparison of two "
-                "programmes, with severities and figures that are the funder's policy; it "
-                "prompts the panel's judgement and does not predict success (the limits, the "
-                "paper's and ccrules', are listed at the end of the full report).")
+BRIEF_LIMITS = ("What a verdict means: ccrules' reading of one comparison of two programmes; "
+                "severities, figures, caps and how findings add up are ccrules' or the "
+                "funder's policy, not the paper's. It prompts the panel's judgement and does "
+                "not predict success (limits at the end of the full report).")
 LIMITS_INTRO = ("A verdict applies ccrules' reading of one published comparison of two "
-                "programmes, with severities and figures that are the funder's policy; it "
+                "programmes, with severities, figures, problem-fit caps and the ways findings "
+                "add up that are ccrules' or the funder's policy, not the paper's; it "
                 "prompts a panel's judgement and does not predict success.")
 
 

@@ -308,8 +308,30 @@ def tested_values(nodes: Iterable[Node]) -> dict[str, dict[str, set]]:
     return found
 
 
-def fields_of(node: Node) -> set[str]:
-    return {leaf.field for leaf in leaves(node)}
+@cache
+def fields_of(node: Node) -> frozenset[str]:
+    """The fields a tree reads (trees are immutable, so each is walked once)."""
+    return frozenset(leaf.field for leaf in leaves(node))
+
+
+def deciding_leaves(node: Node, facts: dict, outcome: bool | None) -> list[Leaf]:
+    """The leaves that give `node` (in negation normal form) its `outcome`: for True a
+    minimal support, for False a minimal counter-example, for unknown the unknown leaves
+    that keep it open."""
+    if isinstance(node, Leaf):
+        return [node] if compile_python(node)(facts) is outcome else []
+    assert not isinstance(node, Not), "the tree is in negation normal form"
+    results = [(child, compile_python(child)(facts)) for child in node.children]
+    decisive = isinstance(node, All) and outcome is False or \
+        isinstance(node, Any_) and outcome is True
+    if decisive:  # one child settles it: name the first
+        child = next(c for c, r in results if r is outcome)
+        return deciding_leaves(child, facts, outcome)
+    found: list[Leaf] = []
+    for child, r in results:
+        if r is outcome:
+            found += deciding_leaves(child, facts, outcome)
+    return found
 
 
 def bare_numbers(node: Node) -> list[Leaf]:

@@ -62,6 +62,7 @@ def table_rules(policy: Policy, file: str, lines: list[int | None] | None = None
                 when=_condition(row, nodes), message=finding.message,
                 rationale=row.rationale + basis,
                 recommendation=finding.recommendation or row.recommendation,
+                condition=finding.condition,
                 citation=row.citation, lines=row.lines,
                 examples=Examples(fires=fires, does_not_fire=quiet), file=file, line=line))
     return rules

@@ -90,6 +90,9 @@ class Rule(Strict):
     message: str = Field(min_length=10, description="What the finding says about the proposal.")
     rationale: str = Field(min_length=20, description="The paper's evidence, paraphrased.")
     recommendation: str = Field(min_length=10, description="What the applicant should do.")
+    condition: bool = Field(default=False, description=(
+        "For a problem-fit finding: its recommendation is a condition of award when the "
+        "verdict is conditional (see FitFinding.condition)."))
     citation: str = Field(pattern=r"§\s?\d", description="The paper's section(s), e.g. '§2.6'.")
     lines: str = Field(pattern=r"^P:\d", description=(
         "The paper's lines the rule rests on, e.g. 'P:558-570; P:744-751'."))
@@ -136,11 +139,15 @@ class FitFinding(Strict):
     title: str = Field(min_length=3, max_length=120)
     message: str = Field(min_length=10)
     recommendation: str | None = None
+    condition: bool = Field(default=False, description=(
+        "Whether the recommendation is asked of the applicant as a condition of award when "
+        "the verdict is conditional (a cap that comes with design levers), though the finding "
+        "is about the problem itself."))
 
 
 class FitRow(Strict):
-    """A kind of problem, the best verdict a clinical community can reach for it with each
-    design, and where the paper says so."""
+    """A kind of problem, ccrules' cap on the verdict a clinical community can reach for it
+    with each design, and where the paper says so."""
 
     kind: str
     when: Condition | None = Field(default=None, description="None: every problem.")
@@ -197,7 +204,8 @@ class ConditionGroup(Strict):
 
 
 class Requirement(Strict):
-    """A minimum commitment every site should make before it enrols."""
+    """A minimum commitment a funder might ask of every site before it enrols (ccrules' list of
+    what the paper says a design "might include", P:744-751)."""
 
     id: str
     requirement: str

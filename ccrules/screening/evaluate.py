@@ -18,6 +18,7 @@ from ..judging.policy import (
     award_conditions,
     enrolment_requirements,
     if_resubmitted,
+    recommendation,
     scores,
 )
 from ..judging.result import (
@@ -25,6 +26,7 @@ from ..judging.result import (
     Finding,
     Limit,
     RulesetRef,
+    SearchStatus,
     Undetermined,
     VerdictRange,
     WhyNot,
@@ -35,6 +37,8 @@ from ..proposal.reading import parse_proposal
 from ..rulebook.conditions import fields_of
 from ..rulebook.loader import Rulebook
 from ..rulebook.model import Verdict
+
+CUT, COMPLETE = "cut at budget", "complete"
 
 
 def as_proposal(proposal: Proposal | dict) -> Proposal:
@@ -60,6 +64,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
     missing = missing_information(judge, facts, judgement)
     questions = {rule_id: m.question for m in reversed(missing) for rule_id in m.rules}
     reasons = why_sentences(policy, judgement)
+    changes, cut = counterfactuals(judge, facts, judgement)
     evaluation = Evaluation(
         id=uuid.uuid4().hex,
         title=proposal.title,
@@ -70,7 +75,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
         why=reasons,
         findings=[Finding(rule_id=r.id, title=r.title, severity=r.severity,
                           dimension=r.dimension, lessons=list(r.lessons), message=r.message,
-                          rationale=r.rationale, recommendation=r.recommendation,
+                          rationale=r.rationale, recommendation=recommendation(r, facts),
                           citation=r.citation, lines=r.lines,
                           because=why(r.when, facts)[1])
                   for r in outcome.fired],
@@ -80,8 +85,8 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
                                                          if facts.get(f) is None))
                       for r in outcome.undetermined],
         scores=scores(policy, judge.rules, outcome),
-        conditions=award_conditions(policy, judgement, questions),
-        if_resubmitted=if_resubmitted(policy, judgement),
+        conditions=award_conditions(policy, judgement, questions, facts),
+        if_resubmitted=if_resubmitted(policy, judgement, facts),
         enrolment_requirements=enrolment_requirements(policy, facts),
         missing=missing,
         completeness=judgement.completeness,
@@ -89,7 +94,9 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
         limits=[Limit(text=x.text, lines=x.lines) for x in policy.limits],
         ignored_fields=list(proposal._ignored),
         alternatives=alternatives(policy, outcome) if verdict == Verdict.not_recommended else [],
-        counterfactuals=counterfactuals(judge, facts, judgement),
+        counterfactuals=changes,
+        search=SearchStatus(verdict_range=CUT if judgement.cut else COMPLETE,
+                            counterfactuals=CUT if cut else COMPLETE),
         why_not=_why_not(judge, facts, judgement, why_not),
         options=assess_options(proposal),
         ruleset=RulesetRef(version=rulebook.version, rules=[r.id for r in rulebook.rules]),
