@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from ccrules.rulebook.model import Verdict
 from ccrules.screening.evaluate import evaluate
 
 from helpers import ROOT
@@ -120,3 +121,33 @@ def test_p1_is_undecided_only_through_the_minimum_completeness(rulebook):
     ev = evaluate(load("p1"), rulebook)
     assert ev.completeness < rulebook.policy.min_completeness
     assert ev.verdict_range.worst.value != N  # no unstated answer reaches not recommended
+
+
+def test_no_open_commitment_alone_makes_any_example_undecided(rulebook):
+    """Each stated commitment of each example, left unsaid on its own, never makes the
+    verdict undecided or not recommended: it becomes a condition of award (the verdict at
+    most conditional). Only the minimum completeness could, and no single answer takes any
+    decided example below it."""
+    from ccrules.judging.judge import RANK
+    from ccrules.proposal.fields import catalogue
+    from helpers import EXAMPLES
+    checked = 0
+    for path in sorted(EXAMPLES.glob("*.json")):
+        data = json.loads(path.read_text())
+        before = evaluate(data, rulebook)
+        if before.verdict.value == U:
+            continue
+        for field, info in catalogue().items():
+            group, _, name = field.partition(".")
+            section = data.get(group)
+            if info.unknown != "commitment" or not name or "." in name \
+                    or not isinstance(section, dict) or name not in section:
+                continue
+            draft = copy.deepcopy(data)
+            del draft[group][name]
+            after = evaluate(draft, rulebook)
+            assert after.verdict.value != U, (path.stem, field)
+            if before.verdict.value != N:
+                assert RANK[after.verdict] >= RANK[Verdict.conditional], (path.stem, field)
+            checked += 1
+    assert checked > 150
