@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..judging.completions import Completions, Exhausted
+from ..judging.completions import Exhausted
 from ..judging.judge import PLACEHOLDER, RANK, Judge, Judgement, Outcome, relevant
 from ..judging.result import Change, Counterfactual
 from ..proposal import words
@@ -90,14 +90,31 @@ def obstacles(judge: Judge, facts: dict[str, Any], target: Verdict,
             else:
                 groups.append([r for r in fired if r.dimension in agg.dimensions and
                                policy.severity_verdicts[r.severity] == Verdict.conditional])
-    search = Completions(judge, facts)
-    try:
-        groups += [[r] for r in outcome.undetermined if relevant(policy, r)
-                   and RANK[policy.severity_verdicts[r.severity]] < level
-                   and search.make([r], True) is not None]
-    except Exhausted:
-        pass  # the obstacles found so far; the search below stays within its own budget
+    for r in outcome.undetermined:
+        if relevant(policy, r) and RANK[policy.severity_verdicts[r.severity]] < level:
+            try:
+                if judge.firing(r, facts) is not None:
+                    groups.append([r])
+            except Exhausted:
+                groups.append([r])  # cannot tell: treat it as able to fire
     return groups
+
+
+def _needs_more(groups: list[list[Rule]], changes: dict[str, Any], left: int,
+                answers: dict[str, frozenset[str]]) -> bool:
+    """Whether clearing these obstacles surely takes more than `left` further changes: a
+    change clears a group only through an answer its rules read, so groups that share no
+    such answer (picked greedily) each need a change of their own."""
+    apart: list[frozenset[str]] = []
+    for fields in sorted((frozenset().union(*(answers[r.id] for r in g)) - changes.keys()
+                          for g in groups), key=len):
+        if not fields:
+            return True  # only answers already changed could clear it
+        if all(fields.isdisjoint(other) for other in apart):
+            apart.append(fields)
+            if len(apart) > left:
+                return True
+    return False
 
 
 class _Search:
@@ -106,6 +123,8 @@ class _Search:
 
     def __init__(self, judge: Judge, facts: dict[str, Any]):
         self.judge, self.facts, self.left, self.cut = judge, facts, BUDGET, False
+        self.base = judge.results(facts)
+        self.answers = {r.id: frozenset(answer_fields(r)) for r in judge.rules}
 
     def run(self, target: Verdict) -> Iterator[dict[str, Any]]:
         seen: set[frozenset] = set()
@@ -123,14 +142,15 @@ class _Search:
         self.left -= 1
         judge = self.judge
         changed = judge.with_changes(self.facts, changes)
-        outcome = judge.outcome(changed, engine=False)
+        outcome = judge.outcome_of(judge.results_after(self.base, changed, changes))
         if judge.reaches(changed, target, outcome):
             yield dict(changes)
             return
         if len(changes) == MAX_FIELDS:
             return
         groups = obstacles(judge, changed, target, outcome)
-        if not groups:
+        if not groups or _needs_more(groups, changes, MAX_FIELDS - len(changes),
+                                     self.answers):
             return
         tried = set()
         for rule in groups[0]:
@@ -172,17 +192,19 @@ def counterfactuals(judge: Judge, facts: dict[str, Any],
                    and len(c) == len(changes) for c in offered):
                 continue  # already offered for a lower target: it reaches this one too
             changed = judge.with_changes(facts, changes)
-            confirmed = judge.judge(changed)  # the engine decides, not the search
-            if RANK.get(confirmed.verdict, -1) < RANK[target]:
+            confirmed = judge.outcome(changed)  # the engine decides what fires, not the search
+            if not judge.reaches(changed, target, confirmed):
                 continue
-            after = {r.id for r in confirmed.outcome.fired}
+            verdict = Verdict.recommended if target == Verdict.recommended or judge.reaches(
+                changed, Verdict.recommended, confirmed) else target
+            after = {r.id for r in confirmed.fired}
             resolved = [r for r in outcome.fired if relevant(policy, r) and r.id not in after]
             found.append(Counterfactual(
                 changes=[Change(field=f, before=_shown(facts.get(f)), after=_shown(v),
                                 text=_change_text(f, v, facts.get(f)),
                                 design_choice=fields[f].design_choice)
                          for f, v in sorted(changes.items())],
-                verdict=confirmed.verdict, resolves=[r.id for r in resolved],
+                verdict=verdict, resolves=[r.id for r in resolved],
                 lessons=sorted({lesson for r in resolved for lesson in r.lessons},
                                key=lambda x: int(x[1:])),
                 by_design=all(fields[f].design_choice for f in changes)))

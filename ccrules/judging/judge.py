@@ -33,6 +33,10 @@ from ..rulebook.loader import Rulebook
 from ..rulebook.model import SEVERITY_ORDER, Policy, Rule, Verdict
 from .completions import Completions, Exhausted
 
+RULE_BUDGET = 1000  # search nodes for one rule's completion (Judge.firing)
+MEMO_SIZE = 50_000  # completions kept per judge before the memo starts afresh
+_UNSEEN, _EXHAUSTED = object(), object()
+
 # How verdicts rank, worst first (insufficient_information sits outside this order).
 RANK = {Verdict.not_recommended: 0, Verdict.conditional: 1, Verdict.recommended: 2}
 PLACEHOLDER = "(named)"  # stands for items of a free-text list when only the count matters
@@ -109,6 +113,15 @@ def decide(policy: Policy, fired: Verdict, best: Verdict, worst: Verdict,
     return worst
 
 
+def _hashable(value: Any) -> Any:
+    """A fact as a memo key: lists (a menu's options) and their dicts become tuples."""
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
 def _worse(a: Verdict, b: Verdict) -> Verdict:
     return min(a, b, key=RANK.__getitem__)
 
@@ -165,22 +178,86 @@ class Judge:
         self.cuts = tested_values(r.when for r in rules)  # what the rules compare fields with
         self.fact_fields = frozenset(p for p, info in catalogue().items()
                                      if info.unknown == "fact")
-        self.relevant_total = sum(1 for r in rules if relevant(policy, r))
+        self._firing: dict[tuple, Any] = {}
+        self._causes_memo: dict[tuple, frozenset[str]] = {}
+        # what a rule's completions depend on: the fields it reads, and the answers any
+        # derived field among them is computed from
+        self.depends = {r.id: tuple(sorted(set(self.reads[r.id]).union(
+            *(catalogue()[f].sources for f in self.reads[r.id])))) for r in rules}
+        self.relevant_ids = frozenset(r.id for r in rules if relevant(policy, r))
+        self.relevant_total = len(self.relevant_ids)
+        # which rules (by position) each answer can change: those reading it, or reading a
+        # derived fact computed from it (what an incremental outcome re-evaluates)
+        derived_from: dict[str, set[str]] = {}
+        for info in catalogue().values():
+            for source in info.sources:
+                derived_from.setdefault(source, set()).add(info.path)
+        readers: dict[str, set[int]] = {}
+        for i, rule in enumerate(self.rules):
+            for field in self.reads[rule.id]:
+                readers.setdefault(field, set()).add(i)
+        self.readers = {field: tuple(sorted(set(readers.get(field, ())).union(
+            *(readers.get(d, set()) for d in derived_from.get(field, ())))))
+            for field in catalogue()}
+
+    def firing(self, rule: Rule, facts: dict[str, Any], facts_only: bool = False
+               ) -> dict[str, Any] | None:
+        """A completion of the unknown answers (only of the open facts, with `facts_only`)
+        under which `rule` fires, or None if there is none. The answer depends only on the
+        values of the fields the rule reads (and the answers its derived fields come from),
+        so it is kept on the judge (a bounded memo,
+        freed with the rulebook) and shared by the range, the verdict-only path and the
+        counterfactual search. Each search has its own budget: Exhausted past it."""
+        key = (rule.id, facts_only, tuple(_hashable(facts.get(f))
+                                          for f in self.depends[rule.id]))
+        found = self._firing.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            search = Completions(self, facts, RULE_BUDGET,
+                                 self.fact_fields if facts_only else None)
+            try:
+                found = search.make([rule], True)
+            except Exhausted:
+                found = _EXHAUSTED
+            if len(self._firing) >= MEMO_SIZE:
+                self._firing.clear()
+            self._firing[key] = found
+        if found is _EXHAUSTED:
+            raise Exhausted
+        return found  # type: ignore[return-value]
 
     @cached_property
     def durable(self) -> DurableRuleset:
         """The durable_rules ruleset that decides which rules fire (built on first use)."""
         return DurableRuleset((r.id, r.when) for r in self.rules)
 
-    def outcome(self, facts: dict[str, Any], engine: bool = True) -> Outcome:
-        """Which rules fire, which cannot be decided, which do not. With `engine`, durable_rules
-        decides what fires and the Python evaluator must agree with it on every rule."""
+    def results(self, facts: dict[str, Any]) -> list[bool | None]:
+        """Each rule's three-valued result, in the rules' order (Python evaluator)."""
+        evaluators = self.evaluators
+        return [evaluators[rule.id](facts) for rule in self.rules]
+
+    def results_after(self, base: list[bool | None], facts: dict[str, Any],
+                      changed: Any) -> list[bool | None]:
+        """The results for `facts`, which differ from those `base` was computed on only in
+        the answers `changed`: only the rules those answers can change are evaluated."""
+        out = list(base)
+        evaluators, rules, readers = self.evaluators, self.rules, self.readers
+        for i in {i for field in changed for i in readers.get(field, ())}:
+            out[i] = evaluators[rules[i].id](facts)
+        return out
+
+    def outcome_of(self, results: list[bool | None]) -> Outcome:
         fired: list[Rule] = []
         undetermined: list[Rule] = []
         not_fired: list[Rule] = []
-        for rule in self.rules:
-            result = self.evaluators[rule.id](facts)
+        for rule, result in zip(self.rules, results, strict=True):
             (fired if result else undetermined if result is None else not_fired).append(rule)
+        return Outcome(fired, undetermined, not_fired)
+
+    def outcome(self, facts: dict[str, Any], engine: bool = True) -> Outcome:
+        """Which rules fire, which cannot be decided, which do not. With `engine`, durable_rules
+        decides what fires and the Python evaluator must agree with it on every rule."""
+        outcome = self.outcome_of(self.results(facts))
+        fired, undetermined, not_fired = outcome.fired, outcome.undetermined, outcome.not_fired
         if engine:
             engine_ids = self.durable.fire(facts)
             python_ids = {r.id for r in fired}
@@ -214,26 +291,28 @@ class Judge:
         that question needs (the verdict-only path of the counterfactual search): for
         recommended, that no open rule able to lower the verdict can fire; for conditional,
         that no open fact can bring a blocker and some completion keeps every open blocker
-        quiet. A search past its budget answers no, as judge() stays open then."""
-        outcome = self.outcome(facts, engine=False)
-        if completeness(self.policy, self.rules, outcome) < self.policy.min_completeness:
+        quiet. A search past its budget answers no, as judge() stays open then. `outcome`:
+        the facts' outcome, when the caller has it."""
+        outcome = outcome or self.outcome(facts, engine=False)
+        open_ = [r for r in outcome.undetermined if r.id in self.relevant_ids]
+        share = round(1 - len(open_) / self.relevant_total, 2) if self.relevant_total else 1.0
+        if share < self.policy.min_completeness:
             return False
+        verdict_of = self.policy.severity_verdicts
+        if any(verdict_of[r.severity] == Verdict.not_recommended for r in outcome.fired):
+            return False  # a blocker: no need to count what adds up
         fired, _ = self.fired_verdict(outcome.fired, facts)
         if RANK[fired] < RANK[target]:
             return False
-        verdict_of = self.policy.severity_verdicts
-        open_ = [r for r in outcome.undetermined if relevant(self.policy, r)]
-        anything = Completions(self, facts)
         try:
             if target == Verdict.recommended:
-                return all(anything.make([r], True) is None for r in open_)
+                return all(self.firing(r, facts) is None for r in open_)
             blockers = [r for r in open_ if verdict_of[r.severity] == Verdict.not_recommended]
             if not blockers:
                 return True
-            only_facts = Completions(self, facts, fields=self.fact_fields)
-            if any(only_facts.make([r], True) is not None for r in blockers):
+            if any(self.firing(r, facts, facts_only=True) is not None for r in blockers):
                 return False
-            return anything.make(blockers, False) is not None
+            return Completions(self, facts).make(blockers, False) is not None
         except Exhausted:
             return False
 
@@ -249,14 +328,27 @@ class Judge:
             elif agg.dimensions and agg.at_least is not None:
                 majors = [r for r in fired if r.dimension in agg.dimensions
                           and self.policy.severity_verdicts[r.severity] == Verdict.conditional]
+                if len({r.dimension for r in majors}) < agg.at_least:
+                    continue  # too few fronts even before counting each weakness once
                 if fronts(majors, self._causes(majors, facts)) >= agg.at_least:
                     met.append(agg.id)
         return tuple(met)
 
     def _causes(self, rules: list[Rule], facts: dict[str, Any]) -> dict[str, frozenset[str]]:
-        """For each fired rule, the stated answers that make it fire."""
-        return {r.id: frozenset(leaf.field for leaf in deciding_leaves(
-            negation_normal_form(r.when), facts, True)) for r in rules}
+        """For each fired rule, the stated answers that make it fire (a bounded memo on the
+        judge: they depend only on the values of the fields the rule reads)."""
+        out = {}
+        for r in rules:
+            key = (r.id, tuple(_hashable(facts.get(f)) for f in self.reads[r.id]))
+            cause = self._causes_memo.get(key)
+            if cause is None:
+                cause = frozenset(leaf.field for leaf in deciding_leaves(
+                    negation_normal_form(r.when), facts, True))
+                if len(self._causes_memo) >= MEMO_SIZE:
+                    self._causes_memo.clear()
+                self._causes_memo[key] = cause
+            out[r.id] = cause
+        return out
 
     def fired_verdict(self, fired: list[Rule], facts: dict[str, Any]
                       ) -> tuple[Verdict, tuple[str, ...]]:
@@ -286,26 +378,32 @@ class Judge:
         could_fire: list[Rule] = []
         by_facts: list[Rule] = []
         by_facts_worst, cut = fired, False
-        anything = Completions(self, facts)
-        only_facts = Completions(self, facts, fields=self.fact_fields)
+        # the completions that set the range's worst end, replayed by the engine: the
+        # first open fact bringing the worst severity, and one open commitment
+        worst_end: tuple[tuple[Rule, ...], bool, dict] | None = None
+        commitment_end: tuple[tuple[Rule, ...], bool, dict] | None = None
         try:
             for rule in open_:
-                assignment = anything.make([rule], True)
+                assignment = self.firing(rule, facts)
                 if assignment is None:
                     continue
                 could_fire.append(rule)
-                ends.append(((rule,), True, assignment))
-                if not any(facts.get(f) is None for f in self.reads[rule.id]
-                           if f in self.fact_fields):
-                    continue  # only commitments bring it: not a question of fact
-                by_fact = only_facts.make([rule], True)
-                if by_fact is not None:
-                    by_facts.append(rule)
-                    ends.append(((rule,), True, by_fact))
-                    by_facts_worst = _worse(by_facts_worst, verdict_of[rule.severity])
+                by_fact = None
+                if any(facts.get(f) is None for f in self.reads[rule.id]
+                       if f in self.fact_fields):
+                    by_fact = self.firing(rule, facts, facts_only=True)
+                if by_fact is None:  # only commitments bring it: not a question of fact
+                    commitment_end = commitment_end or ((rule,), True, assignment)
+                    continue
+                by_facts.append(rule)
+                level = verdict_of[rule.severity]
+                if worst_end is None or RANK[level] < RANK[by_facts_worst]:
+                    worst_end = ((rule,), True, by_fact)
+                by_facts_worst = _worse(by_facts_worst, level)
         except Exhausted:
             by_facts_worst, cut = Verdict.not_recommended, True
             could_fire, by_facts = list(open_), list(open_)
+        ends += [end for end in (worst_end, commitment_end) if end is not None]
         worst = by_facts_worst
         if len(could_fire) > len(by_facts):  # an open commitment, secured by a condition
             worst = _worse(worst, Verdict.conditional)
