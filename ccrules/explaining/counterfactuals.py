@@ -3,7 +3,9 @@ that would, searched with the Python evaluator and confirmed by the durable_rule
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from ..judging.completions import Exhausted
 from ..judging.judge import PLACEHOLDER, RANK, Judge, Judgement, Outcome, relevant
@@ -67,53 +69,84 @@ def _fixes(judge: Judge, rule: Rule, facts: dict[str, Any]) -> list[tuple[str, A
     return fixes
 
 
+@dataclass(frozen=True)
+class Obstacle:
+    """Something that keeps a verdict below a target; cleared when every rule of any one
+    of its options is switched off (a blocker: one option of one rule; findings that add
+    up by count: an option per front, each all of that front's majors)."""
+
+    options: tuple[tuple[Rule, ...], ...]
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [r for option in self.options for r in option]
+
+
 def obstacles(judge: Judge, facts: dict[str, Any], target: Verdict,
-              outcome: Outcome | None = None) -> list[list[Rule]]:
-    """What keeps the facts' verdict below `target`, as groups of rules: switching off any
-    one rule of a group clears that group (a blocker is a group of one; findings that add
-    up are a group of their members). Undecided rules that could fire against the target
-    count too: their answers must rule them out."""
+              outcome: Outcome | None = None) -> list[Obstacle]:
+    """What keeps the facts' verdict below `target`. Undecided rules that could fire against
+    the target count too: their answers must rule them out."""
     policy = judge.policy
     level = RANK[target]
     outcome = outcome or judge.outcome(facts, engine=False)
     fired = outcome.fired
     met = judge.fired_verdict(fired, facts)[1]
-    below = [r for r in fired if RANK[policy.severity_verdicts[r.severity]] < level]
-    groups: list[list[Rule]] = [[r] for r in below]
+    groups = [Obstacle(((r,),)) for r in fired
+              if RANK[policy.severity_verdicts[r.severity]] < level]
     if level > RANK[Verdict.not_recommended]:
         by_id = {r.id: r for r in fired}
         for agg in policy.aggregation:
             if agg.id not in met:
                 continue
-            if agg.all_of:
-                groups.append([by_id[rid] for rid in agg.all_of if rid in by_id])
-            else:
-                groups.append([r for r in fired if r.dimension in agg.dimensions and
-                               policy.severity_verdicts[r.severity] == Verdict.conditional])
+            if agg.all_of:  # any one member off clears it
+                groups.append(Obstacle(tuple((by_id[rid],) for rid in agg.all_of
+                                             if rid in by_id)))
+                continue
+            fronts: dict[Any, list[Rule]] = {}
+            for r in fired:
+                if r.dimension in agg.dimensions and \
+                        policy.severity_verdicts[r.severity] == Verdict.conditional:
+                    fronts.setdefault(r.dimension, []).append(r)
+            groups.append(Obstacle(tuple(tuple(rs) for rs in sorted(
+                fronts.values(), key=len))))  # clearing a whole front, the smallest first
     for r in outcome.undetermined:
         if relevant(policy, r) and RANK[policy.severity_verdicts[r.severity]] < level:
             try:
                 if judge.firing(r, facts) is not None:
-                    groups.append([r])
+                    groups.append(Obstacle(((r,),)))
             except Exhausted:
-                groups.append([r])  # cannot tell: treat it as able to fire
+                groups.append(Obstacle(((r,),)))  # cannot tell: take it as able to fire
     return groups
 
 
-def _needs_more(groups: list[list[Rule]], changes: dict[str, Any], left: int,
-                answers: dict[str, frozenset[str]]) -> bool:
-    """Whether clearing these obstacles surely takes more than `left` further changes: a
-    change clears a group only through an answer its rules read, so groups that share no
-    such answer (picked greedily) each need a change of their own."""
+def _apart(sets: Iterable[frozenset[str]]) -> int | None:
+    """How many of these answer sets share no answer with another (picked greedily, the
+    smallest first): each needs a change of its own. None if one is empty."""
     apart: list[frozenset[str]] = []
-    for fields in sorted((frozenset().union(*(answers[r.id] for r in g)) - changes.keys()
-                          for g in groups), key=len):
+    for fields in sorted(sets, key=len):
         if not fields:
-            return True  # only answers already changed could clear it
+            return None
         if all(fields.isdisjoint(other) for other in apart):
             apart.append(fields)
-            if len(apart) > left:
-                return True
+    return len(apart)
+
+
+def _needs_more(groups: list[Obstacle], changes: dict[str, Any], left: int,
+                answers: dict[str, frozenset[str]]) -> bool:
+    """Whether clearing these obstacles surely takes more than `left` further changes. A
+    change clears a rule only through an answer it reads: obstacles that share no such
+    answer each need a change of their own, and an obstacle needs at least as many as its
+    cheapest option's rules that share none."""
+    def fields(rules: Iterable[Rule]) -> frozenset[str]:
+        return frozenset().union(*(answers[r.id] for r in rules)) - changes.keys()
+
+    together = _apart(fields(g.rules) for g in groups)
+    if together is None or together > left:
+        return True
+    for g in groups:
+        costs = [_apart(fields((r,)) for r in option) for option in g.options]
+        if all(c is None or c > left for c in costs):
+            return True
     return False
 
 
@@ -153,22 +186,23 @@ class _Search:
                                      self.answers):
             return
         tried = set()
-        for rule in groups[0]:
-            for field, value in _fixes(judge, rule, changed):
+        for option in groups[0].options:  # one rule of each option (all must go)
+            for field, value in _fixes(judge, option[0], changed):
                 if field not in changes and (field, value) not in tried:
                     tried.add((field, value))
                     yield from self._walk(target, {**changes, field: value}, seen)
 
 
 def counterfactuals(judge: Judge, facts: dict[str, Any],
-                    judgement: Judgement) -> tuple[list[Counterfactual], bool]:
+                    judgement: Judgement) -> tuple[list[Counterfactual], int, bool]:
     """Minimal change sets that raise the verdict by one level or more; each is confirmed by
     the rule engine before it is offered. Changes to the problem itself are kept, marked as
-    not design choices: they describe a different programme. Also whether the search was
-    cut at its budget (then fewer, or less minimal, sets may be offered)."""
+    not design choices: they describe a different programme. Also the nodes the search
+    judged, and whether it was cut at its budget (then fewer, or less minimal, sets may be
+    offered)."""
     current, outcome, policy = judgement.verdict, judgement.outcome, judge.policy
     if current not in RANK or current == Verdict.recommended:
-        return [], False
+        return [], 0, False
     search = _Search(judge, facts)
     found: list[Counterfactual] = []
     fields = catalogue()
@@ -208,7 +242,7 @@ def counterfactuals(judge: Judge, facts: dict[str, Any],
                 lessons=sorted({lesson for r in resolved for lesson in r.lessons},
                                key=lambda x: int(x[1:])),
                 by_design=all(fields[f].design_choice for f in changes)))
-    return found, search.cut
+    return found, BUDGET - search.left, search.cut
 
 
 def _shown(value: Any) -> Any:

@@ -422,6 +422,9 @@ class Judge:
                     break
         except Exhausted:  # unknown: the unknowns keep the verdict open, never decide it
             best, cut = fired, True
+        # no completion better than not recommended (a blocker whatever is committed): the
+        # worst case is that too
+        worst = _worse(worst, best)
         return Range(best, worst, by_facts_worst, tuple(could_fire), tuple(by_facts),
                      tuple(ends), cut)
 

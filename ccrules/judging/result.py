@@ -206,6 +206,8 @@ class SearchStatus(Out):
     counterfactuals: SearchState = Field(default="complete", description=(
         "The search for what would raise the verdict; when cut, fewer changes may be "
         "offered."))
+    counterfactual_nodes: int = Field(default=0, ge=0, description=(
+        "Change sets the counterfactual search judged (its budget is fixed)."))
 
 
 class Limit(Out):

@@ -64,7 +64,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
     missing = missing_information(judge, facts, judgement)
     questions = {rule_id: m.question for m in reversed(missing) for rule_id in m.rules}
     reasons = why_sentences(policy, judgement)
-    changes, cut = counterfactuals(judge, facts, judgement)
+    changes, nodes, cut = counterfactuals(judge, facts, judgement)
     evaluation = Evaluation(
         id=uuid.uuid4().hex,
         title=proposal.title,
@@ -96,7 +96,8 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
         alternatives=alternatives(policy, outcome) if verdict == Verdict.not_recommended else [],
         counterfactuals=changes,
         search=SearchStatus(verdict_range=CUT if judgement.cut else COMPLETE,
-                            counterfactuals=CUT if cut else COMPLETE),
+                            counterfactuals=CUT if cut else COMPLETE,
+                            counterfactual_nodes=nodes),
         why_not=_why_not(judge, facts, judgement, why_not),
         options=assess_options(proposal),
         ruleset=RulesetRef(version=rulebook.version, rules=[r.id for r in rulebook.rules]),

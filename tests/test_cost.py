@@ -1,0 +1,66 @@
+"""The cost of an evaluation, bounded by work counted (not by the clock, so these results
+are the same on any machine): thousands of generated proposals at every level of stated
+fields evaluate without an error; the saved slowest proposals stay within their search
+budgets; a search cut at its budget says so in the evaluation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.generate import proposals
+
+from ccrules.explaining import counterfactuals as cf
+from ccrules.screening.evaluate import evaluate
+
+from helpers import ROOT, example
+from strategies import scaled
+
+COST = ROOT / "tests" / "scenarios" / "cost"
+LEVELS = (0.4, 0.6, 0.8, 1.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("known", LEVELS)
+def test_generated_proposals_at_every_level_evaluate_without_an_error(rulebook, known):
+    """Fixed at their root, not caught: the engine-error and derived-override proposals
+    (tests/scenarios/cost) are among the kinds this population holds."""
+    for data in proposals(scaled(1000), seed=4000 + int(known * 10), known=known):
+        ev = evaluate(data, rulebook)  # raises on an engine disagreement
+        assert ev.search.counterfactual_nodes <= cf.BUDGET
+
+
+@pytest.mark.parametrize("path", sorted(COST.glob("*.json")), ids=lambda p: p.stem)
+def test_the_saved_costly_proposals_stay_within_their_budgets(rulebook, path):
+    ev = evaluate(json.loads(path.read_text()), rulebook)
+    assert ev.search.verdict_range == "complete"
+    # the slowest generated proposals found by bench.explain took at most 113 nodes when
+    # saved; a regression that makes the search wander shows here, whatever the machine
+    assert ev.search.counterfactual_nodes <= 150, ev.search
+
+
+def test_a_search_cut_at_its_budget_says_so(rulebook, monkeypatch):
+    data = example("michigan-keystone")
+    data["enrolment"]["data_submission"] = "voluntary"  # IM-06
+    data["community"]["planned_from_outset"] = False  # CO-02: two changes to recommended
+    full = evaluate(data, rulebook)
+    assert full.search.counterfactuals == "complete" and full.counterfactuals
+    assert full.search.counterfactual_nodes > 2
+    monkeypatch.setattr(cf, "BUDGET", 2)
+    cut = evaluate(data, rulebook)
+    assert cut.search.counterfactuals == "cut at budget"
+    assert cut.search.counterfactual_nodes == 2
+    assert len(cut.counterfactuals) < len(full.counterfactuals)
+
+
+def test_a_range_search_cut_at_its_budget_keeps_the_verdict_open(rulebook, monkeypatch):
+    from ccrules.judging import judge as j
+    data = example("sepsis-bundle-emergency-departments")
+    data.pop("problem")  # open facts to search
+    monkeypatch.setattr(j, "RULE_BUDGET", 1)
+    judge = j.Judge(rulebook.rules, rulebook.policy)  # a judge of its own: no memo yet
+    from ccrules.proposal.facts import flatten
+    from ccrules.proposal.reading import parse_proposal
+    judged = judge.judge(flatten(parse_proposal(data)))
+    assert judged.cut and judged.verdict.value == "insufficient_information"
