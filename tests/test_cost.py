@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from bench.generate import proposals
 
 from ccrules.explaining import counterfactuals as cf
