@@ -130,6 +130,7 @@ def test_no_open_commitment_alone_makes_any_example_undecided(rulebook):
     decided example below it."""
     from ccrules.judging.judge import RANK
     from ccrules.proposal.fields import catalogue
+
     from helpers import EXAMPLES
     checked = 0
     for path in sorted(EXAMPLES.glob("*.json")):
