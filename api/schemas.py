@@ -59,6 +59,9 @@ class EvaluationPage(BaseModel):
     total: int = Field(description="Evaluations matching the filters, on every page.")
     limit: int
     offset: int
+    next_cursor: str | None = Field(default=None, description=(
+        "Pass as `cursor` (with the same filters and sort) for the page after this one; "
+        "null on the last page."))
 
 
 class ScreeningRequest(Strict):

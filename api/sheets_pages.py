@@ -4,11 +4,15 @@ only the evaluations the session's token may read."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
 from flask import Blueprint, Response, g, request, url_for
 
 from ccrules.service import ListQuery
 from ccrules.sheets.export import template
-from ccrules.sheets.results import results_workbook, stored_result
+from ccrules.sheets.results import stored_result, write_results
 
 from .storage import store
 from .web import require_session
@@ -18,6 +22,7 @@ bp.before_request(require_session)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {"xlsx": XLSX, "csv": "text/csv"}
+CHUNK = 1 << 16
 
 
 def _download(data: bytes, fmt: str, filename: str) -> Response:
@@ -35,10 +40,27 @@ def template_download(fmt: str):
 def round_xlsx():
     """Every evaluation the round's filters select (no page limit), as a results workbook:
     the round's columns and words, the conditions of award and the questions for the
-    applicant, a link to each result page, and the verdict counts."""
+    applicant, a link to each result page, and the verdict counts. The rows stream from
+    the store into openpyxl's write-only workbook, saved to a temporary file that is sent
+    and then deleted: memory stays flat however long the round."""
     base = request.host_url.rstrip("/")
-    scope = g.principal.scope
-    rows = (stored_result(r, store().get(r["id"], owner=scope),
-                          base + url_for("pages.result", evaluation_id=r["id"]))
-            for r in ListQuery.lenient(request.args).stream(store(), scope))
-    return _download(results_workbook(rows), "xlsx", "ccrules-round.xlsx")
+    prefix = (base + url_for("pages.result", evaluation_id="0")).removesuffix("0")
+    rows = (stored_result(r, prefix + r["id"])
+            for r in ListQuery.lenient(request.args).stream(store(), g.principal.scope,
+                                                            asks=True))
+    spool = tempfile.TemporaryFile()
+    try:
+        write_results(rows, spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return Response(_sent(spool), mimetype=XLSX, headers={
+        "Content-Disposition": "attachment; filename=ccrules-round.xlsx"})
+
+
+def _sent(spool: Any) -> Iterator[bytes]:
+    """A file's content in chunks, closing (so deleting) it when done or abandoned."""
+    with spool:
+        while chunk := spool.read(CHUNK):
+            yield chunk

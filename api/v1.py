@@ -104,7 +104,8 @@ def get_evaluation(evaluation_id: str):
 def list_evaluations():
     page = ListQuery.strict(request.args).run(store(), g.principal.scope)
     return jsonify(EvaluationPage(items=page.items, total=page.total, limit=page.limit,
-                                  offset=page.offset).model_dump(mode="json"))
+                                  offset=page.offset, next_cursor=page.next_cursor
+                                  ).model_dump(mode="json"))
 
 
 @bp.post("/screenings")

@@ -44,7 +44,13 @@ class ListQuery(BaseModel):
         default="created_at", description="The column to sort by.")
     dir: Literal["asc", "desc"] = Field(default="desc", description="Sort direction.")
     limit: int = Field(default=50, ge=1, le=200, description="Page size (at most 200).")
-    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description=(
+        "Items to skip (slower the deeper it goes: prefer `cursor`)."))
+    cursor: str | None = Field(default=None, max_length=1000, description=(
+        "Where the page starts: the `next_cursor` of the page before, unchanged (with the "
+        "same filters and sort). Pages by keyset (sort value, id), so every page costs the "
+        "same however deep, and a row stored meanwhile is neither skipped nor repeated. "
+        "Not with `offset`."))
 
     @field_validator("since", "until", mode="before")
     @classmethod
@@ -86,10 +92,11 @@ class ListQuery(BaseModel):
 
     @classmethod
     def lenient(cls, args: Mapping[str, str]) -> ListQuery:
-        """From a page's query string: a bad or unknown value is ignored, not refused."""
+        """From a page's query string: a bad or unknown value is ignored, not refused (and
+        so is a cursor: pages are numbered)."""
         kept: dict[str, Any] = {}
         for name in cls.model_fields:
-            if args.get(name):
+            if args.get(name) and name != "cursor":
                 try:
                     cls.model_validate({**kept, name: args[name]})
                 except ValidationError:
@@ -109,11 +116,13 @@ class ListQuery(BaseModel):
     def run(self, store: Store, scope: str | None) -> Page:
         """The page of stored evaluations this query selects, among those `scope` may read
         (one owner's, or all for None)."""
-        return store.list(**self._filters(scope), limit=self.limit, offset=self.offset)
+        return store.list(**self._filters(scope), limit=self.limit, offset=self.offset,
+                          cursor=self.cursor)
 
-    def stream(self, store: Store, scope: str | None) -> Iterator[dict]:
-        """Every stored evaluation this query selects (all pages), for an export."""
-        return store.stream(**self._filters(scope))
+    def stream(self, store: Store, scope: str | None, asks: bool = False) -> Iterator[dict]:
+        """Every stored evaluation this query selects (all pages), for an export; with
+        `asks`, each with its conditions' texts and questions."""
+        return store.stream(**self._filters(scope), asks=asks)
 
     def counts(self, store: Store, scope: str | None) -> dict[str, int]:
         """How many of each verdict this query selects (all pages), best verdict first."""

@@ -200,7 +200,7 @@ def test_impact_over_a_stored_proposal_that_no_longer_validates(runner, tmp_path
     store = Store(db)
     try:
         with store.db.conn:
-            store.db.execute("update evaluations set proposal = ?",
+            store.db.execute("update evaluation_bodies set proposal = ?",  # text: as stored
                              ['{"problem": {"scope": "a scope the model no longer has"}}'])
     finally:
         store.close()

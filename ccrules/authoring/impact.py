@@ -86,17 +86,17 @@ def impact(store: Store, rulebook: Rulebook) -> Impact:
     report = Impact(rulebook.version)
     decisions = latest_decisions(store)
     for row in store.stored():
-        old = json.loads(row["result"])
+        old_verdict = row["verdict"]
         judgement = judge(json.loads(row["proposal"]), rulebook)
         verdict, outcome = judgement.verdict, judgement.outcome
         report.total += 1
         decided = decisions.get(row["id"])
-        if verdict.value == old["verdict"]:
+        if verdict.value == old_verdict:
             if decided:
-                report.panel["unchanged"].append(Moved(row["id"], old.get("title"),
-                                                       old["verdict"], verdict.value,
-                                                       decided, []))
+                report.panel["unchanged"].append(Moved(row["id"], row["title"], old_verdict,
+                                                       verdict.value, decided, []))
             continue
+        old = store.get(row["id"])  # the stored result, read only when the verdict moves
         # findings that can lower a verdict, with their severity: a rule is responsible if it
         # fires in one ruling and not the other, or fires in both at another severity
         lowers = rulebook.policy.severity_verdicts
@@ -105,10 +105,10 @@ def impact(store: Store, rulebook: Rulebook) -> Impact:
         after = {(r.id, r.severity.value) for r in outcome.fired
                  if lowers[r.severity] != Verdict.recommended}
         rules = sorted({rid for rid, _ in before ^ after})
-        report.changed.append(Changed(row["id"], old.get("title"), old["verdict"],
+        report.changed.append(Changed(row["id"], old.get("title"), old_verdict,
                                       verdict.value, rules))
         if decided:
-            report.panel[move(old["verdict"], verdict.value, decided)].append(
-                Moved(row["id"], old.get("title"), old["verdict"], verdict.value, decided,
+            report.panel[move(old_verdict, verdict.value, decided)].append(
+                Moved(row["id"], old.get("title"), old_verdict, verdict.value, decided,
                       rules))
     return report

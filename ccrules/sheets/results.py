@@ -8,6 +8,7 @@ openpyxl's write-only mode, so a long round streams through."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -42,12 +43,12 @@ def evaluation_result(ev: Evaluation, link: str = "", name: str = "") -> dict[st
             "questions": numbered(m.question for m in ev.missing)}
 
 
-def stored_result(listed: Mapping[str, Any], result: Mapping[str, Any], link: str = ""
-                  ) -> dict[str, Any]:
-    """A stored evaluation (its listing row and its stored result), as a results row."""
+def stored_result(listed: Mapping[str, Any], link: str = "") -> dict[str, Any]:
+    """A stored evaluation (its listing row with its conditions' texts and questions, as
+    Store.stream(asks=True) reads them), as a results row."""
     return {**listing_row(listed, link), "_verdict": listed["verdict"],
-            "conditions": numbered(c["text"] for c in result.get("conditions") or []),
-            "questions": numbered(m["question"] for m in result.get("missing") or [])}
+            "conditions": numbered(listed.get("conditions") or []),
+            "questions": numbered(listed.get("questions") or [])}
 
 
 def invalid_result(name: str, error: Any) -> dict[str, Any]:
@@ -66,8 +67,18 @@ def screened_workbook(results: list[Screened], base_url: str = "") -> bytes:
 
 def results_workbook(rows: Iterable[Mapping[str, Any]], names: bool = False,
                      faults: bool = False) -> bytes:
-    """The workbook: Results (a header row, then `rows`; a File column first with `names`,
-    a Faults column last with `faults`) and Verdicts (how many of each)."""
+    """The workbook as bytes (see write_results)."""
+    out = io.BytesIO()
+    write_results(rows, out, names, faults)
+    return out.getvalue()
+
+
+def write_results(rows: Iterable[Mapping[str, Any]], out: Any, names: bool = False,
+                  faults: bool = False) -> int:
+    """Write the workbook to `out` (a binary file): Results (a header row, then `rows`; a
+    File column first with `names`, a Faults column last with `faults`) and Verdicts (how
+    many of each). Rows stream through: only the verdict counts are kept. Returns the
+    number of rows."""
     from openpyxl import Workbook
 
     columns = ([NAME] if names else []) + COLUMNS + EXTRA + ([FAULTS] if faults else [])
@@ -77,15 +88,15 @@ def results_workbook(rows: Iterable[Mapping[str, Any]], names: bool = False,
         sheet.column_dimensions[letter(c)].width = WIDTHS.get(key, 14)
     sheet.freeze_panes = "A2"
     sheet.append([_heading(sheet, text) for _, text in columns])
-    verdicts = []
+    verdicts: Counter[str] = Counter()
     for row in rows:
-        verdicts.append(row["_verdict"])
+        verdicts[row["_verdict"]] += 1
         sheet.append([_cell(sheet, key, row) for key, _ in columns])
-    sheet.auto_filter.ref = f"A1:{letter(len(columns))}{len(verdicts) + 1}"
+    total = sum(verdicts.values())
+    sheet.auto_filter.ref = f"A1:{letter(len(columns))}{total + 1}"
     _counts(book.create_sheet(COUNTS), verdicts)
-    out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    return total
 
 
 def _heading(sheet: Any, text: str) -> Any:
@@ -117,17 +128,17 @@ def _cell(sheet: Any, key: str, row: Mapping[str, Any]) -> Any:
     return cell
 
 
-def _counts(sheet: Any, verdicts: list[str]) -> None:
+def _counts(sheet: Any, verdicts: Counter[str]) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 12
     sheet.append([_heading(sheet, "Verdict"), _heading(sheet, "Proposals")])
-    for verdict, n in verdict_counts(verdicts).items():
+    for verdict, n in verdict_counts(verdicts.elements()).items():
         cell = WriteOnlyCell(sheet, value=verdict_words(verdict))
         cell.fill = PatternFill("solid", fgColor=FILLS.get(verdict, "FFFFFF"))
         sheet.append([cell, n])
     total = WriteOnlyCell(sheet, value="Total")
     total.font = Font(bold=True)
-    sheet.append([total, len(verdicts)])
+    sheet.append([total, sum(verdicts.values())])

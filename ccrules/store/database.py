@@ -1,8 +1,10 @@
 """The audit store (SQLite through sqlite-utils, in WAL mode).
 
-Every evaluation is kept with the proposal, the full result as returned, the ruleset version
-and who made it; every ruleset version is kept as a snapshot of its rule files, so a stored
-proposal can be re-evaluated under the rules it was first judged by.
+Every evaluation is kept with the proposal, the full result as returned (compressed, read
+back byte for byte: store/codec.py), the ruleset version and who made it, and the columns a
+listing shows (store/schema.py); every ruleset version is kept as a snapshot of its rule
+files, so a stored proposal can be re-evaluated under the rules it was first judged by.
+Listings page by keyset (store/keyset.py) and exports stream in batches.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from sqlite_utils.db import NotFoundError
 from ..errors import CcrulesError
 from ..judging.result import Evaluation
 from ..rulebook.loader import Rulebook, rulebook_from_documents
+from . import codec, schema
+from .keyset import BadQuery, Order
+
+__all__ = ["BadQuery", "NotFound", "Page", "Store", "StoreError"]
 
 DEFAULT_DB = Path("var") / "ccrules.db"
 
@@ -35,13 +41,6 @@ class StoreError(CcrulesError):
 
     title = "Audit store unavailable"
     status = 503
-
-
-class BadQuery(CcrulesError):
-    """A listing asked for something the store cannot do (e.g. sort by an unknown column)."""
-
-    title = "Invalid query"
-    status = 422
 
 
 def _create_private(path: str) -> None:
@@ -73,6 +72,7 @@ class Page:
     total: int
     limit: int
     offset: int
+    next_cursor: str | None = None
 
 
 class Store:
@@ -82,6 +82,7 @@ class Store:
         """Open the database; `create=False` skips creating the schema (for the many
         short-lived connections of a running service, once it exists)."""
         self.path = str(path)
+        self._saved_books: set[bytes] = set()  # codebooks this connection knows are stored
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -97,40 +98,7 @@ class Store:
             raise StoreError(f"cannot open the audit database {self.path}: {reason}") from None
 
     def _create(self) -> None:
-        self.db.table("rulesets").create({"version": str, "documents": str, "created_at": str},
-                                   pk="version", if_not_exists=True)
-        self.db.table("evaluations").create(
-            {"id": str, "created_at": str, "verdict": str, "title": str, "reference": str,
-             "ruleset_version": str, "owner": str, "proposal": str, "result": str},
-            pk="id", not_null={"created_at", "verdict", "ruleset_version", "proposal",
-                               "result"},
-            foreign_keys=[("ruleset_version", "rulesets", "version")], if_not_exists=True)
-        self.db.table("evaluations").create_index(["created_at"], if_not_exists=True)
-        self.db.table("evaluations").create_index(["owner", "created_at"], if_not_exists=True)
-        tokens = self.db.table("tokens")
-        tokens.create(
-            {"id": str, "name": str, "secret_hash": str, "admin": int, "created_at": str,
-             "revoked_at": str}, pk="id", if_not_exists=True)
-        if "revoked_at" not in tokens.columns_dict:  # a database made before revocation
-            tokens.add_column("revoked_at", str)
-        self.db.table("reload_requests").create(
-            {"version": str, "requested_at": str, "pid": int}, if_not_exists=True)
-        self.db.table("sessions").create(
-            {"id": str, "token_id": str, "created_at": str, "expires_at": str}, pk="id",
-            foreign_keys=[("token_id", "tokens", "id")], if_not_exists=True)
-        # panel decisions (store/decisions.py): append-only, the latest one is current
-        self.db.table("decisions").create(
-            {"id": str, "evaluation_id": str, "decision": str, "findings": str,
-             "conditions": str, "note": str, "decided_by": str, "decided_by_name": str,
-             "decided_at": str}, pk="id",
-            not_null={"evaluation_id", "decision", "findings", "conditions",
-                      "decided_by_name", "decided_at"},
-            foreign_keys=[("evaluation_id", "evaluations", "id")], if_not_exists=True)
-        self.db.table("decisions").create_index(["evaluation_id"], if_not_exists=True)
-        for action in ("update", "delete"):
-            self.db.execute(f"create trigger if not exists decisions_no_{action} before "
-                            f"{action} on decisions begin select raise(abort, 'decisions "
-                            f"are append-only: record a new one instead'); end")
+        schema.create(self.db)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -189,23 +157,48 @@ class Store:
                   owner: str | None = None) -> list[str]:
         """Store evaluations with their proposals and the ruleset snapshot in one
         transaction: all are kept, or (if anything fails, the process included) none.
-        Returns each stored result as JSON text, in order."""
-        texts = [evaluation.model_dump_json() for evaluation, _ in items]
-        rows = [[evaluation.id, evaluation.created_at, evaluation.verdict.value,
-                 evaluation.title, evaluation.reference, rulebook.version, owner,
-                 json.dumps(proposal, ensure_ascii=False), text]
-                for (evaluation, proposal), text in zip(items, texts, strict=True)]
-        with self.db.conn:  # one transaction: the ruleset snapshot and every evaluation
+        Returns each stored result as JSON text, in order (serialised once: the stored
+        copy is this text, compressed)."""
+        book = codec.codebook_for(rulebook)
+        texts, listed, bodies = [], [], []
+        for evaluation, proposal in items:
+            text = evaluation.model_dump_json()
+            texts.append(text)
+            listed.append([evaluation.id, evaluation.created_at, evaluation.verdict.value,
+                           evaluation.title, evaluation.reference, rulebook.version, owner,
+                           *schema.listing_values(evaluation, proposal)])
+            bodies.append([evaluation.id, codec.pack_asks(
+                (c.text for c in evaluation.conditions),
+                (m.question for m in evaluation.missing)),
+                codec.pack(json.dumps(proposal, ensure_ascii=False)),
+                codec.pack_result(text, book)])
+        with self.db.conn:  # one transaction: the snapshots and every evaluation
             self.save_ruleset(rulebook)
+            if book.digest not in self._saved_books:
+                schema.save_codebook(self.db, book)
             self.db.conn.executemany(
-                "insert into evaluations (id, created_at, verdict, title, reference, "
-                "ruleset_version, owner, proposal, result) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows)
+                f"insert into evaluations ({self.SUMMARY}) values "
+                f"({', '.join('?' * len(listed[0]))})", listed)
+            self.db.conn.executemany("insert into evaluation_bodies (id, asks, proposal, "
+                                     "result) values (?, ?, ?, ?)", bodies)
+        self._saved_books.add(book.digest)
         return texts
 
+    def _unpack(self, blob: bytes | str) -> str:
+        digest = codec.digest_of(blob)
+        if digest is not None and digest not in _CODEBOOKS:
+            found = self.db.execute("select strings from codebooks where digest = ?",
+                                    [digest.hex()]).fetchone()
+            if found is None:
+                raise StoreError(f"a stored evaluation needs codebook {digest.hex()}, "
+                                 "which the database does not hold")
+            _CODEBOOKS[digest] = json.loads(found[0])
+        return codec.unpack(blob, _CODEBOOKS)
+
     def _row(self, evaluation_id: str, owner: str | None) -> dict:
-        cursor = self.db.execute("select owner, ruleset_version, proposal, result "
-                                 "from evaluations where id = ?", [evaluation_id])
+        cursor = self.db.execute(
+            "select e.owner, e.ruleset_version, b.proposal, b.result from evaluations e "
+            "join evaluation_bodies b on b.id = e.id where e.id = ?", [evaluation_id])
         found = cursor.fetchone()
         row = dict(zip([c[0] for c in cursor.description], found, strict=True)) \
             if found else None
@@ -215,7 +208,7 @@ class Store:
 
     def get_json(self, evaluation_id: str, owner: str | None = None) -> str:
         """The result as JSON text, exactly as it was returned when it was made."""
-        return self._row(evaluation_id, owner)["result"]
+        return self._unpack(self._row(evaluation_id, owner)["result"])
 
     def get(self, evaluation_id: str, owner: str | None = None) -> dict:
         """The result exactly as it was returned when the evaluation was made."""
@@ -224,21 +217,16 @@ class Store:
     def proposal(self, evaluation_id: str, owner: str | None = None) -> tuple[dict, str]:
         """The stored proposal and the ruleset version it was judged by."""
         row = self._row(evaluation_id, owner)
-        return json.loads(row["proposal"]), row["ruleset_version"]
+        return json.loads(self._unpack(row["proposal"])), row["ruleset_version"]
 
     SORTABLE = ("created_at", "verdict", "title", "reference", "applicant")
-    # What a round's table and exports show of each evaluation, read from its stored proposal
-    # and result (JSON) by SQLite, so a listing never loads whole results into Python.
-    LISTED = ("id, created_at, verdict, title, reference, ruleset_version, "
-              "json_extract(proposal, '$.applicant') as applicant, "
-              "json_extract(result, '$.verdict_range.best') as best, "
-              "json_extract(result, '$.verdict_range.worst') as worst, "
-              "json_extract(result, '$.completeness') as completeness, "
-              "(select count(*) from json_each(result, '$.findings') "
-              " where json_extract(value, '$.severity') = 'blocker') as blockers, "
-              "(select count(*) from json_each(result, '$.findings') "
-              " where json_extract(value, '$.severity') = 'major') as majors, "
-              "json_array_length(result, '$.missing') as open_questions")
+    SUMMARY = ("id, created_at, verdict, title, reference, ruleset_version, owner, "
+               + ", ".join(schema.LISTING))
+    # What a round's table and exports show of each evaluation: its listing row, kept
+    # beside the compressed result so a listing never reads or decodes results.
+    LISTED = "id, created_at, verdict, title, reference, ruleset_version, " + ", ".join(
+        schema.LISTING)
+    BATCH = 500  # rows read at a time by a stream
 
     def _where(self, owner: str | None, verdict: str | None, since: str | None,
                until: str | None, text: str | None) -> tuple[str | None, dict[str, Any]]:
@@ -247,28 +235,50 @@ class Store:
                    "created_at >= :since": ("since", since),
                    "created_at < :until": ("until", until),
                    "(coalesce(title, '') || ' ' || coalesce(reference, '') || ' ' || "
-                   "coalesce(json_extract(proposal, '$.applicant'), '')) like :text "
-                   "escape '\\'": ("text", _like(text) if text else None)}
+                   "coalesce(applicant, '')) like :text escape '\\'": (
+                       "text", _like(text) if text else None)}
         used = {sql: kv for sql, kv in filters.items() if kv[1] is not None}
         return " and ".join(used) or None, dict(used.values())
 
-    def _order(self, sort: str, descending: bool) -> str:
-        if sort not in self.SORTABLE:
-            raise BadQuery(f"cannot sort by {sort!r}; one of {', '.join(self.SORTABLE)}")
-        return f"[{sort}] {'desc' if descending else 'asc'}, id"
+    def _rows(self, clause: str | None, params: dict[str, Any], order: Order, limit: int,
+              offset: int = 0, after: tuple[str, str] | None = None,
+              asks: bool = False) -> list[dict]:
+        where = [clause] if clause else []
+        if after is not None:
+            where.append(order.after())
+            params = {**params, "after_key": after[0], "after_id": after[1]}
+        select = self.LISTED + (", (select asks from evaluation_bodies b where b.id = "
+                                "evaluations.id) as asks" if asks else "")
+        cursor = self.db.execute(
+            f"select {select} from evaluations where {' and '.join(where) or '1'} "
+            f"order by {order.sql} limit :limit offset :offset",
+            {**params, "limit": limit, "offset": offset})
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        if asks:
+            for row in rows:
+                row["conditions"], row["questions"] = codec.unpack_asks(row.pop("asks"))
+        return rows
 
     def list(self, owner: str | None = None, verdict: str | None = None,
              since: str | None = None, until: str | None = None, text: str | None = None,
              sort: str = "created_at", descending: bool = True, limit: int = 50,
-             offset: int = 0) -> Page:
-        """Stored evaluations filtered by owner, verdict, date and text (in the title or
-        reference), sorted by one column (newest first by default), one page of them."""
-        order = self._order(sort, descending)
+             offset: int = 0, cursor: str | None = None) -> Page:
+        """Stored evaluations filtered by owner, verdict, date and text (in the title,
+        reference or applicant), sorted by one column (newest first by default), one page
+        of them: after `cursor` (a page's next_cursor) if given, else after `offset` rows."""
+        order = Order(sort, descending)
+        after = order.read(cursor) if cursor else None
+        if after is not None and offset:
+            raise BadQuery("give a cursor or an offset, not both")
         clause, params = self._where(owner, verdict, since, until, text)
-        table = self.db.table("evaluations")
-        rows = table.rows_where(clause, params, order_by=order, limit=limit, offset=offset,
-                                select=self.LISTED)
-        return Page(list(rows), table.count_where(clause or "1", params), limit, offset)
+        rows = self._rows(clause, params, order, limit + 1, offset, after)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        (total,) = self.db.execute(f"select count(*) from evaluations where "
+                                   f"{clause or '1'}", params).fetchone()
+        return Page(rows, total, limit, offset,
+                    order.cursor(rows[-1]) if more and rows else None)
 
     def verdict_counts(self, owner: str | None = None, verdict: str | None = None,
                        since: str | None = None, until: str | None = None,
@@ -281,19 +291,40 @@ class Store:
 
     def stream(self, owner: str | None = None, verdict: str | None = None,
                since: str | None = None, until: str | None = None, text: str | None = None,
-               sort: str = "created_at", descending: bool = True) -> Iterator[dict]:
-        """Every stored evaluation the filters select, in order, read as a stream (for
-        exports, which have no page limit)."""
-        order = self._order(sort, descending)
+               sort: str = "created_at", descending: bool = True,
+               asks: bool = False) -> Iterator[dict]:
+        """Every stored evaluation the filters select, in order, read BATCH rows at a time
+        by keyset (for exports, which have no page limit: memory stays flat however many
+        there are). With `asks`, each row also has its conditions' texts and questions."""
+        order = Order(sort, descending)
         clause, params = self._where(owner, verdict, since, until, text)
-        yield from self.db.table("evaluations").rows_where(clause, params, order_by=order,
-                                                     select=self.LISTED)
+        after = None
+        while True:
+            rows = self._rows(clause, params, order, self.BATCH, after=after, asks=asks)
+            yield from rows
+            if len(rows) < self.BATCH:
+                return
+            after = order.position(rows[-1])
 
     def stored(self) -> Iterator[dict]:
-        """Every stored evaluation's id, proposal and result (JSON text), oldest first,
-        read as a stream."""
-        yield from self.db.table("evaluations").rows_where(select="id, proposal, result",
-                                                     order_by="created_at, id")
+        """Every stored evaluation's id, verdict, title and proposal (JSON text), oldest
+        first, read BATCH rows at a time."""
+        after = ("", "")
+        while True:
+            rows = self.db.execute(
+                "select e.created_at, e.id, e.verdict, e.title, b.proposal from evaluations e "
+                "join evaluation_bodies b on b.id = e.id where (e.created_at, e.id) > (?, ?) "
+                "order by e.created_at, e.id limit ?", [*after, self.BATCH]).fetchall()
+            for _, ident, verdict, title, proposal in rows:
+                yield {"id": ident, "verdict": verdict, "title": title,
+                       "proposal": self._unpack(proposal)}
+            if len(rows) < self.BATCH:
+                return
+            after = (rows[-1][0], rows[-1][1])
 
     def count(self) -> int:
         return self.db.table("evaluations").count
+
+
+# codebooks by digest: a digest names its content, so one cache serves every database
+_CODEBOOKS: dict[bytes, list[str]] = {}

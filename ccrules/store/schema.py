@@ -1,0 +1,189 @@
+"""The audit database's tables, and the upgrade of a database made by an earlier version.
+
+Layout 2 (PRAGMA user_version = 2) keeps an evaluation in two rows:
+
+- `evaluations`: what a listing shows and filters on (ids, dates, verdicts, titles, the
+  range, counts), small, so a round of 100,000 is scanned, sorted and counted quickly;
+- `evaluation_bodies`: the proposal and the result exactly as returned, compressed
+  (store/codec.py), and what a results workbook shows beyond the listing.
+
+Layout 1 (user_version 0) held the proposal and the result as JSON text in `evaluations`.
+Opening such a database upgrades it in place, in one transaction (other processes wait):
+the listing's columns are read from each row's JSON as the listing used to read them, the
+bodies are compressed against their own ruleset's codebook (or plainly, when its snapshot no
+longer loads), the text columns are dropped, and the file is vacuumed to give the space
+back. A row's result reads back byte for byte as before."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import sqlite_utils
+
+from ..errors import CcrulesError
+from ..rulebook.loader import rulebook_from_documents
+from . import codec
+
+LAYOUT = 2
+LISTING = {"applicant": str, "best": str, "worst": str, "completeness": float,
+           "blockers": int, "majors": int, "open_questions": int}
+# what the listing used to read from each row's JSON (layout 1), to fill LISTING
+FROM_JSON = {
+    "applicant": "json_extract(proposal, '$.applicant')",
+    "best": "json_extract(result, '$.verdict_range.best')",
+    "worst": "json_extract(result, '$.verdict_range.worst')",
+    "completeness": "json_extract(result, '$.completeness')",
+    "blockers": "(select count(*) from json_each(result, '$.findings') "
+                "where json_extract(value, '$.severity') = 'blocker')",
+    "majors": "(select count(*) from json_each(result, '$.findings') "
+              "where json_extract(value, '$.severity') = 'major')",
+    "open_questions": "json_array_length(result, '$.missing')"}
+# keyset pages (sort value, id): one index per sortable column
+INDEXES = [["created_at", "id"], ["owner", "created_at", "id"], ["verdict", "id"]]
+TEXT_SORTS = ("title", "reference", "applicant")
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """Make every table that is missing, and upgrade a layout-1 database."""
+    db.table("rulesets").create({"version": str, "documents": str, "created_at": str},
+                                pk="version", if_not_exists=True)
+    db.table("codebooks").create({"digest": str, "strings": str}, pk="digest",
+                                 not_null={"strings"}, if_not_exists=True)
+    evaluations = db.table("evaluations")
+    if evaluations.exists() and "result" in evaluations.columns_dict:
+        upgrade(db)
+    evaluations.create(
+        {"id": str, "created_at": str, "verdict": str, "title": str, "reference": str,
+         "ruleset_version": str, "owner": str, **LISTING},
+        pk="id", not_null={"created_at", "verdict", "ruleset_version"},
+        foreign_keys=[("ruleset_version", "rulesets", "version")], if_not_exists=True)
+    db.table("evaluation_bodies").create(
+        {"id": str, "asks": bytes, "proposal": bytes, "result": bytes}, pk="id",
+        not_null={"proposal", "result"}, foreign_keys=[("id", "evaluations", "id")],
+        if_not_exists=True)
+    _indexes(db)
+    if db.execute("pragma user_version").fetchone()[0] < LAYOUT:
+        db.execute(f"pragma user_version = {LAYOUT}")
+    _others(db)
+
+
+def _indexes(db: sqlite_utils.Database) -> None:
+    for columns in INDEXES:
+        db.execute(f"create index if not exists idx_evaluations_{'_'.join(columns)} "
+                   f"on evaluations ({', '.join(columns)})")
+    for column in TEXT_SORTS:
+        db.execute(f"create index if not exists idx_evaluations_{column}_id "
+                   f"on evaluations (coalesce({column}, ''), id)")
+
+
+def _others(db: sqlite_utils.Database) -> None:
+    tokens = db.table("tokens")
+    tokens.create(
+        {"id": str, "name": str, "secret_hash": str, "admin": int, "created_at": str,
+         "revoked_at": str}, pk="id", if_not_exists=True)
+    if "revoked_at" not in tokens.columns_dict:  # a database made before revocation
+        tokens.add_column("revoked_at", str)
+    db.table("reload_requests").create(
+        {"version": str, "requested_at": str, "pid": int}, if_not_exists=True)
+    db.table("sessions").create(
+        {"id": str, "token_id": str, "created_at": str, "expires_at": str}, pk="id",
+        foreign_keys=[("token_id", "tokens", "id")], if_not_exists=True)
+    # panel decisions (store/decisions.py): append-only, the latest one is current
+    db.table("decisions").create(
+        {"id": str, "evaluation_id": str, "decision": str, "findings": str,
+         "conditions": str, "note": str, "decided_by": str, "decided_by_name": str,
+         "decided_at": str}, pk="id",
+        not_null={"evaluation_id", "decision", "findings", "conditions",
+                  "decided_by_name", "decided_at"},
+        foreign_keys=[("evaluation_id", "evaluations", "id")], if_not_exists=True)
+    db.table("decisions").create_index(["evaluation_id"], if_not_exists=True)
+    for action in ("update", "delete"):
+        db.execute(f"create trigger if not exists decisions_no_{action} before "
+                   f"{action} on decisions begin select raise(abort, 'decisions "
+                   f"are append-only: record a new one instead'); end")
+
+
+class _Packer:
+    """Compresses layout-1 rows for the upgrade: each result against the codebook of the
+    ruleset it was made under (loaded once per version from its snapshot)."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.books: dict[str, codec.Codebook | None] = {}
+
+    def book(self, version: str) -> codec.Codebook | None:
+        if version not in self.books:
+            import json
+            row = self.db.execute("select documents from rulesets where version = ?",
+                                  [version]).fetchone()
+            try:
+                rulebook = rulebook_from_documents(json.loads(row[0]), version)
+                self.books[version] = book = codec.codebook_for(rulebook)
+                save_codebook(self.db, book)
+            except (CcrulesError, TypeError, ValueError):  # a snapshot today's code refuses
+                self.books[version] = None
+        return self.books[version]
+
+    def result(self, text: str, version: str) -> bytes:
+        book = self.book(version)
+        return codec.pack_result(text, book) if book else codec.pack(text)
+
+    @staticmethod
+    def asks(text: str) -> bytes | None:
+        try:
+            return codec.pack_asks(*codec.asks_of_result(text))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+def save_codebook(db: sqlite_utils.Database, book: codec.Codebook) -> None:
+    db.execute("insert or ignore into codebooks (digest, strings) values (?, ?)",
+               [book.digest.hex(), book.json])
+
+
+def upgrade(db: sqlite_utils.Database) -> None:
+    """Layout 1 to 2, in one transaction, then VACUUM (see the module's docstring)."""
+    conn = db.conn
+    conn.execute("begin immediate")  # one upgrader; the others wait, then find it done
+    try:
+        if "result" not in db.table("evaluations").columns_dict:
+            conn.rollback()
+            return
+        packer = _Packer(db)
+        conn.create_function("ccrules_pack", 1, codec.pack, deterministic=True)
+        conn.create_function("ccrules_pack_result", 2, packer.result, deterministic=True)
+        conn.create_function("ccrules_asks", 1, packer.asks, deterministic=True)
+        columns = db.table("evaluations").columns_dict
+        for name, kind in LISTING.items():
+            if name not in columns:
+                db.table("evaluations").add_column(name, kind)
+        conn.execute("update evaluations set " + ", ".join(
+            f"{name} = case when json_valid(proposal) and json_valid(result) then {sql} end"
+            for name, sql in FROM_JSON.items()))
+        db.table("evaluation_bodies").create(
+            {"id": str, "asks": bytes, "proposal": bytes, "result": bytes}, pk="id",
+            not_null={"proposal", "result"}, foreign_keys=[("id", "evaluations", "id")],
+            if_not_exists=True)
+        conn.execute("insert into evaluation_bodies (id, asks, proposal, result) select id, "
+                     "ccrules_asks(result), ccrules_pack(proposal), "
+                     "ccrules_pack_result(result, ruleset_version) from evaluations "
+                     "order by rowid")
+        db.table("evaluations").transform(drop={"proposal", "result"})
+        _indexes(db)
+        conn.execute(f"pragma user_version = {LAYOUT}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    try:
+        conn.execute("vacuum")  # give back the space the text columns held
+    except sqlite3.OperationalError:
+        pass  # another connection is reading: the space is reused by later rows instead
+
+
+def listing_values(evaluation: Any, proposal: dict[str, Any]) -> list[Any]:
+    """LISTING's values for an evaluation just made (as FROM_JSON reads them)."""
+    return [proposal.get("applicant"), evaluation.verdict_range.best.value,
+            evaluation.verdict_range.worst.value, evaluation.completeness,
+            evaluation.count("blocker"), evaluation.count("major"), len(evaluation.missing)]
