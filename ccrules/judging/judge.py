@@ -225,6 +225,29 @@ class Judge:
             raise Exhausted
         return found  # type: ignore[return-value]
 
+    def quiet(self, search: Completions, rules: list[Rule], facts: dict[str, Any]
+              ) -> dict[str, Any] | None:
+        """A completion under which none of `rules` fires, or None. Rules that share no
+        unknown answer (nor a derived fact computed from one) are independent, so each
+        group of linked rules is searched on its own and the answers put together: the
+        cost is the sum of the groups' searches, not their product. `search` holds the
+        budget they share."""
+        groups: list[tuple[set[str], list[Rule]]] = []
+        for rule in rules:
+            open_ = {f for f in self.depends[rule.id] if facts.get(f) is None}
+            linked = [g for g in groups if g[0] & open_]
+            for g in linked:
+                groups.remove(g)
+                open_ |= g[0]
+            groups.append((open_, [r for g in linked for r in g[1]] + [rule]))
+        found: dict[str, Any] = {}
+        for _, members in groups:
+            assignment = search.make(members, False)
+            if assignment is None:
+                return None
+            found.update(assignment)
+        return found
+
     @cached_property
     def durable(self) -> DurableRuleset:
         """The durable_rules ruleset that decides which rules fire (built on first use)."""
@@ -415,7 +438,7 @@ class Judge:
                 targets.append((_worse(fired, Verdict.conditional),
                                 [r for r in open_ if r.id in blocks]))
             for target, quiet in targets:
-                assignment = search.make(quiet, False)
+                assignment = self.quiet(search, quiet, facts)
                 if assignment is not None:
                     best = target
                     ends.append((tuple(quiet), False, assignment))
