@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.explain
 	$(BIN)/python -m bench.rescreen
+	$(BIN)/python -m bench.archive
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.http_load
 	$(BIN)/python -m bench.request_parts

@@ -51,6 +51,18 @@ def test_rescreen_and_memory_benchmarks_run():
     assert len(memory["rss_mib_samples"]) == 10 and memory["rss_mib_samples"][0] > 0
 
 
+def test_archive_benchmark_prints_every_figure():
+    lines = run("archive.py", "--evaluations", "300")
+    figures = {line["figure"] for line in lines}
+    assert {"archive_built", "archive_storage", "example_storage", "list_latency_ms",
+            "csv_export", "excel_export", "rules_impact"} <= figures
+    for line in lines:
+        if line["figure"] == "list_latency_ms":
+            assert 0 < line["ms"]["min"] <= line["ms"]["median"] <= line["ms"]["max"], line
+    exports = [line for line in lines if line["figure"].endswith("_export")]
+    assert all(line["rows"] == 300 and line["streamed"] for line in exports)
+
+
 def test_http_benchmark_runs_against_the_real_server():
     (line,) = run("http_load.py", "--seconds", "1", "--clients", "2", "--rounds", "3")
     assert line["healthz_per_s"]["median"] > 0 and line["evaluate_per_s"]["median"] > 0

@@ -89,9 +89,10 @@ def write_results(rows: Iterable[Mapping[str, Any]], out: Any, names: bool = Fal
     sheet.freeze_panes = "A2"
     sheet.append([_heading(sheet, text) for _, text in columns])
     verdicts: Counter[str] = Counter()
+    styles: dict[tuple[str, str], Any] = {}
     for row in rows:
         verdicts[row["_verdict"]] += 1
-        sheet.append([_cell(sheet, key, row) for key, _ in columns])
+        sheet.append([_cell(sheet, key, row, styles) for key, _ in columns])
     total = sum(verdicts.values())
     sheet.auto_filter.ref = f"A1:{letter(len(columns))}{total + 1}"
     _counts(book.create_sheet(COUNTS), verdicts)
@@ -110,22 +111,37 @@ def _heading(sheet: Any, text: str) -> Any:
     return cell
 
 
-def _cell(sheet: Any, key: str, row: Mapping[str, Any]) -> Any:
+def _cell(sheet: Any, key: str, row: Mapping[str, Any],
+          styles: dict[tuple[str, str], Any]) -> Any:
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles.cell_style import StyleArray
 
     value = row.get(key, "")
     cell = WriteOnlyCell(sheet, value=spreadsheet_cell(value) if value != "" else None)
+    kind = (key, row["_verdict"] if key == "verdict" else "link" if key == "link" and value
+            else "")
+    style = styles.get(kind)
+    if style is None:  # style a cell once per kind; later cells copy its style ids
+        _style(cell, kind)
+        styles[kind] = StyleArray(cell._style)
+    else:
+        cell._style = StyleArray(style)
+    if kind[1] == "link":
+        cell.hyperlink = value
+    return cell
+
+
+def _style(cell: Any, kind: tuple[str, str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if key == "verdict":
-        fill = FILLS.get(row["_verdict"])
+    if kind[0] == "verdict":
+        fill = FILLS.get(kind[1])
         if fill:
             cell.fill = PatternFill("solid", fgColor=fill)
         cell.font = Font(bold=True)
-    elif key == "link" and value:
-        cell.hyperlink = value
+    elif kind[1] == "link":
         cell.font = Font(color="0563C1", underline="single")
-    return cell
 
 
 def _counts(sheet: Any, verdicts: Counter[str]) -> None:
