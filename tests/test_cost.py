@@ -63,3 +63,25 @@ def test_a_range_search_cut_at_its_budget_keeps_the_verdict_open(rulebook, monke
     from ccrules.proposal.reading import parse_proposal
     judged = judge.judge(flatten(parse_proposal(data)))
     assert judged.cut and judged.verdict.value == "insufficient_information"
+
+
+def test_caches_are_bounded_and_freed_with_the_rulebook():
+    """Per-rulebook work lives on its judge, which goes with the rulebook; what is kept by
+    condition tree is in bounded caches, so reloads never pile up."""
+    import gc
+    import weakref
+
+    from ccrules.judging.judge import MEMO_SIZE, judge_for
+    from ccrules.rulebook import load_rulebook
+    from ccrules.rulebook.conditions import TREE_CACHE, compile_python, negation_normal_form
+
+    rulebook = load_rulebook()
+    judge = judge_for(rulebook)
+    evaluate(example("incomplete-draft"), rulebook)
+    assert judge._firing and len(judge._firing) <= MEMO_SIZE
+    gone = weakref.ref(judge)
+    del judge, rulebook
+    gc.collect()
+    assert gone() is None  # the memo went with it
+    for cached in (compile_python, negation_normal_form):
+        assert cached.cache_info().maxsize == TREE_CACHE

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from functools import cache
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Union
 
 from ..proposal.fields import FieldInfo, catalogue
@@ -222,10 +222,15 @@ def _leaf_test(leaf: Leaf) -> Callable[[Any], bool]:
     }[op]
 
 
-@cache
+# Trees are immutable and hashable, so what is computed from one is kept, in bounded caches:
+# a reloaded rulebook's trees replace the old ones there instead of piling up beside them
+# (the judge holds each rule's compiled condition itself, so its hot path never misses).
+TREE_CACHE = 20_000
+
+
+@lru_cache(maxsize=TREE_CACHE)
 def compile_python(node: Node) -> Evaluator:
-    """Compile a tree to a function facts -> True | False | None (unknown). Trees are
-    immutable and hashable, so each is compiled once."""
+    """Compile a tree to a function facts -> True | False | None (unknown)."""
     if isinstance(node, Leaf):
         test, name = _leaf_test(node), node.field
 
@@ -255,7 +260,7 @@ def compile_python(node: Node) -> Evaluator:
     return group
 
 
-@cache
+@lru_cache(maxsize=TREE_CACHE)
 def negation_normal_form(node: Node, negate: bool = False) -> Node:
     """The same condition with every `not` pushed into the leaves (Kleene-equivalent)."""
     if isinstance(node, Not):
@@ -308,9 +313,9 @@ def tested_values(nodes: Iterable[Node]) -> dict[str, dict[str, set]]:
     return found
 
 
-@cache
+@lru_cache(maxsize=TREE_CACHE)
 def fields_of(node: Node) -> frozenset[str]:
-    """The fields a tree reads (trees are immutable, so each is walked once)."""
+    """The fields a tree reads."""
     return frozenset(leaf.field for leaf in leaves(node))
 
 
