@@ -223,7 +223,7 @@ class Judge:
             self._firing[key] = found
         if found is _EXHAUSTED:
             raise Exhausted
-        return found  # type: ignore[return-value]
+        return found
 
     def quiet(self, search: Completions, rules: list[Rule], facts: dict[str, Any]
               ) -> dict[str, Any] | None:
