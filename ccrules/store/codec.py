@@ -46,7 +46,7 @@ class Codebook:
 
     def __init__(self, strings: list[str]):
         self.strings = strings
-        self.number = {s: i for i, s in enumerate(strings)}
+        self.mark = {s: f"\x01{i}\x02" for i, s in enumerate(strings)}  # what replaces s
         self.json = json.dumps(strings, ensure_ascii=False)
         self.digest = hashlib.sha256(self.json.encode()).digest()[:8]
 
@@ -54,7 +54,10 @@ class Codebook:
 def _strings(value: Any, found: set[str]) -> None:
     if isinstance(value, str):
         if len(value) >= MIN_LENGTH:
-            found.add(json.dumps(value, ensure_ascii=False)[1:-1])
+            escaped = json.dumps(value, ensure_ascii=False)[1:-1]
+            found.add(escaped)
+            if '"' in escaped:  # a text cut at its quotes (\"): its pieces, as pack_result
+                found.update(p for p in escaped.split('"') if len(p) >= MIN_LENGTH)
     elif isinstance(value, dict):
         for v in value.values():
             _strings(v, found)
@@ -94,9 +97,9 @@ def pack_result(text: str, book: Codebook) -> bytes:
     character the references use)."""
     if "\x01" in text or "\x02" in text:
         return pack(text)
-    number = book.number
-    pieces = [p if (i := number.get(p)) is None else f"\x01{i}\x02" for p in text.split('"')]
-    return bytes([CODED]) + book.digest + zlib.compress('"'.join(pieces).encode(), LEVEL)
+    mark = book.mark.get
+    coded = '"'.join([mark(p, p) for p in text.split('"')])
+    return bytes([CODED]) + book.digest + zlib.compress(coded.encode(), LEVEL)
 
 
 def digest_of(blob: bytes | str) -> bytes | None:
