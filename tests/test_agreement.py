@@ -112,7 +112,8 @@ def test_the_agreement_table_matches_the_hand_count(app, client, seeded):
     assert [g["count"] for g in by_rule["CO-02"]["reasons"]] == [2]
     assert sum(r["set_aside"] for r in report["rules"]) == 5
     assert by_rule["PF-S1"] == {"rule_id": "PF-S1", "title": by_rule["PF-S1"]["title"],
-                                "fired": 3, "set_aside": 0, "rate": 0.0, "reasons": []}
+                                "fired": 3, "set_aside": 0, "rate": 0.0,
+                                "reason_groups": 0, "reasons": []}
 
 
 def test_agreement_is_read_under_the_access_rule_and_filtered(app, client, seeded):
