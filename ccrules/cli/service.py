@@ -118,10 +118,13 @@ def backup_cmd(dest: Path, db_path: Path) -> None:
 
 
 def _check_port_free(host: str, port: int) -> None:
-    """One clear line if the port is taken, instead of gunicorn's retries and traceback."""
+    """One clear line if the port is taken, instead of gunicorn's retries and traceback.
+    The probe binds as gunicorn does (SO_REUSEADDR): connections of a server just stopped
+    (in TIME_WAIT) do not count, only a socket listening there."""
     import errno
     import socket
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
