@@ -15,7 +15,7 @@ from ccrules.errors import ProposalError
 from ccrules.proposal.reading import TooLarge, parse_json
 from ccrules.sheets.layout import MAX_BYTES
 from ccrules.sheets.read import read_sheet
-from ccrules.sheets.source import sheet_format
+from ccrules.sheets.source import sheet_format, unsupported
 
 from .limits import limiter
 
@@ -34,7 +34,9 @@ def upload_items(files: list[FileStorage], limit: int) -> list[tuple[str, Any]]:
                 rows = read_sheet(f.read(MAX_BYTES + 1), name, max_rows=limit)
                 items.extend((row.name, row.proposal) for row in rows)
             else:
-                items.append((name, parse_json(f.read(), name)))
+                data = f.read()
+                fault = unsupported(name, data)
+                items.append((name, fault or parse_json(data, name)))
         except ProposalError as exc:
             if isinstance(exc, TooLarge) and sheet_format(name):
                 raise

@@ -128,7 +128,8 @@ def _choice(col: Column, text: str, item: int | None = None) -> str:
     known = [w for _, w in col.choices] + [v for v, _ in col.choices]
     close = suggest(text.lower(), dict.fromkeys(known)) or \
         " (the choices: " + "; ".join(w for _, w in col.choices) + ")"
-    return _refuse(f"{where}{text!r} is not one of the choices{close}{hint}")
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return _refuse(f"{where}{shown!r} is not one of the choices{close}{hint}")
 
 
 def _refuse(message: str) -> Any:

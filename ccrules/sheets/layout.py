@@ -29,6 +29,7 @@ MAX_UNPACKED = 16 * 1024 * 1024  # the parts of an .xlsx, unpacked
 MAX_PARTS = 500  # files inside an .xlsx
 MAX_COLUMNS = 256  # the template has under 70
 MAX_CELLS = 100_000  # cells read, blank ones included
+MAX_SHARED_STRINGS = 20_000  # different texts a workbook holds (100 rows of 70 columns: 7,000)
 
 IDENTITY = ("title", "summary", "applicant", "reference")
 GROUP_TITLES = {"about": "About the proposal", "problem": "The quality problem",

@@ -26,6 +26,8 @@ from .source import Grid, open_grid, sheet_format
 
 HEADER_SCAN = 5  # the header is within the first rows
 MAX_FAULTS = 200  # listed; a sheet with more is refused with the first ones
+MAX_HEADING = 100  # characters; every label and field path is under 50
+MAX_CELL = 10_000  # characters in a cell: a text answer is at most 5,000
 
 
 @dataclass
@@ -130,7 +132,11 @@ def _header(grid: Grid, name: str) -> Header:
         col = paths.get(path) if path else labels.get(fold(label)) if label else None
         if col is None:
             heading = label or path
-            if heading:
+            if len(heading) > MAX_HEADING:
+                faults.append(fault(where, heading[:40] + "...", letter(c), (
+                    f"unknown column: a heading of {len(heading)} characters (the "
+                    f"template's headings are under {MAX_HEADING})")))
+            elif heading:
                 hint = suggest(path, paths) if path else \
                     suggest(label, [k.label for k in labels.values()])
                 faults.append(fault(where, heading, letter(c), "unknown column" + (
@@ -168,6 +174,10 @@ def _proposal(grid: Grid, header: Header, r: int, cells: list[Any]
         value = cells[c - 1] if c <= len(cells) else None
         if (r, c) in grid.faults:
             faults.append(fault(r, col.label, letter(c), grid.faults[(r, c)]))
+            continue
+        if isinstance(value, str) and len(value) > MAX_CELL:
+            faults.append(fault(r, col.label, letter(c), f"{len(value)} characters, more "
+                                f"than the {MAX_CELL} a cell may hold"))
             continue
         try:
             value = read_cell(col, value, (r, c) in grid.percent)

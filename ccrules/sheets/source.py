@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..proposal.reading import TooLarge
-from .layout import MAX_BYTES, MAX_CELLS, MAX_COLUMNS, MAX_PARTS, MAX_UNPACKED
+from .layout import (
+    MAX_BYTES,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_PARTS,
+    MAX_SHARED_STRINGS,
+    MAX_UNPACKED,
+)
 from .problems import SheetError
 
 SHEET_NAME = "Proposals"  # read when a workbook has it; else its first sheet
@@ -33,6 +40,22 @@ def sheet_format(name: str) -> str | None:
     """'xlsx' or 'csv' from a file's name; None for anything else."""
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return suffix if suffix in FORMATS else None
+
+
+OTHER_WORKBOOKS = ("xlsm", "xlsb", "xls", "xltx", "xltm", "ods", "numbers")
+ARCHIVE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (.xlsx and kin), old Office
+
+
+def unsupported(name: str, data: bytes) -> SheetError | None:
+    """The fault of an upload that is neither JSON nor a sheet ccrules reads (an .xlsm, an
+    old .xls, an .ods, or any other workbook or archive), else None."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix in OTHER_WORKBOOKS or (not sheet_format(name) and data.startswith(ARCHIVE_MAGIC)):
+        kind = f"an .{suffix} workbook" if suffix in OTHER_WORKBOOKS else "a workbook or archive"
+        return SheetError(f"{name}: not a supported workbook ({kind}): save it as an Excel "
+                          f"workbook (.xlsx, without macros) or as .csv, or upload the "
+                          f"proposal as JSON")
+    return None
 
 
 def open_grid(data: bytes, name: str, fmt: str | None = None) -> Grid:
@@ -72,7 +95,7 @@ def _decode(data: bytes, name: str) -> str:
 
 def _csv_grid(data: bytes, name: str) -> Grid:
     text = _decode(data, name)
-    first = text.split("\n", 1)[0]
+    first = text.split("\n", 1)[0][:4096]  # the sniffer reads a sample, not a 1 MB line
     try:  # Excel writes ';' where ',' is the decimal mark
         dialect: Any = csv.Sniffer().sniff(first, delimiters=",;\t") if first else csv.excel
     except csv.Error:
@@ -99,6 +122,26 @@ def _check_zip(data: bytes, name: str) -> None:
     unpacked = sum(p.file_size for p in parts)
     if unpacked > MAX_UNPACKED:
         raise TooLarge(f"{name}: unpacks to {unpacked} bytes, more than {MAX_UNPACKED}")
+    for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml"):
+            strings = _shared_strings(data, part)
+            if strings > MAX_SHARED_STRINGS:
+                raise TooLarge(f"{name}: a workbook holding more than {MAX_SHARED_STRINGS} "
+                               f"different texts (it has about {strings}); a round's sheet "
+                               f"needs far fewer")
+
+
+def _shared_strings(data: bytes, part: zipfile.ZipInfo) -> int:
+    """About how many texts a workbook's shared-strings part holds, counted in its XML
+    without parsing it (openpyxl loads every one before the first cell is read): each text
+    is an <si> element, opened and closed ('si>' twice) or empty ('si/>' once)."""
+    marks, tail = 0, b""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk  # a mark split between chunks is counted once
+            marks += window.count(b"si>") + window.count(b"si/>")
+            tail = window[-3:]
+    return marks // 2
 
 
 def _load(data: bytes, name: str, values: bool) -> Any:
