@@ -25,7 +25,9 @@ DEFAULTS = {
     "RULEBOOK": None,  # a Rulebook already loaded and checked (tests share one)
     "MAX_CONTENT_LENGTH": MAX_BYTES,  # larger bodies get 413
     "MAX_BATCH": 100,  # proposals per POST /api/v1/screenings
+    "BASE_URL": None,  # the service's public address, for links in exports; None: relative
     "RATE_LIMIT": "120 per minute",  # proposals stored per token, whole server (API and pages)
+    "REFUSAL_LIMIT": "300 per minute",  # requests refused (4xx) per token, whole server
     "RATE_LIMIT_STORAGE": None,  # None: a SQLite file beside DATABASE; or redis://...
     # Page sessions: a signed, HTTP-only cookie holding the signed-in token's id. Without
     # CCRULES_SECRET_KEY a random key is made at start (sessions end on restart).

@@ -53,8 +53,12 @@ JSON_PREFIXES = ("/api/", "/openapi.json", "/healthz", "/docs")
 
 
 def wants_json() -> bool:
-    """API routes (and anything not a page) answer errors in JSON; pages in HTML."""
-    return request.path.startswith(JSON_PREFIXES) or request.path.endswith(".json")
+    """API routes (and anything not a page) answer errors in JSON; pages in HTML, unless
+    the request prefers JSON (the batch upload's script sends Accept: application/json)."""
+    if request.path.startswith(JSON_PREFIXES) or request.path.endswith(".json"):
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == \
+        "application/json"
 
 
 def error_body(status: int, title: str, detail: str,

@@ -14,6 +14,7 @@ from ccrules.service import ListQuery
 from ccrules.sheets.export import template
 from ccrules.sheets.results import stored_result, write_results
 
+from .links import link_base
 from .storage import store
 from .web import require_session
 
@@ -43,7 +44,7 @@ def round_xlsx():
     applicant, a link to each result page, and the verdict counts. The rows stream from
     the store into openpyxl's write-only workbook, saved to a temporary file that is sent
     and then deleted: memory stays flat however long the round."""
-    base = request.host_url.rstrip("/")
+    base = link_base()  # CCRULES_BASE_URL, or relative: never the Host header
     prefix = (base + url_for("pages.result", evaluation_id="0")).removesuffix("0")
     rows = (stored_result(r, prefix + r["id"])
             for r in ListQuery.lenient(request.args).stream(store(), g.principal.scope,

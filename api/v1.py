@@ -15,7 +15,7 @@ from ccrules.authoring.catalogue import lesson_rows
 from ccrules.errors import ErrorItem, ProposalError
 from ccrules.judging.result import Evaluation
 from ccrules.proposal.model import GROUPS
-from ccrules.proposal.reading import validation_errors
+from ccrules.proposal.reading import fault_summary, validation_errors
 from ccrules.proposal.words import count
 from ccrules.rulebook.conditions import to_data
 from ccrules.screening.batch import counts
@@ -25,7 +25,7 @@ from ccrules.store.database import NotFound
 from ccrules.store.decisions import Decider, add_decision, history
 
 from .bodies import json_body
-from .limits import stores
+from .limits import check_refusals, stores
 from .openapi import operation
 from .schemas import (
     AgreementOut,
@@ -53,6 +53,7 @@ WRITE_ERRORS = (400, 413, 415, 422, 429)
 @bp.before_request
 def require_token() -> None:
     g.principal = tokens.authenticate(store(), request.headers.get("Authorization"))
+    check_refusals()  # a token that keeps sending refused requests is slowed down
 
 
 def _validate(model: type[BaseModel], data: Any) -> Any:
@@ -60,7 +61,7 @@ def _validate(model: type[BaseModel], data: Any) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         items = validation_errors(exc, in_request=True)
-        detail = f"The request has {count(len(items), 'fault')}."
+        detail = fault_summary(exc, "The request")
         if (model is EvaluationRequest and isinstance(data, dict) and "proposal" not in data
                 and set(data) & set(GROUPS)):
             detail += (' This looks like a bare proposal: send it as {"proposal": {...}} '

@@ -61,7 +61,8 @@ from .forms import (
     submitted_values,
     what_if_fields,
 )
-from .limits import stores
+from .limits import check_refusals, stores
+from .links import link_base
 from .security import check_csrf
 from .storage import rulebook, store
 
@@ -90,6 +91,7 @@ def require_session():
     if g.principal is None:
         session.clear()
         return redirect(url_for("pages.signin", next=request.full_path.rstrip("?")))
+    check_refusals()  # a session that keeps sending refused requests is slowed down
     return None
 
 
@@ -114,9 +116,10 @@ def signin():
         except tokens.AccessDenied as exc:
             error = exc.detail
         else:
+            if session.get("sid"):  # signing in again: the earlier session ends for good
+                tokens.end_session(store(), session["sid"])
             session.clear()
             session["sid"] = tokens.start_session(store(), who)
-            session["token_id"] = who.id  # counted by the rate limit (api/limits.py)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("signin.html", error=error), 401 if error else 200
 
@@ -300,7 +303,7 @@ def round_table():
 def round_csv():
     """Every evaluation the round's filters select (no page limit), streamed, in the
     round's columns and words (the same as `ccrules screen --format csv`)."""
-    base = request.host_url.rstrip("/")
+    base = link_base()  # CCRULES_BASE_URL, or relative: never the Host header
     rows = (listing_row(r, base + url_for("pages.result", evaluation_id=r["id"]))
             for r in ListQuery.lenient(request.args).stream(store(), g.principal.scope))
     chunks = write_csv(io.StringIO(), ROUND_KEYS, rows, headings=ROUND_HEADINGS)

@@ -23,6 +23,7 @@ MINIMUM = 1000
 # folder is removed when the module is done (fixture below).
 WORK = Path(tempfile.mkdtemp(prefix="ccrules-fuzz-"))
 APP = create_app({"DATABASE": str(WORK / "fuzz.db"), "RATE_LIMIT": "1000000 per minute",
+                  "REFUSAL_LIMIT": "1000000 per minute",
                   "RULEBOOK": load_rulebook(builtin_rules())})
 AUTH = {"Authorization": f"Bearer {make_token(APP, 'fuzzer')}"}  # not admin: reload is 403
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)

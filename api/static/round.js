@@ -22,7 +22,8 @@
                                    headers: {"Accept": "application/json"}})
           .then(function (r) { return r.json(); })
           .then(function (data) {
-            (data.results || [{name: file.name, error: "upload failed"}]).forEach(function (row) {
+            var refused = (data.error && data.error.detail) || "upload failed";
+            (data.results || [{name: file.name, error: file.name + ": " + refused}]).forEach(function (row) {
               var li = document.createElement("li");
               if (row.id) {
                 var a = document.createElement("a");

@@ -179,7 +179,11 @@ def catalogue() -> dict[str, FieldInfo]:
 def suggest_key(loc: tuple) -> str:
     """Did-you-mean for an unknown key at `loc` in a proposal, from its siblings' names."""
     parent = ".".join(str(k) for k in loc[:-1] if not isinstance(k, int))
+    return suggest(str(loc[-1]), _siblings(parent))
+
+
+@cache
+def _siblings(parent: str) -> frozenset[str]:
     prefix = parent + "." if parent else ""
-    siblings = {p[len(prefix):].split(".")[0] for p in catalogue()
-                if p.startswith(prefix) and not p.startswith("derived.")}
-    return suggest(str(loc[-1]), siblings)
+    return frozenset(p[len(prefix):].split(".")[0] for p in catalogue()
+                     if p.startswith(prefix) and not p.startswith("derived."))

@@ -33,22 +33,26 @@ MAX_DEPTH = 32  # a proposal nests four levels deep; anything far deeper is host
 # Every JSON value counts (objects, lists and what they hold). A full proposal holds about
 # 200; a screening of 100 of them about 20,000. Far more is a costly request, not a round.
 MAX_VALUES = 30_000
+# A key names a field (the longest field path is under 50 characters) or a what-if path:
+# anything far longer is refused before any work is done on it (a did-you-mean included).
+MAX_KEY = 100
 
 
-def _measure(obj: Any) -> tuple[int, int]:
-    """How deep the data nests and how many values it holds."""
-    depth, count, level = 0, 0, [obj]
+def _measure(obj: Any) -> tuple[int, int, int]:
+    """How deep the data nests, how many values it holds, and its longest key."""
+    depth, count, longest, level = 0, 0, 0, [obj]
     while level:
         depth += 1
         count += len(level)
         nxt: list[Any] = []
         for item in level:
             if isinstance(item, dict):
+                longest = max(longest, max(map(len, item), default=0))
                 nxt.extend(item.values())
             elif isinstance(item, list):
                 nxt.extend(item)
         level = nxt
-    return depth - 1, count
+    return depth - 1, count, longest
 
 
 def _no_constant(name: str):
@@ -65,16 +69,22 @@ def parse_json(text: str | bytes, source: str = "input") -> Any:
     except json.JSONDecodeError as exc:
         raise MalformedInput(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} "
                              f"column {exc.colno}") from None
-    except (RecursionError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise MalformedInput(f"{source}: not a JSON file (it is not UTF-8 text); proposals "
+                             f"are JSON, sheets .xlsx or .csv") from None
+    except RecursionError as exc:
         raise MalformedInput(f"{source}: not valid JSON: {type(exc).__name__}") from None
     except ValueError as exc:  # NaN or Infinity, which JSON does not have
         raise MalformedInput(f"{source}: not valid JSON: {exc}") from None
-    depth, count = _measure(data)
+    depth, count, longest = _measure(data)
     if depth > MAX_DEPTH:
         raise MalformedInput(f"{source}: nested deeper than {MAX_DEPTH} levels")
     if count > MAX_VALUES:
         raise TooLarge(f"{source}: holds {count} values, more than the {MAX_VALUES} a request "
                        f"may hold")
+    if longest > MAX_KEY:
+        raise ProposalError(f"{source}: a key of {longest} characters; field names and "
+                            f"what-if paths are at most {MAX_KEY}")
     return data
 
 
@@ -88,8 +98,18 @@ def parse_proposal(data: Any) -> Proposal:
     try:
         return Proposal.model_validate(data)
     except ValidationError as exc:
-        items = validation_errors(exc)
-        raise ProposalError(f"The proposal has {count(len(items), 'fault')}.", items) from None
+        raise ProposalError(fault_summary(exc, "The proposal"), validation_errors(exc)) \
+            from None
+
+
+MAX_LISTED = 100  # faults listed in one refusal (a request of 29,000 faults is answered fast)
+
+
+def fault_summary(exc: ValidationError, subject: str) -> str:
+    """'The proposal has 3 faults.', saying when only the first MAX_LISTED are listed."""
+    total = exc.error_count()
+    listed = f" (the first {MAX_LISTED} are listed)" if total > MAX_LISTED else ""
+    return f"{subject} has {count(total, 'fault')}{listed}."
 
 
 def _proposal_offset(loc: tuple) -> int | None:
@@ -106,9 +126,9 @@ def validation_errors(exc: ValidationError, prefix: tuple = (),
                       in_request: bool = False) -> list[ErrorItem]:
     """Every fault of a pydantic validation error, located and worded, with a did-you-mean
     for an unknown proposal field. `in_request`: the model is a request that carries the
-    proposal under 'proposal' (or 'proposals', i)."""
+    proposal under 'proposal' (or 'proposals', i). At most MAX_LISTED, the first ones."""
     items = []
-    for err in exc.errors():
+    for err in exc.errors(include_url=False)[:MAX_LISTED]:
         loc = tuple(err["loc"])
         offset = _proposal_offset(loc) if in_request else 0
         msg = str(err["msg"]).removeprefix("Value error, ")

@@ -12,12 +12,14 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]
 
 
 def md(text: str) -> str:
-    """Text as Markdown shows it literally: no HTML, links, emphasis or code."""
-    return text.translate(_ESCAPES)
+    """Text as Markdown shows it literally: no HTML, links, emphasis or code, and on one
+    line (whitespace collapsed), so a line break in a title cannot end its heading or start
+    a list or a heading of its own."""
+    return " ".join(text.split()).translate(_ESCAPES)
 
 
 def _cell(text: str) -> str:
-    return md(" ".join(text.split()))
+    return md(text)
 
 
 def _entry(e: Entry, number: int | None = None) -> list[str]:
