@@ -65,8 +65,9 @@ def test_archive_benchmark_prints_every_figure():
 
 def test_http_benchmark_runs_against_the_real_server():
     (line,) = run("http_load.py", "--seconds", "1", "--clients", "2", "--rounds", "3")
-    assert line["healthz_per_s"]["median"] > 0 and line["evaluate_per_s"]["median"] > 0
-    assert 0 < line["evaluate_over_healthz"]["median"]
+    assert line["healthz_per_s"]["median"] > 0 and line["http_evaluate_per_s"]["median"] > 0
+    assert line["in_process_evaluate_and_store_per_s"]["median"] > 0
+    assert 0 < line["http_over_in_process"]["median"] and line["target_ratio_at_least"] == 0.5
     assert line["oversized"]["status"] == [413]
     assert line["half_open"]["healthz_max_ms"] < line["half_open"]["target_max_ms"]
 

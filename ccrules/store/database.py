@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -172,7 +173,10 @@ class Store:
                 (m.question for m in evaluation.missing)),
                 codec.pack(json.dumps(proposal, ensure_ascii=False)),
                 codec.pack_result(text, book)])
-        with self.db.conn:  # one transaction: the snapshots and every evaluation
+        # One transaction: the snapshots and every evaluation. Threads of this process
+        # take turns on a lock first: waiting for SQLite's own lock sleeps a millisecond
+        # or more at a time, longer than the commit it waits for.
+        with _write_lock(self.path), self.db.conn:
             self.save_ruleset(rulebook)
             if book.digest not in self._saved_books:
                 schema.save_codebook(self.db, book)
@@ -328,3 +332,9 @@ class Store:
 
 # codebooks by digest: a digest names its content, so one cache serves every database
 _CODEBOOKS: dict[bytes, list[str]] = {}
+_WRITE_LOCKS: dict[str, threading.Lock] = {}
+
+
+def _write_lock(path: str) -> threading.Lock:
+    """The lock this process's writers to one database file take turns on."""
+    return _WRITE_LOCKS.setdefault(path, threading.Lock())
