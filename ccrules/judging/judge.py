@@ -31,6 +31,7 @@ from ..rulebook.conditions import (
 from ..rulebook.durable import DurableRuleset
 from ..rulebook.loader import Rulebook
 from ..rulebook.model import SEVERITY_ORDER, Policy, Rule, Verdict
+from .aggregation import aggregations_met
 from .completions import Completions, Exhausted
 
 RULE_BUDGET = 1000  # search nodes for one rule's completion (Judge.firing)
@@ -137,31 +138,6 @@ class Range:
     by_facts: tuple[Rule, ...] = ()
     ends: tuple[tuple[tuple[Rule, ...], bool, dict], ...] = ()  # (rules, fire?, completion)
     cut: bool = False  # a search went past its budget
-
-
-def fronts(majors: list[Rule], causes: dict[str, frozenset[str]]) -> int:
-    """How many fronts (dimensions) the major findings weaken, each weakness counted once:
-    findings that share a stated answer behind them are one weakness, which counts for one
-    of its dimensions only (a largest matching of weaknesses to dimensions)."""
-    groups: list[tuple[set[str], set[str]]] = []  # (answers, dimensions)
-    for rule in majors:
-        answers, dims = set(causes.get(rule.id, ())), {rule.dimension.value}
-        for g in [g for g in groups if g[0] & answers]:
-            groups.remove(g)
-            answers |= g[0]
-            dims |= g[1]
-        groups.append((answers, dims))
-    taken: dict[str, int] = {}  # dimension -> the weakness counted for it
-
-    def place(i: int, seen: set[str]) -> bool:
-        for dim in sorted(groups[i][1]):
-            if dim not in seen:
-                seen.add(dim)
-                if dim not in taken or place(taken[dim], seen):
-                    taken[dim] = i
-                    return True
-        return False
-    return sum(place(i, set()) for i in range(len(groups)))
 
 
 class Judge:
@@ -340,22 +316,9 @@ class Judge:
             return False
 
     def aggregations(self, fired: list[Rule], facts: dict[str, Any]) -> tuple[str, ...]:
-        """The ids of the policy's aggregation rules that the fired (stated) findings meet.
-        Majors count by front (dimension), and findings that one stated answer explains
-        count once however many rules and dimensions they touch."""
-        ids = {r.id for r in fired}
-        met = []
-        for agg in self.policy.aggregation:
-            if agg.all_of and set(agg.all_of) <= ids:
-                met.append(agg.id)
-            elif agg.dimensions and agg.at_least is not None:
-                majors = [r for r in fired if r.dimension in agg.dimensions
-                          and self.policy.severity_verdicts[r.severity] == Verdict.conditional]
-                if len({r.dimension for r in majors}) < agg.at_least:
-                    continue  # too few fronts even before counting each weakness once
-                if fronts(majors, self._causes(majors, facts)) >= agg.at_least:
-                    met.append(agg.id)
-        return tuple(met)
+        """The ids of the policy's aggregation rules that the fired (stated) findings meet
+        (judging/aggregation.py), each weakness counted once."""
+        return aggregations_met(self.policy, fired, lambda rules: self._causes(rules, facts))
 
     def _causes(self, rules: list[Rule], facts: dict[str, Any]) -> dict[str, frozenset[str]]:
         """For each fired rule, the stated answers that make it fire (a bounded memo on the
