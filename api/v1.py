@@ -15,7 +15,7 @@ from ccrules.authoring.catalogue import lesson_rows
 from ccrules.errors import ErrorItem, ProposalError
 from ccrules.judging.result import Evaluation
 from ccrules.proposal.model import GROUPS
-from ccrules.proposal.reading import fault_summary, validation_errors
+from ccrules.proposal.reading import fault_summary, many_unknown_keys, validation_errors
 from ccrules.proposal.words import count
 from ccrules.rulebook.conditions import to_data
 from ccrules.screening.batch import counts
@@ -57,6 +57,9 @@ def require_token() -> None:
 
 
 def _validate(model: type[BaseModel], data: Any) -> Any:
+    refused = many_unknown_keys(data)  # refused before validation builds thousands of faults
+    if refused:
+        raise refused
     try:
         return model.model_validate(data)
     except ValidationError as exc:

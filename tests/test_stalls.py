@@ -212,6 +212,12 @@ def test_suggestions_are_few_and_only_for_names_of_reasonable_length(client, aut
                            json={"proposal": {"t" * 101: 1}})
     assert long_key.status_code == 422
     assert "a key of 101 characters" in long_key.get_json()["error"]["detail"]
+    many = client.post("/api/v1/evaluations", headers=auth, json={
+        "proposal": {"problem": {f"odd{i}": 1 for i in range(150)}}}).get_json()["error"]
+    assert many["detail"] == ("The request has at least 150 faults (the first 100 are "
+                              "listed).")  # counted before validation would build them all
+    assert len(many["errors"]) == 100 and many["errors"][0]["loc"] == ["proposal", "problem",
+                                                                       "odd0"]
     # the budget is per request: the next one gets its suggestions again
     again = client.post("/api/v1/evaluations", headers=auth, json={"proposal": {"titel": 1}})
     assert "did you mean 'title'" in again.get_json()["error"]["errors"][0]["msg"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,45 @@ def parse_proposal(data: Any) -> Proposal:
 
 
 MAX_LISTED = 100  # faults listed in one refusal (a request of 29,000 faults is answered fast)
+
+
+@cache
+def _known(group: str | None) -> frozenset[str]:
+    model = Proposal if group is None else Proposal.model_fields[group].annotation
+    fields = getattr(model, "model_fields", None)
+    if fields is None:  # Optional[Group]: the group's model is inside the union
+        fields = next(a.model_fields for a in getattr(model, "__args__", ())
+                      if hasattr(a, "model_fields"))
+    return frozenset(fields)
+
+
+def many_unknown_keys(request: Any) -> ProposalError | None:
+    """A request carrying more than MAX_LISTED unknown proposal fields (under 'proposal' or
+    'proposals'), found by set differences before any validation: the refusal, listing the
+    first ones; None otherwise (validation then names every fault, with suggestions). A
+    request of 29,000 unknown keys is refused without pydantic building 29,000 errors."""
+    if not isinstance(request, dict):
+        return None
+    found: list[ErrorItem] = []
+    total = 0
+    places: list[tuple[tuple[Any, ...], Any]] = [(("proposal",), request.get("proposal"))]
+    if isinstance(request.get("proposals"), list):
+        places = [(("proposals", i), p) for i, p in enumerate(request["proposals"])]
+    top = _known(None)
+    for loc, proposal in places:
+        if not isinstance(proposal, dict):
+            continue
+        odd: list[tuple[Any, ...]] = [(*loc, k) for k in proposal if k not in top]  # in order
+        for group in GROUPS:
+            if isinstance(proposal.get(group), dict):
+                known = _known(group)
+                odd += [(*loc, group, k) for k in proposal[group] if k not in known]
+        total += len(odd)
+        found += [ErrorItem(where, "unknown field") for where in odd[:MAX_LISTED]]
+    if total <= MAX_LISTED:
+        return None
+    return ProposalError(f"The request has at least {count(total, 'fault')} (the first "
+                         f"{MAX_LISTED} are listed).", found[:MAX_LISTED])
 
 
 def fault_summary(exc: ValidationError, subject: str) -> str:
