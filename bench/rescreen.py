@@ -1,6 +1,6 @@
 """Benchmark: re-screen a whole archive after a rule change. Stores N generated proposals
-(each with its verdict and fired rules from the current rules, written straight into a fresh
-SQLite audit store; not timed), then times `ccrules.impact.impact` re-evaluating every one
+(each stored through the real store with its verdict under the current rules, as
+bench/archive.py builds its archive; not timed), then times `ccrules.impact.impact` re-evaluating every one
 under a changed ruleset (a major rule made a blocker), with peak memory.
 
     python -m bench.rescreen [--quick] [--proposals N]
@@ -15,38 +15,15 @@ import shutil
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.archive import build
 from bench.common import machine, set_severity
-from bench.generate import proposals
 from ccrules.authoring.impact import impact
 from ccrules.judging.judge import judge_for
-from ccrules.proposal import parse_proposal
 from ccrules.resources import builtin_rules
 from ccrules.rulebook import load_rulebook
-from ccrules.screening.evaluate import judge
 from ccrules.store import Store
-
-
-def fill(store: Store, rulebook, n: int) -> None:
-    store.save_ruleset(rulebook)
-    rows = []
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    for i, raw in enumerate(proposals(n)):
-        proposal = parse_proposal(raw)
-        judgement = judge(proposal, rulebook)
-        verdict, outcome = judgement.verdict, judgement.outcome
-        result = {"id": f"bench{i:06d}", "verdict": verdict.value, "title": proposal.title,
-                  "findings": [{"rule_id": r.id, "severity": r.severity.value}
-                               for r in outcome.fired]}
-        rows.append({"id": result["id"], "created_at": now, "verdict": verdict.value,
-                     "title": proposal.title, "reference": proposal.reference,
-                     "ruleset_version": rulebook.version, "owner": None,
-                     "proposal": json.dumps(proposal.model_dump(mode="json",
-                                                                exclude_none=True)),
-                     "result": json.dumps(result)})
-    store.db["evaluations"].insert_all(rows, batch_size=1000)
 
 
 def main() -> None:
@@ -61,7 +38,8 @@ def main() -> None:
         shutil.copytree(builtin_rules(), rules, ignore=shutil.ignore_patterns("__*"))
         current = load_rulebook(rules)
         store = Store(work / "archive.db")
-        fill(store, current, n)
+        build(store, current, n, owner=None)  # through the real store, each row's verdict
+        # and ruleset the proposal's own (bench/archive.py)
         set_severity(rules, "IM-05", "blocker")  # the change: a major becomes a blocker
         changed_rules = load_rulebook(rules)
         _ = judge_for(changed_rules).durable
