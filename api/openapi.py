@@ -65,7 +65,12 @@ def _parameters(path: str, query: type[BaseModel] | None) -> list[dict]:
 
 def build_spec(app: Flask) -> dict[str, Any]:
     models = _models(app)
-    _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    # what clients send is described as it is validated; what they receive as it is written
+    # out (with the computed fields, such as an evaluation's facts_to_establish)
+    bodies = {meta["body"] for meta in (getattr(f, "openapi", None) for f in
+                                        app.view_functions.values()) if meta and meta["body"]}
+    _, defs = models_json_schema([(m, "validation" if m in bodies else "serialization")
+                                  for m in models], ref_template=REF)
     ref = {m: {"$ref": REF.format(model=m.__name__)} for m in models}
     paths: dict[str, dict] = {}
     for rule in app.url_map.iter_rules():

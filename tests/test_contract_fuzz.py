@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from ccrules.resources import builtin_rules
 from ccrules.rulebook import load_rulebook
@@ -51,10 +51,18 @@ CROSS_FIELD = ("sites enrolled is more than the", "disagrees with the site count
                "an option called 'none'", "is not an option: an empty list states")
 
 
+# An opaque cursor: any string fits its schema, but only one the service gave is a position
+# in a listing, so a made-up one is refused with 422 saying so (tests/test_archive.py).
+OPAQUE = "cursor is not one this service gave"
+
+
 def _cross_field_only(response) -> bool:
     if response.status_code != 422:
         return False
-    errors = (response.json().get("error") or {}).get("errors") or []
+    error = response.json().get("error") or {}
+    if OPAQUE in (error.get("detail") or ""):
+        return True
+    errors = error.get("errors") or []
     return bool(errors) and all(any(c in e["msg"] for c in CROSS_FIELD) for e in errors)
 
 
@@ -67,6 +75,10 @@ def test_every_operation_keeps_its_contract(case):
     # than eligible, ...): JSON Schema cannot compare two fields, the proposal's description
     # states these checks, and such a body gets 422 naming them. Every other check holds.
     excluded = [positive_data_acceptance] if _cross_field_only(response) else []
+    if "Authorization" not in (case.headers or {}):
+        # a negative case that drops the Authorization header is sent with ours all the
+        # same (AUTH), so what reaches the server is not the negative data it meant
+        excluded.append(negative_data_rejection)
     case.validate_response(response, headers=AUTH, excluded_checks=excluded)
     RUN["requests"] += 1
     RUN["operations"].add(case.operation.label)
