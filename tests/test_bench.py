@@ -24,16 +24,24 @@ def run(script: str, *args: str) -> list[dict]:
 
 
 def test_explain_benchmark_quick_prints_figures():
-    lines = run("explain.py", "--quick")
+    lines = run("explain.py", "--quick", "--population", "20")
     examples = [line for line in lines if "example" in line]
     assert len(examples) == len(list((ROOT / "examples").glob("*.json")))
     for line in examples:
         p50 = line["p50_ms"]
         assert 0 < p50["min"] <= p50["median"] <= p50["max"], line
-    summary = lines[-1]
+    summary = next(line for line in lines if "incomplete-draft_over_michigan-keystone" in line)
     ratio = summary["incomplete-draft_over_michigan-keystone"]
     assert summary["interleaved"] and summary["rounds"] == 3 and ratio["median"] > 0
     assert summary["machine"]["cpus"] >= 1
+    levels = [line for line in lines if "stated" in line]
+    assert [line["stated"] for line in levels] == [0.4, 0.6, 0.8, 1.0]
+    for line in levels:
+        assert line["population"] == 20 and line["nodes_max"] >= line["nodes_p99"] >= 0
+        assert 0 < line["p50_ms"]["median"] <= line["p99_ms"]["median"] <= \
+            line["max_ms"]["median"], line
+        assert (ROOT / line["slowest"]).is_file()
+    assert "targets_met" in lines[-1] and lines[-1]["target_p99_ms_at_most"] == 20.0
 
 
 def test_engine_benchmark_quick_prints_one_json_line():
