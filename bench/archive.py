@@ -31,12 +31,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench.common import interleaved, machine, set_severity, spread, token_in
+from bench.common import interleaved, machine, rules_copy, set_severity, spread, token_in
 from bench.generate import proposals
 from ccrules.authoring.impact import impact
 from ccrules.judging.judge import judge_for
 from ccrules.proposal import parse_proposal
-from ccrules.resources import builtin_examples, builtin_rules
+from ccrules.resources import builtin_examples
 from ccrules.rulebook import load_rulebook
 from ccrules.screening.evaluate import evaluate, judge
 from ccrules.store import Store
@@ -223,8 +223,7 @@ def main() -> None:
     n = 5000 if args.quick else args.evaluations
     work = Path(tempfile.mkdtemp(prefix="ccrules-archive-"))
     try:
-        rules = work / "rules"
-        shutil.copytree(builtin_rules(), rules, ignore=shutil.ignore_patterns("__*"))
+        rules = rules_copy(work / "rules")
         rulebook = load_rulebook(rules)
         db = work / "archive.db"
         officer = token_in(db, "officer")

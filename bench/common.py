@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import statistics
@@ -200,6 +201,13 @@ class Served:
 
 
 # --- editing rules ---------------------------------------------------------------------------
+
+def rules_copy(dest: Path) -> Path:
+    """A writable copy of the built-in rules folder at `dest` (for a change to measure)."""
+    from ccrules.resources import builtin_rules
+    shutil.copytree(builtin_rules(), dest, ignore=shutil.ignore_patterns("__*"))
+    return dest
+
 
 def set_severity(folder: Path, rule_id: str, severity: str) -> None:
     """Change one rule's severity in a rules folder, editing the parsed YAML."""

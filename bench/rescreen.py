@@ -1,6 +1,6 @@
 """Benchmark: re-screen a whole archive after a rule change. Stores N generated proposals
-(each stored through the real store with its verdict under the current rules, as
-bench/archive.py builds its archive; not timed), then times `ccrules.impact.impact` re-evaluating every one
+(through the real store, each with its verdict under the current rules, as bench/archive.py
+builds its archive; not timed), then times `ccrules.impact.impact` re-evaluating every one
 under a changed ruleset (a major rule made a blocker), with peak memory.
 
     python -m bench.rescreen [--quick] [--proposals N]
@@ -18,10 +18,9 @@ import tracemalloc
 from pathlib import Path
 
 from bench.archive import build
-from bench.common import machine, set_severity
+from bench.common import machine, rules_copy, set_severity
 from ccrules.authoring.impact import impact
 from ccrules.judging.judge import judge_for
-from ccrules.resources import builtin_rules
 from ccrules.rulebook import load_rulebook
 from ccrules.store import Store
 
@@ -34,8 +33,7 @@ def main() -> None:
     n = 1000 if args.quick else args.proposals
     work = Path(tempfile.mkdtemp(prefix="ccrules-bench-"))
     try:
-        rules = work / "rules"
-        shutil.copytree(builtin_rules(), rules, ignore=shutil.ignore_patterns("__*"))
+        rules = rules_copy(work / "rules")
         current = load_rulebook(rules)
         store = Store(work / "archive.db")
         build(store, current, n, owner=None)  # through the real store, each row's verdict
