@@ -152,3 +152,16 @@ def test_no_open_commitment_alone_makes_any_example_undecided(rulebook):
                 assert RANK[after.verdict] >= RANK[Verdict.conditional], (path.stem, field)
             checked += 1
     assert checked > 150
+
+
+def test_questions_that_do_not_apply_are_not_asked(rulebook):
+    """The thin pharmacy draft states a standardised core: nothing about a menu's options
+    is asked, and its open questions are split into facts and commitments."""
+    from helpers import example
+    ev = evaluate(example("community-pharmacy-thin"), rulebook)
+    asked = {m.field for m in ev.missing}
+    assert not {f for f in asked if "menu" in f}
+    assert ev.facts_to_establish and ev.commitments_to_require
+    assert {m.field for m in ev.facts_to_establish} | {
+        m.field for m in ev.commitments_to_require} == asked
+    assert ev.verdict_range.worst.value != N  # no unstated answer reaches not recommended
