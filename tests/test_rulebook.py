@@ -139,3 +139,27 @@ def test_every_problem_is_reported_at_once(rules_copy):
 def test_missing_folder(tmp_path):
     with pytest.raises(RuleError, match="no rules at"):
         load_rulebook(tmp_path / "nowhere")
+
+
+def test_a_policy_fault_is_reported_once_and_the_rules_as_not_checked(rules_copy):
+    """A broken figure in the policy is one fault, at its line; the rules that use it are not
+    reported with faults they do not have, but as not checked; an aggregation's fault
+    carries its line too (issue 23)."""
+    from ccrules.errors import RuleError
+    path = rules_copy / "policy.yaml"
+    text = path.read_text()
+    text = text.replace("    local_lead_time_pct:\n      value: 10\n",
+                        "    local_lead_time_pct:\n      value: ten\n")
+    text = text.replace("at_least: {param: rework_dimensions}", "at_least: {param: fronts}")
+    path.write_text(text)
+    with pytest.raises(RuleError) as info:
+        load_rulebook(rules_copy)
+    shown = [str(p) for p in info.value.problems]
+    assert sum("local_lead_time_pct" in p for p in shown) == 1, shown
+    assert any(p.startswith("policy.yaml:") and "value: Input should be a valid number" in p
+               for p in shown), shown
+    (agg,) = [p for p in shown if "aggregation" in p]
+    assert agg.split(":")[1].strip().isdigit() and "no parameter 'fronts'" in agg, agg
+    (unchecked,) = [p for p in shown if "not checked" in p]
+    assert "the policy has the faults above" in unchecked
+    assert len(shown) == 3, shown

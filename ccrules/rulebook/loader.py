@@ -234,11 +234,21 @@ def rulebook_from_documents(documents: dict[str, str], source: str = "(snapshot)
     if policies:
         file, raw = policies[0]
         parameters = parameter_values(raw, file, problems)
-        policy = load_policy(raw, _strip_lines(raw), file, problems, _pydantic_problems)
+        policy = load_policy(raw, _strip_lines(raw), file, problems, _pydantic_problems,
+                             parameters)
         if policy is not None:
             rules += _table_rules(policy, file, raw, problems)
             designs = {name: d.when for name, d in policy.problem_fit.designs.items()}
+    unchecked = [(name, data) for name, data in raw_docs if RULES_KEY in data] \
+        if policies and policy is None else []
+    if unchecked:  # checked against a broken policy, they would report faults they lack
+        count = sum(len(d[RULES_KEY]) for _, d in unchecked if isinstance(d[RULES_KEY], list))
+        problems.append(RuleProblem(source, f"{count} rules in {len(unchecked)} files not "
+                                    f"checked: the policy has the faults above; fix them, "
+                                    f"then check again"))
     for name, data in raw_docs:
+        if unchecked:
+            break
         entries = data.get(RULES_KEY, [])
         if not isinstance(entries, list):
             problems.append(RuleProblem(name, "'rules' must be a list"))
