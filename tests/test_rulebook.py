@@ -163,3 +163,18 @@ def test_a_policy_fault_is_reported_once_and_the_rules_as_not_checked(rules_copy
     (unchecked,) = [p for p in shown if "not checked" in p]
     assert "the policy has the faults above" in unchecked
     assert len(shown) == 3, shown
+
+
+@pytest.mark.parametrize("change", [
+    ("all_of: [BA-01]", "all_of: []"),  # neither kind
+    ("  - id: rework\n", "  - id: rework\n      all_of: [BA-01]\n")])  # both kinds
+def test_an_aggregation_of_no_known_kind_is_refused_at_its_line(rules_copy, change):
+    from ccrules.errors import RuleError
+    path = rules_copy / "policy.yaml"
+    text = path.read_text()
+    assert change[0] in text
+    path.write_text(text.replace(change[0], change[1], 1))
+    with pytest.raises(RuleError) as info:
+        load_rulebook(rules_copy)
+    (fault,) = [str(p) for p in info.value.problems if "no known kind" in str(p)]
+    assert fault.startswith("policy.yaml:") and fault.split(":")[1].strip().isdigit()

@@ -107,6 +107,14 @@ def _conditions(raw: dict, clean: dict, params: Params, file: str,
                                      f"policy.enrolment_requirements.{i}.met_when",
                                      _line(raw, "enrolment_requirements", i))
     for i, agg in enumerate(clean.get("aggregation") or []):
+        if isinstance(agg, dict) and bool(agg.get("all_of")) == bool(
+                agg.get("dimensions") and agg.get("at_least") is not None):
+            problems.append(RuleProblem(file, f"policy.aggregation.{i}: of no known kind: "
+                                        f"give either all_of (rules that must all fire) or "
+                                        f"dimensions with at_least (majors on so many "
+                                        f"fronts), not both or neither",
+                                        line=_line(raw, "aggregation", i)))
+            continue
         bound = agg.get("at_least") if isinstance(agg, dict) else None
         if isinstance(bound, dict):
             name = str(bound.get("param"))
