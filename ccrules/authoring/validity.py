@@ -8,9 +8,6 @@ from ..rulebook.loader import Rulebook
 from ..rulebook.model import Verdict
 from .catalogue import cell
 
-WORDS = {Verdict.not_recommended: "not recommended", Verdict.conditional: "conditional",
-         Verdict.recommended: "recommended"}
-
 # Fixed text: what was decided on the second reading against the paper (issue 20), and why.
 DECISIONS = [
     "## Decisions on labels and severities (issue 20)", "",
@@ -135,9 +132,9 @@ def _fit_table(rulebook: Rulebook) -> list[str]:
         best = {n: Verdict.recommended for n in names}
         for finding in row.findings:
             for n in (names if finding.designs == ["all"] else finding.designs):
-                if list(WORDS).index(finding.best) < list(WORDS).index(best[n]):
+                if (finding.best.rank or 0) < (best[n].rank or 0):
                     best[n] = finding.best
-        cells = [WORDS[best[n]] for n in names]
+        cells = [best[n].words for n in names]
         rules = ", ".join(f.id for f in row.findings)
         out.append(f"| {cell(row.kind)} | " + " | ".join(cells)
                    + f" | {rules} | {row.citation}, {row.lines} | {row.basis} |")

@@ -14,8 +14,6 @@ LEAD = {
     Verdict.not_recommended: "Not recommended as a clinical community as designed",
     Verdict.insufficient_information: "Cannot be judged yet",
 }
-WORDS = {Verdict.recommended: "recommended", Verdict.conditional: "conditional",
-         Verdict.not_recommended: "not recommended"}
 
 
 def _titles(rules: Sequence[Rule], limit: int = 3) -> str:
@@ -103,7 +101,7 @@ def why_sentences(policy: Policy, judgement: Judgement) -> list[str]:
                              f"they are established.")
         known = [r for r in outcome.fired if policy.severity_verdicts[r.severity]
                  != Verdict.recommended]
-        at_best = f"At best {WORDS[judgement.best]}"
+        at_best = f"At best {judgement.best.words}"
         sentences.append(at_best + (f"; already found: {_titles(known)}." if known else
                                     "; nothing against the stated design so far."))
     elif verdict == Verdict.conditional:

@@ -38,8 +38,9 @@ RULE_BUDGET = 1000  # search nodes for one rule's completion (Judge.firing)
 MEMO_SIZE = 50_000  # completions kept per judge before the memo starts afresh
 _UNSEEN, _EXHAUSTED = object(), object()
 
-# How verdicts rank, worst first (insufficient_information sits outside this order).
-RANK = {Verdict.not_recommended: 0, Verdict.conditional: 1, Verdict.recommended: 2}
+# How verdicts rank, worst first (insufficient_information sits outside this order): the
+# ranks live on Verdict.
+RANK = {v: v.rank for v in Verdict if v.rank is not None}
 PLACEHOLDER = "(named)"  # stands for items of a free-text list when only the count matters
 
 

@@ -19,8 +19,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("created_at", "Evaluated"), ("id", "Evaluation id"), ("link", "Link")]
 
 # the order verdict counts are shown in: best first
-VERDICT_ORDER = [Verdict.recommended.value, Verdict.conditional.value,
-                 Verdict.not_recommended.value, Verdict.insufficient_information.value]
+VERDICT_ORDER = [v.value for v in Verdict.best_first()]
 
 
 def listing_row(row: Mapping[str, Any], link: str = "") -> dict[str, Any]:

@@ -43,6 +43,21 @@ class Verdict(StrEnum):
         """The verdict as a reader writes it: 'not recommended'."""
         return self.value.replace("_", " ")
 
+    @property
+    def rank(self) -> int | None:
+        """How the verdict ranks, worst first: not_recommended 0, conditional 1, recommended
+        2; None for insufficient_information, which sits outside the order."""
+        return _RANKS.get(self.value)
+
+    @classmethod
+    def best_first(cls) -> tuple[Verdict, ...]:
+        """The order verdicts are listed in (counts, tables): best first, undecided last."""
+        return (cls.recommended, cls.conditional, cls.not_recommended,
+                cls.insufficient_information)
+
+
+_RANKS = {"not_recommended": 0, "conditional": 1, "recommended": 2}
+
 
 Lessons = Annotated[list[str], Field(min_length=1), AfterValidator(lambda v: check_lessons(v))]
 # A condition tree, parsed and checked by conditions.parse before the model is built.
