@@ -11,8 +11,7 @@ from ..judging.completions import Exhausted
 from ..judging.judge import PLACEHOLDER, RANK, Judge, Judgement, Outcome, relevant
 from ..judging.result import Change, Counterfactual
 from ..proposal import words
-from ..proposal.facts import derive
-from ..proposal.fields import DERIVED, catalogue
+from ..proposal.fields import catalogue
 from ..rulebook.conditions import fields_of
 from ..rulebook.model import Rule, Verdict
 
@@ -36,7 +35,6 @@ def _change_text(field: str, value: Any, before: Any = None) -> str:
 # Nodes (change sets judged) one evaluation's counterfactual search may visit, over every
 # target verdict: past it the search stops and the evaluation says it was cut.
 BUDGET = 400
-SOURCES = frozenset(s for d in DERIVED for s in d.sources)
 
 
 def answer_fields(rule: Rule) -> list[str]:
@@ -52,21 +50,14 @@ def answer_fields(rule: Rule) -> list[str]:
     return out
 
 
-def _fixes(judge: Judge, rule: Rule, facts: dict[str, Any]) -> list[tuple[str, Any]]:
-    """Single answers that switch a rule off (known false), given the other facts."""
-    fixes = []
+def _fixes(judge: Judge, rule: Rule, facts: dict[str, Any],
+           fields: list[str]) -> list[tuple[str, Any]]:
+    """Single answers among `fields` (the rule's answer_fields) that switch a rule off
+    (known false), given the other facts."""
     test = judge.evaluators[rule.id]
-    for field in answer_fields(rule):
-        for value in judge.domain(field):
-            if value == facts.get(field):
-                continue
-            changed = dict(facts)
-            changed[field] = value
-            if field in SOURCES:
-                changed.update(derive(changed))
-            if test(changed) is False:
-                fixes.append((field, value))
-    return fixes
+    return [(field, value) for field in fields for value in judge.domain(field)
+            if value != facts.get(field)
+            and test(judge.with_changes(facts, {field: value})) is False]
 
 
 @dataclass(frozen=True)
@@ -157,7 +148,8 @@ class _Search:
     def __init__(self, judge: Judge, facts: dict[str, Any]):
         self.judge, self.facts, self.left, self.cut = judge, facts, BUDGET, False
         self.base = judge.results(facts)
-        self.answers = {r.id: frozenset(answer_fields(r)) for r in judge.rules}
+        self.fields = {r.id: answer_fields(r) for r in judge.rules}
+        self.answers = {rid: frozenset(fields) for rid, fields in self.fields.items()}
 
     def run(self, target: Verdict) -> Iterator[dict[str, Any]]:
         seen: set[frozenset] = set()
@@ -187,7 +179,7 @@ class _Search:
             return
         tried = set()
         for option in groups[0].options:  # one rule of each option (all must go)
-            for field, value in _fixes(judge, option[0], changed):
+            for field, value in _fixes(judge, option[0], changed, self.fields[option[0].id]):
                 if field not in changes and (field, value) not in tried:
                     tried.add((field, value))
                     yield from self._walk(target, {**changes, field: value}, seen)

@@ -37,6 +37,14 @@ from .completions import Completions, Exhausted
 RULE_BUDGET = 1000  # search nodes for one rule's completion (Judge.firing)
 MEMO_SIZE = 50_000  # completions kept per judge before the memo starts afresh
 _UNSEEN, _EXHAUSTED = object(), object()
+SOURCES = frozenset(s for info in catalogue().values() for s in info.sources)
+
+
+def _remember(memo: dict, key: Any, value: Any) -> None:
+    """Keep a value in a bounded memo, which starts afresh when full."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
 
 # How verdicts rank, worst first (insufficient_information sits outside this order): the
 # ranks live on Verdict.
@@ -89,12 +97,9 @@ def relevant(policy: Policy, rule: Rule) -> bool:
     return policy.severity_verdicts[rule.severity] != Verdict.recommended
 
 
-def completeness(policy: Policy, rules: list[Rule], outcome: Outcome,
-                 total: int | None = None) -> float:
-    """Share of the verdict-relevant rules that the stated facts decide either way (`total`:
-    how many rules are relevant, when the caller knows)."""
-    if total is None:
-        total = sum(1 for r in rules if relevant(policy, r))
+def completeness(policy: Policy, rules: list[Rule], outcome: Outcome) -> float:
+    """Share of the verdict-relevant rules that the stated facts decide either way."""
+    total = sum(1 for r in rules if relevant(policy, r))
     if not total:
         return 1.0
     open_ = sum(1 for r in outcome.undetermined if relevant(policy, r))
@@ -195,9 +200,7 @@ class Judge:
                 found = search.make([rule], True)
             except Exhausted:
                 found = _EXHAUSTED
-            if len(self._firing) >= MEMO_SIZE:
-                self._firing.clear()
-            self._firing[key] = found
+            _remember(self._firing, key, found)
         if found is _EXHAUSTED:
             raise Exhausted
         return found
@@ -271,9 +274,9 @@ class Judge:
         With `engine`, each completion the searches found is replayed through durable_rules,
         which must fire (or keep quiet) the rules the search said it would."""
         outcome = self.outcome(facts, engine)
-        share = completeness(self.policy, self.rules, outcome, self.relevant_total)
+        open_, share = self._open(outcome)
         fired, aggregations = self.fired_verdict(outcome.fired, facts)
-        found = self._range(facts, outcome, fired)
+        found = self._range(facts, open_, fired)
         if engine:
             for rules, want, assignment in found.ends:
                 ids = self.durable.fire(self.with_changes(facts, assignment))
@@ -294,8 +297,7 @@ class Judge:
         quiet. A search past its budget answers no, as judge() stays open then. `outcome`:
         the facts' outcome, when the caller has it."""
         outcome = outcome or self.outcome(facts, engine=False)
-        open_ = [r for r in outcome.undetermined if r.id in self.relevant_ids]
-        share = round(1 - len(open_) / self.relevant_total, 2) if self.relevant_total else 1.0
+        open_, share = self._open(outcome)
         if share < self.policy.min_completeness:
             return False
         verdict_of = self.policy.severity_verdicts
@@ -331,9 +333,7 @@ class Judge:
             if cause is None:
                 cause = frozenset(leaf.field for leaf in deciding_leaves(
                     negation_normal_form(r.when), facts, True))
-                if len(self._causes_memo) >= MEMO_SIZE:
-                    self._causes_memo.clear()
-                self._causes_memo[key] = cause
+                _remember(self._causes_memo, key, cause)
             out[r.id] = cause
         return out
 
@@ -348,15 +348,22 @@ class Judge:
             return Verdict.conditional, met
         return Verdict.recommended, met
 
-    def _range(self, facts: dict[str, Any], outcome: Outcome, fired: Verdict) -> Range:
-        """Best and worst verdicts over the completions of the unknown answers. The worst
-        case is searched over the open facts only: an open commitment is taken as secured
-        by its condition of award, so it brings the verdict to conditional at most. Every
-        search stays within a budget: past it, the open facts are taken to decide between
-        not_recommended and better (insufficient_information) and the best case is what
-        fired, so a search cut short never decides a verdict."""
+    def _open(self, outcome: Outcome) -> tuple[list[Rule], float]:
+        """The undecided rules that can lower the verdict, and the completeness they leave
+        (the share of such rules the stated facts decide), as `completeness` counts it."""
+        open_ = [r for r in outcome.undetermined if r.id in self.relevant_ids]
+        total = self.relevant_total
+        return open_, round(1 - len(open_) / total, 2) if total else 1.0
+
+    def _range(self, facts: dict[str, Any], open_: list[Rule], fired: Verdict) -> Range:
+        """Best and worst verdicts over the completions of the unknown answers (`open_`: the
+        undecided rules that can lower the verdict). The worst case is searched over the open
+        facts only: an open commitment is taken as secured by its condition of award, so it
+        brings the verdict to conditional at most. Every search stays within a budget: past
+        it, the open facts are taken to decide between not_recommended and better
+        (insufficient_information) and the best case is what fired, so a search cut short
+        never decides a verdict."""
         policy = self.policy
-        open_ = [r for r in outcome.undetermined if relevant(policy, r)]
         if not open_:
             return Range(fired, fired, fired)
         verdict_of = policy.severity_verdicts
@@ -458,10 +465,12 @@ class Judge:
     @staticmethod
     def with_changes(facts: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         """The facts with some answers changed; derived fields follow their inputs unless
-        they are themselves changed."""
+        they are themselves changed (they are computed again only when an answer they are
+        computed from changed)."""
         new = dict(facts)
         new.update({k: v for k, v in changes.items() if not k.startswith("derived.")})
-        new.update(derive(new))
+        if not SOURCES.isdisjoint(changes):
+            new.update(derive(new))
         new.update({k: v for k, v in changes.items() if k.startswith("derived.")})
         return new
 
