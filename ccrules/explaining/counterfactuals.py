@@ -79,21 +79,8 @@ def obstacles(judge: Judge, facts: dict[str, Any], target: Verdict,
     groups = [Obstacle(((r,),)) for r in fired
               if RANK[policy.severity_verdicts[r.severity]] < level]
     if level > RANK[Verdict.not_recommended]:
-        by_id = {r.id: r for r in fired}
-        for agg in policy.aggregation:
-            if agg.id not in met:
-                continue
-            if agg.all_of:  # any one member off clears it
-                groups.append(Obstacle(tuple((by_id[rid],) for rid in agg.all_of
-                                             if rid in by_id)))
-                continue
-            fronts: dict[Any, list[Rule]] = {}
-            for r in fired:
-                if r.dimension in agg.dimensions and \
-                        policy.severity_verdicts[r.severity] == Verdict.conditional:
-                    fronts.setdefault(r.dimension, []).append(r)
-            groups.append(Obstacle(tuple(tuple(rs) for rs in sorted(
-                fronts.values(), key=len))))  # clearing a whole front, the smallest first
+        groups += [Obstacle(tuple(agg.obstacles(policy, fired)))
+                   for agg in policy.aggregation if agg.id in met]
     for r in outcome.undetermined:
         if relevant(policy, r) and RANK[policy.severity_verdicts[r.severity]] < level:
             try:

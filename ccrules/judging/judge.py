@@ -318,7 +318,7 @@ class Judge:
 
     def aggregations(self, fired: list[Rule], facts: dict[str, Any]) -> tuple[str, ...]:
         """The ids of the policy's aggregation rules that the fired (stated) findings meet
-        (judging/aggregation.py), each weakness counted once."""
+        (rulebook/aggregations.py), each weakness counted once."""
         return aggregations_met(self.policy, fired, lambda rules: self._causes(rules, facts))
 
     def _causes(self, rules: list[Rule], facts: dict[str, Any]) -> dict[str, frozenset[str]]:

@@ -284,7 +284,8 @@ def _policy_references(policy: Policy, rules: list[Rule], file: str) -> list[Rul
     rule belongs to at most one condition group."""
     ids = {r.id for r in rules}
     problems = []
-    named = [(f"aggregation {agg.id}", rid) for agg in policy.aggregation for rid in agg.all_of]
+    named = [(f"aggregation {agg.id}", rid) for agg in policy.aggregation
+             for rid in agg.names()]
     named += [(f"condition group {g.id}", rid) for g in policy.condition_groups
               for rid in g.rules]
     for where, rid in named:
