@@ -48,9 +48,9 @@ from .bounds import plain_number as _n
 
 
 def F(description: str, question: str = "", *, label: str, unit: str = "", **kw: Any) -> Any:
-    """A field that may be unknown, with its help text, its question to the applicant, its
-    label in a funder's words and the unit after its numbers (read by fields.py)."""
-    extra = {k: v for k, v in (("question", question), ("label", label), ("unit", unit)) if v}
+    """A field that may be unknown, with its help, question, label and unit (fields.py)."""
+    extra: dict[str, Any] = {k: v for k, v in (("question", question), ("label", label),
+                                                ("unit", unit)) if v}
     return Field(default=None, description=description, json_schema_extra=extra, **kw)
 
 

@@ -3,6 +3,7 @@ choices and lists of items from text."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
@@ -75,6 +76,7 @@ class Kind:
     wanted: ClassVar[str] = "text"  # what a fault says the field needs
     numeric: ClassVar[bool] = False
     whole: ClassVar[bool] = False  # numbers: whole numbers only
+    top: ClassVar[float] = math.inf  # numbers: the largest value the kind can take
     percent: ClassVar[bool] = False  # a share out of 100 (a sheet may show it as 85%)
     as_tuple: ClassVar[bool] = False  # a fact carries it as a tuple (lists of scalars)
     item_word: ClassVar[str] = "item"  # what a place inside a list is called in a fault

@@ -3,7 +3,6 @@ choice."""
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar
 
 from .. import words
@@ -95,7 +94,6 @@ class Number(Kind):
     wanted = "a number"
     numeric = True
     whole: ClassVar[bool] = False
-    top: ClassVar[float] = math.inf  # the largest value the kind can take
 
     def term_value(self, info, op, value):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
