@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from ccrules.authoring.agreement import group_reasons
 from ccrules.authoring.catalogue import render_catalogue
 from ccrules.authoring.impact import move
+from ccrules.authoring.reasons import group_reasons
 from ccrules.cli import main
 from ccrules.judging.panel import DecisionInput, agreement
 from ccrules.screening.evaluate import evaluate
