@@ -25,6 +25,9 @@ from ccrules.sheets.results import FILLS, screened_workbook
 
 from helpers import EXAMPLES, PageClient, example, make_token
 
+# sheets: on the frozen rules (tests/fixtures/rules)
+pytestmark = pytest.mark.mechanism
+
 FILES = sorted(EXAMPLES.glob("*.json"))
 FORMATS = ["xlsx", "csv"]
 
