@@ -15,7 +15,18 @@ from flask import Flask
 from ccrules.proposal.reading import MAX_BYTES
 from ccrules.store.database import DEFAULT_DB
 
-from . import errors, limits, panel_pages, security, sheets_pages, storage, v1, web
+from . import (
+    admin_pages,
+    errors,
+    limits,
+    panel_pages,
+    security,
+    sheets_pages,
+    signin,
+    storage,
+    v1,
+    web,
+)
 from .docs import register_docs
 from .guided import bp as guided_bp
 
@@ -35,6 +46,14 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Signing in (api/signin.py, docs/deployment.md): the organisation's OpenID Connect
+    # provider, if any, and the rate limit on local password sign-in (per address).
+    "OIDC_ISSUER": None,  # e.g. https://login.microsoftonline.com/<tenant>/v2.0
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_ROLE_GROUPS": None,  # "admin=<group>,officer=<group>,panel=<group>"
+    "OIDC_GROUPS_CLAIM": "groups",
+    "SIGNIN_LIMIT": "10 per minute",
 }
 
 
@@ -52,10 +71,12 @@ def create_app(test_config: dict | None = None, *, overrides: dict | None = None
     errors.init_app(app)
     security.init_app(app)
     limits.init_app(app)
+    signin.init_app(app)
     app.register_blueprint(v1.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(guided_bp)
     app.register_blueprint(panel_pages.bp)
     app.register_blueprint(sheets_pages.bp)
+    app.register_blueprint(admin_pages.bp)
     register_docs(app)
     return app

@@ -103,7 +103,10 @@ def init_app(app: Flask) -> None:
         if status >= 500:
             log.error("HTTP %s: %s", status, exc, exc_info=exc)
         detail = exc.description or exc.name
-        if status == 429:
+        if status == 429 and request.path.startswith("/signin"):
+            detail = (f"Too many sign-in attempts from this address (limit {detail}); wait "
+                      f"the number of seconds in the Retry-After header and try again.")
+        elif status == 429:
             detail = (f"Too many requests with this token (limit {detail}); retry after the "
                       f"number of seconds in the Retry-After header.")
         response = error_response(status, exc.name, detail)

@@ -40,7 +40,7 @@ from ccrules.explaining.interview import (
 )
 from ccrules.proposal.fields import label
 from ccrules.proposal.reading import parse_json, parse_proposal
-from ccrules.service import evaluate_and_store
+from ccrules.service import evaluate_and_store, read_scope, require
 
 from .limits import stores
 from .storage import rulebook, store
@@ -48,6 +48,12 @@ from .web import require_session
 
 bp = Blueprint("guided", __name__)
 bp.before_request(require_session)
+
+
+@bp.before_request
+def may_screen() -> None:
+    """The guided mode drafts and stores proposals: not for a panel member (403)."""
+    require(g.principal, "screen")
 
 
 def _page(state: State | None = None, error: str | None = None, status: int = 200,
@@ -77,7 +83,7 @@ def start_upload():
 
 @bp.get("/evaluations/<evaluation_id>/guided")
 def from_evaluation(evaluation_id: str):
-    data, _ = store().proposal(evaluation_id, owner=g.principal.scope)  # others': 404
+    data, _ = store().proposal(evaluation_id, owner=read_scope(g.principal))  # others': 404
     try:
         state = interview(data, rulebook())
     except ProposalError as exc:  # stored under older rules that this one cannot read

@@ -9,7 +9,7 @@ from flask import Blueprint, g, render_template, request
 from ccrules.authoring.agreement import agreement_report
 from ccrules.judging.panel import DECISION_WORDS, Decision
 from ccrules.rulebook.model import Verdict
-from ccrules.service import ListQuery
+from ccrules.service import ListQuery, read_scope
 
 from .storage import store
 from .web import require_session
@@ -24,7 +24,7 @@ VERDICT_WORDS = {v: v.words for v in Verdict}
 def agreement():
     """A bad or unknown filter is ignored, as on the round page."""
     query = ListQuery.lenient(request.args)
-    report = agreement_report(store(), g.principal.scope, query.since, query.until,
+    report = agreement_report(store(), read_scope(g.principal), query.since, query.until,
                               query.verdict.value if query.verdict else None, query.q)
     return render_template("agreement.html", report=report, args=request.args,
                            verdicts=list(Verdict), decisions=list(Decision),

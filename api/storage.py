@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 
 from flask import Flask, current_app, g
@@ -92,6 +93,20 @@ def reload_rules(app: Flask) -> Rulebook:
     install(app, rulebook)
     log.info("rules reloaded: ruleset %s", rulebook.version)
     return rulebook
+
+
+def reload_serving(app: Flask) -> tuple[str, str]:
+    """Reload the rules the service serves (RuleError, with the checker's messages, if
+    they are broken: the old ones keep serving). Under `ccrules serve` the gunicorn master
+    reloads (as on SIGHUP) and replaces its workers gracefully: ("reloading", version);
+    otherwise this process swaps them in: ("reloaded", version)."""
+    master = app.config.get("SERVER_MASTER_PID")
+    if master and master != os.getpid():
+        new = load_checked(app)  # refuse a broken set here, with the checker's messages
+        request_reload(app, new)  # the master installs exactly this set, not a later read
+        os.kill(master, signal.SIGHUP)
+        return "reloading", new.version
+    return "reloaded", reload_rules(app).version
 
 
 def rulebook() -> Rulebook:

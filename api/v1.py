@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
@@ -19,7 +17,14 @@ from ccrules.proposal.reading import fault_summary, many_unknown_keys, validatio
 from ccrules.proposal.words import count
 from ccrules.rulebook.conditions import to_data
 from ccrules.screening.batch import counts
-from ccrules.service import ListQuery, evaluate_and_store, screen_and_store
+from ccrules.service import (
+    ListQuery,
+    evaluate_and_store,
+    read_scope,
+    record_reload,
+    require,
+    screen_and_store,
+)
 from ccrules.store import tokens
 from ccrules.store.database import NotFound
 from ccrules.store.decisions import Decider, add_decision, history
@@ -43,8 +48,7 @@ from .schemas import (
     ScreeningRequest,
     ScreeningResult,
 )
-from .storage import load_checked, request_reload, rulebook, store
-from .storage import reload_rules as reload_rules_in
+from .storage import reload_serving, rulebook, store
 
 bp = Blueprint("v1", __name__, url_prefix="/api/v1")
 WRITE_ERRORS = (400, 413, 415, 422, 429)
@@ -85,6 +89,7 @@ def _json(text: str, status: int = 200) -> Response:
 def create_evaluation():
     """Returns the verdict with its reasons, conditions of award, enrolment requirements and
     the questions to ask. The stored copy (GET) is this same result."""
+    require(g.principal, "screen")
     req = _validate(EvaluationRequest, json_body())
     evaluation, text = evaluate_and_store(store(), rulebook(), req.proposal, g.principal.id,
                                           req.what_if, req.why_not)
@@ -98,7 +103,7 @@ def create_evaluation():
            responses={200: (Evaluation, "The stored evaluation")}, errors=(404,))
 def get_evaluation(evaluation_id: str):
     """Unchanged by later rule changes: it carries the ruleset version it was made with."""
-    return _json(store().get_json(evaluation_id, owner=g.principal.scope))
+    return _json(store().get_json(evaluation_id, owner=read_scope(g.principal)))
 
 
 @bp.get("/evaluations")
@@ -106,7 +111,7 @@ def get_evaluation(evaluation_id: str):
            responses={200: (EvaluationPage, "A page of evaluation summaries")},
            errors=(422,))
 def list_evaluations():
-    page = ListQuery.strict(request.args).run(store(), g.principal.scope)
+    page = ListQuery.strict(request.args).run(store(), read_scope(g.principal))
     return jsonify(EvaluationPage(items=page.items, total=page.total, limit=page.limit,
                                   offset=page.offset, next_cursor=page.next_cursor
                                   ).model_dump(mode="json"))
@@ -122,6 +127,7 @@ def create_screening():
     its index (`["proposals", 3, "problem", "scope"]`) and nothing is stored; otherwise each
     is evaluated and stored, and the results come back in order with counts per verdict.
     At most MAX_BATCH proposals (100 unless configured) per request."""
+    require(g.principal, "screen")
     data = json_body()
     limit = current_app.config["MAX_BATCH"]
     given = data.get("proposals") if isinstance(data, dict) else None
@@ -171,7 +177,7 @@ def list_lessons():
 
 
 @bp.post("/admin/reload")
-@operation("Reload the rules from disk (admin tokens only)",
+@operation("Reload the rules from disk (administrators only)",
            responses={200: (ReloadResult, "Reloaded in this process"),
                       202: (ReloadResult, "Checked; the server's workers are being replaced")},
            errors=(403, 422))
@@ -180,18 +186,11 @@ def reload_rules():
     refused with the checker's messages and the old one keeps serving. Evaluations already
     running finish on the ruleset they started with. Under `ccrules serve` the gunicorn
     master reloads (as on SIGHUP) and replaces its workers gracefully."""
-    if not g.principal.admin:
-        raise tokens.Forbidden("Only an admin token may reload the rules.")
-    app = current_app
+    require(g.principal, "reload")
     previous = rulebook().version
-    master = app.config.get("SERVER_MASTER_PID")
-    if master and master != os.getpid():
-        new = load_checked(app)  # refuse a broken set here, with the checker's messages
-        request_reload(app, new)  # the master installs exactly this set, not a later read
-        os.kill(master, signal.SIGHUP)
-        body, status = {"status": "reloading", "version": new.version}, 202
-    else:
-        body, status = {"status": "reloaded", "version": reload_rules_in(app).version}, 200
+    state, version = reload_serving(current_app)
+    body, status = {"status": state, "version": version}, 202 if state == "reloading" else 200
+    record_reload(store(), g.principal, previous, str(body["version"]))
     return jsonify(ReloadResult(previous=previous, **body).model_dump()), status
 
 
@@ -209,10 +208,11 @@ def create_decision(evaluation_id: str):
     later one supersedes this. Whoever may read the evaluation may decide it; for anyone
     else it does not exist (404). Nothing is stored if any item is refused (422)."""
     principal = g.principal
-    store().get_json(evaluation_id, owner=principal.scope)  # 404 before the body is read
+    store().get_json(evaluation_id, owner=read_scope(principal))  # 404 before the body is read
+    require(principal, "decide")
     given = DecisionRequest.checked(json_body())
     record = add_decision(store(), evaluation_id, given,
-                          Decider(principal.id, principal.name, principal.scope))
+                          Decider(principal.id, principal.name, read_scope(principal)))
     response = jsonify(record.model_dump(mode="json"))
     response.status_code = 201
     response.headers["Location"] = url_for(".list_decisions", evaluation_id=evaluation_id)
@@ -224,7 +224,7 @@ def create_decision(evaluation_id: str):
            responses={200: (DecisionHistory, "The decisions; the first is current")},
            errors=(404,))
 def list_decisions(evaluation_id: str):
-    verdict, records = history(store(), evaluation_id, g.principal.scope)
+    verdict, records = history(store(), evaluation_id, read_scope(g.principal))
     return jsonify(DecisionHistory(evaluation_id=evaluation_id, verdict=verdict, decisions=[
         r.model_dump() for r in records]).model_dump(mode="json"))
 
@@ -242,6 +242,6 @@ def get_agreement():
     if unknown:
         raise ProposalError(f"The query has {count(len(unknown), 'fault')}.", unknown)
     query = ListQuery.strict(request.args)
-    report = agreement_report(store(), g.principal.scope, query.since, query.until,
+    report = agreement_report(store(), read_scope(g.principal), query.since, query.until,
                               query.verdict.value if query.verdict else None, query.q)
     return jsonify(report.model_dump(mode="json"))

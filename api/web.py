@@ -1,6 +1,8 @@
-"""HTML pages for programme officers: sign in, the proposal form, a result, the round.
-They use the same tokens as the API: signing in with a token starts a session. The work is
-done by ccrules.service, as for the API; these views only translate forms and pages."""
+"""HTML pages for programme officers and panel members: the proposal form, a result, the
+round. Signing in (api/signin.py) starts a session for a named user; what each role may do
+and read is ccrules.service's access rule, as for the API (a page a role may not use
+answers 403, and its links and buttons are not shown). The work is done by
+ccrules.service; these views only translate forms and pages."""
 
 from __future__ import annotations
 
@@ -43,7 +45,15 @@ from ccrules.report.round_report import round_markdown
 from ccrules.rulebook.model import Verdict
 from ccrules.screening.batch import counts
 from ccrules.screening.whatif import evaluate_with_what_if
-from ccrules.service import ListQuery, evaluate_and_store, screen_and_store, write_csv
+from ccrules.service import (
+    ListQuery,
+    allowed,
+    evaluate_and_store,
+    read_scope,
+    require,
+    screen_and_store,
+    write_csv,
+)
 from ccrules.store import tokens
 from ccrules.store.decisions import Decider, add_decision, history
 
@@ -67,10 +77,18 @@ from .security import check_csrf
 from .storage import rulebook, store
 
 bp = Blueprint("pages", __name__)
-OPEN = {"pages.signin"}
+OPEN = {"pages.signin", "pages.signin_oidc", "pages.oidc_callback"}
 PAGE_SIZE = 50
 ROUND_KEYS = [key for key, _ in ROUND_COLUMNS]
 ROUND_HEADINGS = headings()
+
+
+@bp.app_context_processor
+def permissions() -> dict[str, Any]:
+    """`can('edit')` in a template: whether the signed-in user's role allows it (the
+    service's access rule), to show only the links and buttons they may use."""
+    return {"can": lambda action: g.get("principal") is not None and
+            allowed(g.principal, action)}
 
 
 @bp.before_request
@@ -91,7 +109,7 @@ def require_session():
     return None
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Where to go after signing in: a path on this site, or the home page. Browsers drop
     tabs and newlines from a URL and read a backslash as a slash, so '/\t/evil.example' or
     '/\\evil.example' would leave the site: anything but a plain local path is refused."""
@@ -101,32 +119,6 @@ def _safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("pages.home")
     return target
-
-
-@bp.route("/signin", methods=["GET", "POST"])
-def signin():
-    error = None
-    if request.method == "POST":
-        try:
-            who = tokens.authenticate(store(), "Bearer " + request.form.get("token", "").strip())
-        except tokens.AccessDenied as exc:
-            error = exc.detail
-        else:
-            if session.get("sid"):  # signing in again: the earlier session ends for good
-                tokens.end_session(store(), session["sid"])
-            session.clear()
-            session["sid"] = tokens.start_session(store(), who)
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("signin.html", error=error), 401 if error else 200
-
-
-@bp.post("/signout")
-def signout():
-    """Ends the session here, on the server: a copied cookie no longer works."""
-    if session.get("sid"):
-        tokens.end_session(store(), session["sid"])
-    session.clear()
-    return redirect(url_for("pages.signin"))
 
 
 def _form_page(values: dict[str, Any], exc: ProposalError | None = None, status: int = 200):
@@ -146,8 +138,11 @@ def home():
     """The form: empty, or (`?from=<id>`) filled with a stored proposal to edit and
     evaluate again."""
     source = request.args.get("from")
+    if not source and not allowed(g.principal, "screen"):
+        return redirect(url_for("pages.round_table"))  # a panel member's home is the round
+    require(g.principal, "edit" if source else "screen")
     if source:
-        proposal, _ = store().proposal(source, owner=g.principal.scope)
+        proposal, _ = store().proposal(source, owner=read_scope(g.principal))
         return _form_page(form_values(proposal))
     return _form_page({})
 
@@ -155,6 +150,7 @@ def home():
 @bp.post("/evaluations/new")
 @stores
 def submit():
+    require(g.principal, "screen")
     upload = request.files.get("proposal_file")
     from_file = "proposal_file" in request.files or bool(upload and upload.filename)
     try:
@@ -175,7 +171,7 @@ def submit():
 
 
 def _stored(evaluation_id: str) -> Evaluation:
-    return Evaluation.model_validate(store().get(evaluation_id, owner=g.principal.scope))
+    return Evaluation.model_validate(store().get(evaluation_id, owner=read_scope(g.principal)))
 
 
 def _result_page(evaluation_id: str, ev: Evaluation, whatif: dict[str, str] | None = None,
@@ -183,7 +179,7 @@ def _result_page(evaluation_id: str, ev: Evaluation, whatif: dict[str, str] | No
     guided = (url_for("guided.from_evaluation", evaluation_id=evaluation_id)
               if "guided.from_evaluation" in current_app.view_functions and
               ev.verdict_range.best != ev.verdict_range.worst else None)
-    _, records = history(store(), evaluation_id, g.principal.scope)
+    _, records = history(store(), evaluation_id, read_scope(g.principal))
     return render_template("result.html", ev=ev, evaluation_id=evaluation_id,
                            report=build_report(ev), guided_link=guided,
                            decisions=records, decision_form=decision or {},
@@ -202,6 +198,7 @@ def result(evaluation_id: str):
 def decide(evaluation_id: str):
     """The panel's decision from the result page: every finding or condition ticked as set
     aside needs a reason; the rest are accepted. Nothing is stored if anything is wrong."""
+    require(g.principal, "decide")
     ev = _stored(evaluation_id)
     form = request.form
     aside = {rid: form.get(f"reason.{rid}", "") for rid in form.getlist("set_aside")}
@@ -213,7 +210,7 @@ def decide(evaluation_id: str):
             "set_aside": [{"rule_id": r, "reason": why} for r, why in aside.items()],
             "accept_all": not aside})
         add_decision(store(), evaluation_id, given,
-                     Decider(g.principal.id, g.principal.name, g.principal.scope))
+                     Decider(g.principal.id, g.principal.name, read_scope(g.principal)))
     except DecisionError as exc:
         titles = {f.rule_id: f.title for f in ev.findings}
         ids = list(aside)
@@ -245,7 +242,7 @@ def what_if(evaluation_id: str):
                                                     "change from the list."}, 422)
     try:
         value = answer_from_text(info, text)
-        proposal, _ = store().proposal(evaluation_id, owner=g.principal.scope)
+        proposal, _ = store().proposal(evaluation_id, owner=read_scope(g.principal))
         ev = evaluate_with_what_if(proposal, {path: value}, rulebook())
     except ProposalError as exc:
         detail = exc.errors[0].msg if exc.errors else exc.detail
@@ -256,7 +253,7 @@ def what_if(evaluation_id: str):
 
 @bp.get("/evaluations/<evaluation_id>.json")
 def result_json(evaluation_id: str):
-    return jsonify(store().get(evaluation_id, owner=g.principal.scope))
+    return jsonify(store().get(evaluation_id, owner=read_scope(g.principal)))
 
 
 @bp.get("/evaluations/<evaluation_id>.md")
@@ -281,7 +278,7 @@ def round_table():
     page = _page_number()
     query = ListQuery.lenient({**request.args, "limit": str(PAGE_SIZE),
                                "offset": str((page - 1) * PAGE_SIZE)})
-    listing = query.run(store(), g.principal.scope)
+    listing = query.run(store(), read_scope(g.principal))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
 
     def link(**change: Any) -> str:
@@ -289,7 +286,7 @@ def round_table():
     rows = [(item, listing_row(item)) for item in listing.items]
     return render_template("round.html", listing=listing, rows=rows, page=page,
                            args=request.args, verdicts=[v.value for v in Verdict], link=link,
-                           counts=query.counts(store(), g.principal.scope),
+                           counts=query.counts(store(), read_scope(g.principal)),
                            csv_link=url_for("pages.round_csv") + "?" + urlencode(args),
                            report_link=url_for("pages.round_report") + "?" + urlencode(args))
 
@@ -300,7 +297,7 @@ def round_csv():
     round's columns and words (the same as `ccrules screen --format csv`)."""
     base = link_base()  # CCRULES_BASE_URL, or relative: never the Host header
     rows = (listing_row(r, base + url_for("pages.result", evaluation_id=r["id"]))
-            for r in ListQuery.lenient(request.args).stream(store(), g.principal.scope))
+            for r in ListQuery.lenient(request.args).stream(store(), read_scope(g.principal)))
     chunks = write_csv(io.StringIO(), ROUND_KEYS, rows, headings=ROUND_HEADINGS)
     return Response(stream_with_context(chunks), mimetype="text/csv", headers={
                         "Content-Disposition": "attachment; filename=ccrules-round.csv"})
@@ -313,9 +310,9 @@ def _round_for_meeting() -> tuple[list[Evaluation], dict[str, int], int]:
     """The evaluations the round's filters select, in the officer's order (at most
     MAX_REPORT), their verdict counts, and how many were selected in all."""
     query = ListQuery.lenient(request.args)
-    rows = query.stream(store(), g.principal.scope)
+    rows = query.stream(store(), read_scope(g.principal))
     chosen = [row["id"] for _, row in zip(range(MAX_REPORT), rows, strict=False)]
-    counts = query.counts(store(), g.principal.scope)
+    counts = query.counts(store(), read_scope(g.principal))
     evaluations = [_stored(evaluation_id) for evaluation_id in chosen]
     return evaluations, counts, sum(counts.values())
 
@@ -348,6 +345,7 @@ def batch():
     limit and the rate limit."""
     from .sheet_uploads import count_rows, upload_items
 
+    require(g.principal, "screen")
     files = [f for f in request.files.getlist("proposal_files") if f.filename]
     if not files:
         if request.accept_mimetypes.best == "application/json":

@@ -31,7 +31,15 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench.common import interleaved, machine, rules_copy, set_severity, spread, token_in
+from bench.common import (
+    interleaved,
+    machine,
+    rules_copy,
+    set_severity,
+    spread,
+    token_in,
+    user_in,
+)
 from bench.generate import proposals
 from ccrules.authoring.impact import impact
 from ccrules.judging.judge import judge_for
@@ -116,12 +124,13 @@ def build(store: Store, rulebook, n: int, owner: str) -> dict:
     return {"build_s": round(time.perf_counter() - t0, 1), "verdicts": mix}
 
 
-def signed_in(app, token: str):
+def signed_in(app, user: tuple[str, str]):
     import re
     client = app.test_client()
     page = client.get("/signin").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    r = client.post("/signin", data={"token": token, "csrf_token": csrf})
+    r = client.post("/signin", data={"email": user[0], "password": user[1],
+                                     "csrf_token": csrf})
     assert r.status_code == 302, r.status_code
     return client
 
@@ -226,7 +235,8 @@ def main() -> None:
         rules = rules_copy(work / "rules")
         rulebook = load_rulebook(rules)
         db = work / "archive.db"
-        officer = token_in(db, "officer")
+        person = user_in(db, "officer")
+        officer = token_in(db, "officer", owner=person[0])  # the person reads what it stores
         store = Store(db)
         owner = store.db.execute("select id from tokens").fetchone()[0]
         built = build(store, rulebook, n, owner)
@@ -236,7 +246,7 @@ def main() -> None:
         from ccrules.web import create_app
         app = create_app({"DATABASE": str(db), "RULEBOOK": rulebook,
                           "SESSION_COOKIE_SECURE": False})
-        pages = signed_in(app, officer)
+        pages = signed_in(app, person)
         latencies(pages, {"Authorization": f"Bearer {officer}"},
                   deep_cursor(store, owner, n - 50), n, args.rounds)
         export(pages, "/evaluations.csv", n, "csv", TARGETS["csv_rows_per_s"])

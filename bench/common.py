@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -48,13 +49,15 @@ def summary_ms(seconds: list[float]) -> dict:
             "max_ms": round(max(ms), 2)}
 
 
-def token_in(db: str | Path, name: str = "tester", admin: bool = False) -> str:
-    """A new API token in the audit database at `db`."""
+def token_in(db: str | Path, name: str = "tester", admin: bool = False,
+             owner: str | None = None) -> str:
+    """A new API token in the audit database at `db` (owned by the user `owner`, an
+    e-mail, if given)."""
     from ccrules.store import Store
     from ccrules.store.tokens import create_token
     store = Store(db)
     try:
-        return create_token(store, name, admin=admin)
+        return create_token(store, name, admin=admin, owner=owner)
     finally:
         store.close()
 
@@ -129,6 +132,23 @@ def wait_until(check: Any, timeout: float = 30, every: float = 0.1, what: str = 
         time.sleep(every)
 
 
+def user_in(db: str | Path, name: str = "tester", role: str = "officer") -> tuple[str, str]:
+    """A new user with a local password in the audit database at `db`: (e-mail, password)."""
+    import secrets
+
+    from ccrules.store import Store
+    from ccrules.store.users import add_user
+    email = f"{re.sub(r'[^a-z0-9]+', '.', name.lower()).strip('.') or 'user'}." \
+            f"{secrets.token_hex(3)}@example.org"
+    password = secrets.token_urlsafe(12)
+    store = Store(db)
+    try:
+        add_user(store, name, email, role, password)
+    finally:
+        store.close()
+    return email, password
+
+
 @dataclass
 class Served:
     """`ccrules serve` (gunicorn) on a free loopback port, with its own database and token."""
@@ -138,12 +158,14 @@ class Served:
     db: Path
     proc: subprocess.Popen
     log_path: Path
+    user: tuple[str, str] = ("", "")  # an officer's e-mail and password, for the pages
 
     @classmethod
     def start(cls, folder: Path, rules: Path | None = None, db: Path | None = None,
               token: str | None = None, env: dict | None = None) -> Served:
         db = db or folder / "served.db"
         token = token or token_in(db, "http-test")
+        user = user_in(db, "Olive Officer")
         port = free_port()
         log_path = folder / f"server-{port}.log"
         args = [str(BIN / "ccrules"), "serve", "--port", str(port), "--db", str(db)]
@@ -154,7 +176,7 @@ class Served:
                                     start_new_session=True, env={
                                         **os.environ, "CCRULES_RATE_LIMIT": "100000 per minute",
                                         **(env or {})})
-        served = cls(f"http://127.0.0.1:{port}", token, db, proc, log_path)
+        served = cls(f"http://127.0.0.1:{port}", token, db, proc, log_path, user)
         try:
             wait_until(served.healthy, timeout=30, every=0.2, what="the server to start")
         except AssertionError:

@@ -1,7 +1,8 @@
-"""What the command line, the JSON API and the web pages share: evaluating a proposal and
-storing it under its owner, screening a batch and storing it in one transaction, and
-listing stored evaluations with the filters a caller may use. The CLI and the web layer only
-translate their input into these calls and format what comes back."""
+"""What the command line, the JSON API and the web pages share: the access rule (who may
+do what, and whose evaluations each caller reads), evaluating a proposal and storing it
+under its owner, screening a batch and storing it in one transaction, and listing stored
+evaluations with the filters a caller may use. The CLI and the web layer only translate
+their input into these calls and format what comes back."""
 
 from __future__ import annotations
 
@@ -22,7 +23,64 @@ from .rulebook.model import Verdict
 from .screening.batch import Screened, screen
 from .screening.evaluate import evaluate
 from .screening.whatif import evaluate_with_what_if
-from .store.database import Page, Store
+from .store.database import Page, Scope, Store
+from .store.users import Forbidden, Principal, Role
+
+# --- the access rule: the one place that says who may do what ------------------------------
+
+ACTIONS = {
+    "screen": "evaluate and store proposals (the form, uploads, the guided mode, the API)",
+    "edit": "edit a stored proposal and evaluate it again",
+    "read": "read evaluations, their decisions and the agreement",
+    "decide": "record the panel's decision",
+    "reload": "reload the rules",
+    "users": "add users, change their roles, disable them",
+}
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.OFFICER: frozenset({"screen", "edit", "read", "decide"}),
+    Role.PANEL: frozenset({"read", "decide"}),
+    Role.ADMIN: frozenset(ACTIONS),
+}
+
+
+def allowed(principal: Principal, action: str) -> bool:
+    """Whether this caller's role lets it do `action` (one of ACTIONS)."""
+    return action in PERMISSIONS[principal.role]
+
+
+def require(principal: Principal, action: str) -> None:
+    """Forbidden (403) unless this caller's role lets it do `action`."""
+    if not allowed(principal, action):
+        raise Forbidden(f"{principal.name} is signed in as a "
+                        f"{principal.role.value} and may not {ACTIONS[action]}.")
+
+
+def read_scope(principal: Principal) -> Scope:
+    """Whose evaluations this caller reads (and decides): an administrator's and a panel
+    member's, everyone's (None: the panel reads the whole round it sits on; there is one
+    round until rounds are kept); an officer's, their own and their tokens' (a token's:
+    its own)."""
+    if principal.role in (Role.ADMIN, Role.PANEL):
+        return None
+    return principal.owns
+
+
+def record_reload(store: Store, principal: Principal, previous: str, version: str) -> None:
+    """Keep who reloaded the rules, from which version to which."""
+    with store.db.conn:
+        store.db.execute("insert into rule_reloads (version, previous, by_id, by_name, at) "
+                         "values (?, ?, ?, ?, ?)", [version, previous, principal.id,
+                                                    principal.name,
+                                                    datetime.now(timezone.utc).isoformat(
+                                                        timespec="seconds")])
+
+
+def reload_history(store: Store, limit: int = 20) -> list[dict]:
+    """The latest rule reloads, newest first: versions, who and when."""
+    return [dict(r) for r in store.db.query(
+        "select version, previous, by_id, by_name, at from rule_reloads "
+        "order by rowid desc limit ?", [limit])]
+
 
 MAX_OFFSET = 2**62  # SQLite's integers stop at 2**63 - 1
 
@@ -108,23 +166,23 @@ class ListQuery(BaseModel):
     def _stamp(value: datetime | None) -> str | None:
         return value.isoformat(timespec="seconds") if value else None
 
-    def _filters(self, scope: str | None) -> dict[str, Any]:
+    def _filters(self, scope: Scope) -> dict[str, Any]:
         return {"owner": scope, "verdict": self.verdict.value if self.verdict else None,
                 "since": self._stamp(self.since), "until": self._stamp(self.until),
                 "text": self.q, "sort": self.sort, "descending": self.dir == "desc"}
 
-    def run(self, store: Store, scope: str | None) -> Page:
+    def run(self, store: Store, scope: Scope) -> Page:
         """The page of stored evaluations this query selects, among those `scope` may read
         (one owner's, or all for None)."""
         return store.list(**self._filters(scope), limit=self.limit, offset=self.offset,
                           cursor=self.cursor)
 
-    def stream(self, store: Store, scope: str | None, asks: bool = False) -> Iterator[dict]:
+    def stream(self, store: Store, scope: Scope, asks: bool = False) -> Iterator[dict]:
         """Every stored evaluation this query selects (all pages), for an export; with
         `asks`, each with its conditions' texts and questions."""
         return store.stream(**self._filters(scope), asks=asks)
 
-    def counts(self, store: Store, scope: str | None) -> dict[str, int]:
+    def counts(self, store: Store, scope: Scope) -> dict[str, int]:
         """How many of each verdict this query selects (all pages), best verdict first."""
         filters = {k: v for k, v in self._filters(scope).items()
                    if k not in ("sort", "descending")}

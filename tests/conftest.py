@@ -120,10 +120,10 @@ def auth(app):
 
 @pytest.fixture
 def signed_in(app, client):
-    """A page client signed in with a fresh token (as a programme officer would be)."""
-    from helpers import PageClient, make_token
+    """A page client signed in as a fresh programme officer (a local account)."""
+    from helpers import PageClient, make_user
     pages = PageClient(client)
-    pages.sign_in(make_token(app, "officer"))
+    pages.sign_in(make_user(app, "officer"))
     return pages
 
 
@@ -176,7 +176,8 @@ def page(browser, server):
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.goto("/")
     assert "/signin" in pg.url
-    pg.get_by_label("API token").fill(server.token)
+    pg.get_by_label("E-mail").fill(server.user[0])
+    pg.get_by_label("Password").fill(server.user[1])
     pg.get_by_role("button", name="Sign in").click()
     pg.wait_for_url(server.base + "/")
     yield pg

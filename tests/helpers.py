@@ -17,6 +17,7 @@ from bench.common import (  # noqa: F401 (re-exported for the tests)
     post_evaluation,
     set_severity,
     token_in,
+    user_in,
     wait_until,
 )
 
@@ -35,9 +36,18 @@ def example_names() -> list[str]:
     return sorted(p.stem for p in EXAMPLES.glob("*.json"))
 
 
-def make_token(app_or_db: Any, name: str = "tester", admin: bool = False) -> str:
+def make_token(app_or_db: Any, name: str = "tester", admin: bool = False,
+               owner: tuple[str, str] | str | None = None) -> str:
+    """A new API token; `owner` (a user from make_user, or an e-mail) owns it."""
     db = app_or_db.config["DATABASE"] if hasattr(app_or_db, "config") else app_or_db
-    return token_in(db, name, admin)
+    return token_in(db, name, admin, owner[0] if isinstance(owner, tuple) else owner)
+
+
+def make_user(app_or_db: Any, name: str = "tester", role: str = "officer",
+              admin: bool = False) -> tuple[str, str]:
+    """A new user with a local password: (e-mail, password), for PageClient.sign_in."""
+    db = app_or_db.config["DATABASE"] if hasattr(app_or_db, "config") else app_or_db
+    return user_in(db, name, "admin" if admin else role)
 
 
 class PageClient:
@@ -53,8 +63,10 @@ class PageClient:
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
-    def sign_in(self, token: str) -> Any:
-        return self.client.post("/signin", data={"token": token,
+    def sign_in(self, user: tuple[str, str]) -> Any:
+        """Sign in with a local account's (e-mail, password), as from make_user."""
+        email, password = user
+        return self.client.post("/signin", data={"email": email, "password": password,
                                                  "csrf_token": self.csrf("/signin")})
 
     def get(self, path: str, **kw: Any) -> Any:

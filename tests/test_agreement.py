@@ -17,7 +17,7 @@ from ccrules.screening.evaluate import evaluate
 from ccrules.store import Store
 from ccrules.store.decisions import Decider, add_decision
 
-from helpers import PageClient, example, example_names, make_token, set_severity
+from helpers import PageClient, example, example_names, make_token, make_user, set_severity
 
 # agreement arithmetic / interview mechanics: on the frozen rules (tests/fixtures/rules)
 pytestmark = pytest.mark.mechanism
@@ -62,9 +62,14 @@ def bearer(token):
 
 
 @pytest.fixture
-def seeded(app, client):
+def officer(app):
+    return make_user(app, "officer")
+
+
+@pytest.fixture
+def seeded(app, client, officer):
     """Every example evaluated by one officer's token, and the round's decisions recorded."""
-    token = make_token(app, "officer")
+    token = make_token(app, "officer's integration", owner=officer)
     for name in example_names():
         r = client.post("/api/v1/evaluations", json={"proposal": example(name)},
                         headers=bearer(token))
@@ -157,10 +162,10 @@ def test_the_command_line_agrees_with_the_api(app, client, runner, seeded):
     assert bad.exit_code == 1 and "since" in bad.output
 
 
-def test_the_agreement_page(app, client, seeded):
+def test_the_agreement_page(app, client, seeded, officer):
     assert client.get("/agreement").status_code == 302  # signed out: to the sign-in page
     page = PageClient(client)
-    page.sign_in(seeded)
+    page.sign_in(officer)  # the owner reads what their token stored
     html = page.get("/agreement").get_data(as_text=True)
     assert "The decision matched the verdict in 5 of 8" in html
     assert "<td>CO-07</td>" in html and "3 of 3" in html and "2 of 3" in html

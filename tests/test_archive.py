@@ -114,7 +114,7 @@ def test_a_database_of_the_old_layout_is_upgraded_in_place(tmp_path, rulebook, e
         (kept,) = store.db.execute("select sum(length(asks) + length(proposal) + "
                                    "length(result)) from evaluation_bodies").fetchone()
         assert kept < sum(len(t.encode()) for t in texts.values()) / 4
-        assert store.db.execute("pragma user_version").fetchone()[0] == 2
+        assert store.db.execute("pragma user_version").fetchone()[0] == 3  # then users (3)
         assert "result" not in store.db.table("evaluations").columns_dict
         for ident, text in texts.items():
             assert store.get_json(ident) == text  # old rows, byte for byte

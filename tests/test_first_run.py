@@ -10,21 +10,23 @@ import pytest
 
 from ccrules.cli import main
 
-from helpers import PageClient, example, make_token
+from helpers import PageClient, example, make_user
 
 
 def test_sign_in_over_plain_http_explains_the_cookie(app):
     first = PageClient(app.test_client())
     token = first.csrf("/signin")
     fresh = app.test_client()  # a browser that dropped the Secure cookie
-    r = fresh.post("/signin", data={"token": make_token(app), "csrf_token": token})
+    email, password = make_user(app)
+    r = fresh.post("/signin", data={"email": email, "password": password, "csrf_token": token})
     assert r.status_code == 400
     detail = r.get_data(as_text=True)
     assert "did not send back the sign-in cookie" in detail and "HTTPS" in detail
     assert "CCRULES_SESSION_COOKIE_SECURE=false" in detail
     forged = PageClient(app.test_client())
     forged.csrf("/signin")  # has a cookie, but sends the wrong token
-    r = forged.client.post("/signin", data={"token": "x", "csrf_token": "wrong"})
+    r = forged.client.post("/signin", data={"email": email, "password": "x",
+                                            "csrf_token": "wrong"})
     assert r.status_code == 400 and "The form has expired" in r.get_data(as_text=True)
 
 
@@ -61,6 +63,7 @@ def test_a_bare_proposal_gets_a_hint(client, auth):
 
 
 @pytest.mark.server
-def test_a_later_start_says_how_to_make_a_token(server):
-    server.wait_for_log("Sign in with an API token. To make one: ccrules token create NAME")
+def test_a_later_start_says_how_to_add_people(server):
+    server.wait_for_log("Sign in with your account. To add people: ccrules user add NAME EMAIL")
     assert "First API token" not in server.log()  # the database already had one
+    assert "First administrator" not in server.log()  # and a user

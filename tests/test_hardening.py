@@ -22,7 +22,16 @@ from ccrules.cli import main
 from ccrules.service import spreadsheet_cell
 from ccrules.store import Store
 
-from helpers import PageClient, Served, call, example, make_token, post_evaluation, wait_until
+from helpers import (
+    PageClient,
+    Served,
+    call,
+    example,
+    make_token,
+    make_user,
+    post_evaluation,
+    wait_until,
+)
 
 
 def raw(base: str, payload: bytes, wait: float = 1.0) -> bytes:
@@ -145,12 +154,17 @@ def test_the_limit_counts_proposals_across_api_and_pages(limited):
     assert r.status_code == 200  # three stored: three counted
     assert client.post("/api/v1/evaluations", headers=auth,
                        json={"proposal": example("ilcop")}).status_code == 201
-    pages = PageClient(limited.test_client())
-    pages.sign_in(token)  # the same token on the pages: the same counter
-    r = pages.post("/evaluations/new", {"title": "one more", "problem.evidence_base": "strong"})
-    assert r.status_code == 429
     refused = client.post("/api/v1/evaluations", headers=auth, json={"proposal": {}})
     assert refused.status_code == 429 and refused.headers["Retry-After"]
+    pages = PageClient(limited.test_client())
+    pages.sign_in(make_user(limited, "officer"))  # a person: a counter of their own
+    r = pages.post("/evaluations/batch", {"proposal_files": [
+        (io.BytesIO(json.dumps(example("ilcop")).encode()), f"{i}.json") for i in range(3)]},
+        content_type="multipart/form-data")
+    assert r.status_code == 303  # the upload's three proposals: three counted
+    form = {"title": "one more", "problem.evidence_base": "strong"}
+    assert pages.post("/evaluations/new", form).status_code == 303
+    assert pages.post("/evaluations/new", form).status_code == 429  # the form: the same one
 
 
 def test_refused_requests_do_not_count(limited):
@@ -169,7 +183,7 @@ def test_a_web_batch_over_the_cap_is_refused(tmp_path, rulebook):
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "c.db"),
                       "RULEBOOK": rulebook, "MAX_BATCH": 3})
     pages = PageClient(app.test_client())
-    pages.sign_in(make_token(app))
+    pages.sign_in(make_user(app))
     r = pages.post("/evaluations/batch", {"proposal_files": [
         (io.BytesIO(b"{}"), f"{i}.json") for i in range(4)]},
         content_type="multipart/form-data")
@@ -220,7 +234,8 @@ def test_the_command_line_csv_is_safe_too(runner, tmp_path):
                                     "/ok\r\nX: y"])
 def test_sign_in_never_leaves_the_site(app, client, target):
     pages = PageClient(client)
-    r = client.post(f"/signin?next={target}", data={"token": make_token(app),
+    email, password = make_user(app)
+    r = client.post(f"/signin?next={target}", data={"email": email, "password": password,
                                                    "csrf_token": pages.csrf("/signin")})
     assert r.status_code == 302 and r.headers["Location"] == "/"
 
@@ -248,23 +263,36 @@ def test_a_copied_cookie_does_not_outlive_sign_out(app, signed_in):
     assert r.status_code == 302 and "/signin" in r.headers["Location"]
 
 
-def test_revoking_a_token_ends_api_access_and_page_sessions(app, runner):
-    token = make_token(app, "leaver")
+def test_revoking_a_token_ends_api_access_and_disabling_a_user_ends_their_sessions(
+        app, runner):
+    leaver = make_user(app, "leaver")
+    token = make_token(app, "leaver's integration", owner=leaver)
+    kept = make_token(app, "another integration", owner=leaver)
     pages = PageClient(app.test_client())
-    pages.sign_in(token)
+    pages.sign_in(leaver)
     assert pages.get("/evaluations").status_code == 200
-    result = runner.invoke(main, ["token", "revoke", "leaver", "--db",
+    result = runner.invoke(main, ["token", "revoke", "leaver's integration", "--db",
                                   app.config["DATABASE"]])
     assert result.exit_code == 0 and "revoked 1 token" in result.output
-    assert pages.get("/evaluations").status_code == 302
     r = app.test_client().get("/api/v1/evaluations",
                               headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 401 and "revoked" in r.get_json()["error"]["detail"]
+    assert pages.get("/evaluations").status_code == 200  # the person is still in
+    result = runner.invoke(main, ["user", "disable", leaver[0], "--db",
+                                  app.config["DATABASE"]])
+    assert result.exit_code == 0 and "disabled leaver" in result.output
+    assert pages.get("/evaluations").status_code == 302  # their session ended
+    r = app.test_client().get("/api/v1/evaluations",
+                              headers={"Authorization": f"Bearer {kept}"})
+    assert r.status_code == 401 and "owner is disabled" in r.get_json()["error"]["detail"]
+    assert pages.sign_in(leaver).status_code == 401  # and they cannot sign in again
     listed = json.loads(runner.invoke(main, ["token", "list", "--format", "json", "--db",
                                              app.config["DATABASE"]]).output)
-    assert [t["revoked_at"] is not None for t in listed if t["name"] == "leaver"] == [True]
-    again = runner.invoke(main, ["token", "revoke", "leaver", "--db", app.config["DATABASE"]])
-    assert again.exit_code == 1 and "no active token called 'leaver'" in again.output
+    assert {t["name"]: (t["revoked_at"] is not None, t["owner"]) for t in listed} == {
+        "leaver's integration": (True, "leaver"), "another integration": (False, "leaver")}
+    again = runner.invoke(main, ["token", "revoke", "leaver's integration", "--db",
+                                 app.config["DATABASE"]])
+    assert again.exit_code == 1 and "no active token called" in again.output
 
 
 # 9. A chunked body over the limit is refused ----------------------------------------------

@@ -35,7 +35,7 @@ from ccrules.proposal.facts import flatten
 from ccrules.proposal.reading import parse_proposal
 from ccrules.rulebook.model import Verdict
 
-from helpers import EXAMPLES, ROOT, PageClient, example, example_names, make_token
+from helpers import EXAMPLES, ROOT, PageClient, example, example_names, make_user
 
 # agreement arithmetic / interview mechanics: on the frozen rules (tests/fixtures/rules)
 pytestmark = pytest.mark.mechanism
@@ -453,10 +453,10 @@ def test_guided_page_from_a_stored_evaluation_respects_its_owner(app, client, si
     assert mine.status_code == 200
     assert "Expertise in the core team" in mine.get_data(as_text=True)  # as issue 20 ranks
     other = PageClient(app.test_client())
-    other.sign_in(make_token(app, "another officer"))
+    other.sign_in(make_user(app, "another officer"))
     assert other.get(f"/evaluations/{evaluation_id}/guided").status_code == 404
     admin = PageClient(app.test_client())
-    admin.sign_in(make_token(app, "admin", admin=True))
+    admin.sign_in(make_user(app, "admin", role='admin'))
     assert admin.get(f"/evaluations/{evaluation_id}/guided").status_code == 200
     assert signed_in.get("/evaluations/nosuch/guided").status_code == 404
 
@@ -522,7 +522,7 @@ def test_guided_evaluate_is_rate_limited(tmp_path, rulebook):
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "audit.db"),
                       "RULEBOOK": rulebook, "RATE_LIMIT": "1 per minute"})
     pages = PageClient(app.test_client())
-    pages.sign_in(make_token(app, "officer"))
+    pages.sign_in(make_user(app, "officer"))
     html = upload(pages, example(DRAFT)).get_data(as_text=True)
     first = pages.post("/guided/evaluate", hidden(html))
     assert first.status_code == 303

@@ -20,7 +20,7 @@ from ccrules.report.text import render_text
 from ccrules.screening.evaluate import evaluate
 from ccrules.store import Store
 
-from helpers import PageClient, example, make_token
+from helpers import PageClient, example, make_user
 
 NONE = ".__none"
 
@@ -66,10 +66,16 @@ def test_pages_need_a_session_and_sign_in_returns_to_the_page(app, client):
     pages = PageClient(client)
     r = client.get("/evaluations?verdict=conditional")
     assert r.status_code == 302 and "/signin?next=" in r.headers["Location"]
-    bad = client.post("/signin", data={"token": "ccr_nope", "csrf_token": pages.csrf("/signin")})
-    assert bad.status_code == 401 and "A valid API token is required" in bad.get_data(True)
+    email, password = make_user(app)
+    bad = client.post("/signin", data={"email": email, "password": password + "x",
+                                       "csrf_token": pages.csrf("/signin")})
+    assert bad.status_code == 401 and "e-mail or password is not right" in bad.get_data(True)
+    nobody = client.post("/signin", data={"email": "nobody@example.org", "password": password,
+                                          "csrf_token": pages.csrf("/signin")})
+    assert nobody.status_code == 401  # the same answer: it tells nothing about accounts
+    assert nobody.get_data(True) == bad.get_data(True)
     r = client.post("/signin?next=/evaluations", data={
-        "token": make_token(app), "csrf_token": pages.csrf("/signin")})
+        "email": email.upper(), "password": password, "csrf_token": pages.csrf("/signin")})
     assert r.status_code == 302 and r.headers["Location"] == "/evaluations"
 
 
@@ -102,7 +108,7 @@ def test_the_result_page_rounds_the_percentage_as_the_reports_do(app, signed_in,
         update={"completeness": share})
     store = Store(app.config["DATABASE"])
     try:
-        owner = store.db.execute("select id from tokens where name = 'officer'").fetchone()[0]
+        owner = store.db.execute("select id from users where name = 'officer'").fetchone()[0]
         store.save(ev, {}, rulebook, owner=owner)
     finally:
         store.close()
@@ -164,7 +170,7 @@ def test_result_as_json_and_markdown_and_only_for_its_owner(app, signed_in, clie
     md = signed_in.get(url + ".md").get_data(as_text=True)
     assert md.startswith("# Michigan Keystone ICU") and "**Verdict: recommended**" in md
     other = PageClient(app.test_client())
-    other.sign_in(make_token(app, "someone else"))
+    other.sign_in(make_user(app, "someone else"))
     assert other.get(url).status_code == 404 and other.get(url + ".json").status_code == 404
 
 
@@ -244,7 +250,7 @@ def test_csv_export_has_every_row_past_ten_thousand(app, signed_in):
     assert owner.status_code == 200
     store = Store(app.config["DATABASE"])
     try:
-        token_id = store.db.execute("select id from tokens where name = 'officer'").fetchone()[0]
+        token_id = store.db.execute("select id from users where name = 'officer'").fetchone()[0]
         version = store.db.execute("select version from rulesets").fetchone()[0]
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         ids = [uuid.uuid4().hex for _ in range(10_050)]
@@ -376,7 +382,7 @@ def test_the_round_report_in_markdown_follows_the_officers_order(round_of_exampl
 
 def test_the_round_report_shows_only_what_the_token_may_read(app, round_of_examples):
     other = PageClient(app.test_client())
-    other.sign_in(make_token(app, "another officer"))
+    other.sign_in(make_user(app, "another officer"))
     text = other.get("/evaluations/report.md").get_data(as_text=True)
     assert "0 proposals" in text and "page-break" not in text
 
@@ -386,7 +392,7 @@ def test_another_token_can_neither_see_nor_decide_an_evaluation_from_the_pages(a
     r = submit(signed_in, form_data(example("michigan-keystone")))
     location = r.headers["Location"]
     other = PageClient(app.test_client())
-    other.sign_in(make_token(app, "another officer"))
+    other.sign_in(make_user(app, "another officer"))
     assert other.get(location).status_code == 404
     token = other.csrf("/")
     post = other.client.post(location + "/decision", data={

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from helpers import example, make_token
+from helpers import example, make_token, make_user
 
 OPEN = {"/healthz", "/openapi.json", "/docs", "/docs/", "/docs/<path:filename>",
-        "/static/<path:filename>", "/signin"}
+        "/static/<path:filename>", "/signin", "/signin/oidc", "/signin/oidc/callback"}
 INTERNALS = re.compile(r"Traceback|site-packages|/work/|\.py\b|File \"")
 
 
@@ -108,11 +108,13 @@ def test_session_cookie_is_http_only_secure_and_same_site(app, client):
     import re as _re
     page = client.get("/signin").get_data(as_text=True)
     csrf = _re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    r = client.post("/signin", data={"token": make_token(app), "csrf_token": csrf})
+    email, password = make_user(app)
+    r = client.post("/signin", data={"email": email, "password": password, "csrf_token": csrf})
     cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
 
 
 def test_forms_need_the_csrf_token(app, client):
-    r = client.post("/signin", data={"token": make_token(app)})
+    email, password = make_user(app)
+    r = client.post("/signin", data={"email": email, "password": password})
     assert r.status_code == 400 and "did not come from this site" in r.get_data(as_text=True)

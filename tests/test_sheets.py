@@ -23,7 +23,7 @@ from ccrules.sheets.problems import SheetError, where
 from ccrules.sheets.read import read_sheet
 from ccrules.sheets.results import FILLS, screened_workbook
 
-from helpers import EXAMPLES, PageClient, example, make_token
+from helpers import EXAMPLES, PageClient, example, make_user
 
 # sheets: on the frozen rules (tests/fixtures/rules)
 pytestmark = pytest.mark.mechanism
@@ -369,7 +369,7 @@ def test_the_template_and_the_round_export_are_pages_for_signed_in_officers(app,
 def test_export_excel_applies_the_filters_and_reads_only_the_tokens_own(app, signed_in):
     upload(signed_in, "round.xlsx", export_files(FILES, "xlsx")[0])
     other = PageClient(app.test_client())
-    other.sign_in(make_token(app, "other officer"))
+    other.sign_in(make_user(app, "other officer"))
     upload(other, "theirs.csv", sheet([example("ilcop")], "csv"))
     book = load_workbook(io.BytesIO(signed_in.get("/evaluations.xlsx").data))
     titles = [c.value for c in book["Results"]["B"]][1:]
@@ -403,7 +403,7 @@ def _app(tmp_path, rulebook, **config):
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "s.db"),
                       "RULEBOOK": rulebook, **config})
     pages = PageClient(app.test_client())
-    pages.sign_in(make_token(app))
+    pages.sign_in(make_user(app))
     return pages
 
 

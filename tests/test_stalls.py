@@ -25,7 +25,17 @@ import pytest
 from ccrules.sheets.read import read_sheet
 from ccrules.store import Store
 
-from helpers import BIN, PageClient, Served, call, example, free_port, make_token, wait_until
+from helpers import (
+    BIN,
+    PageClient,
+    Served,
+    call,
+    example,
+    free_port,
+    make_token,
+    make_user,
+    wait_until,
+)
 
 NO_SECURE_COOKIE = {"CCRULES_SESSION_COOKIE_SECURE": "false"}  # pages over plain HTTP
 
@@ -81,9 +91,11 @@ class HttpPages:
         return self.request("POST", path, body, {
             "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": accept})
 
-    def sign_in(self, token: str) -> None:
-        status = self.request("POST", "/signin", f"token={token}&csrf_token="
-                              f"{self.csrf('/signin')}".encode(),
+    def sign_in(self, user: tuple[str, str]) -> None:
+        from urllib.parse import urlencode
+        body = urlencode({"email": user[0], "password": user[1],
+                          "csrf_token": self.csrf("/signin")})
+        status = self.request("POST", "/signin", body.encode(),
                               {"Content-Type": "application/x-www-form-urlencoded"})[0]
         assert status == 302
 
@@ -184,7 +196,7 @@ def test_the_probes_costly_bodies_are_refused_within_100_ms(tmp_path):
             assert status in (413, 422) and set(error) == {"error"}, (name, status)
             figures[name] = took
         pages = HttpPages(served.base)
-        pages.sign_in(served.token)
+        pages.sign_in(served.user)
         from ccrules.sheets.layout import by_path
         headings = ",".join([by_path()["title"].label] +
                             [f"heading {i} " + "h" * 3_490 for i in range(254)])
@@ -298,7 +310,7 @@ def test_the_agreement_page_and_api_serve_30000_long_reasons_within_a_second(tmp
         assert busiest["set_aside"] == 1_035 and busiest["reason_groups"] == 1_035
         assert len(busiest["reasons"]) == 10 and len(busiest["reasons"][0]["wordings"]) == 1
         pages = HttpPages(served.base)
-        pages.sign_in(served.token)
+        pages.sign_in(served.user)
         page, (status, _, html) = timed(lambda: pages.request("GET", "/agreement"), tries=2)
         assert status == 200 and b"1025 other reasons" in html
         print(f"\n{reasons} reasons in 1,035 decisions: API {api * 1000:.0f} ms, page "
@@ -328,7 +340,7 @@ def test_a_page_counts_its_session_token_whatever_header_it_sends(tmp_path):
         other = make_token(served.db, "other")
         other_id = other.split("_")[1]
         pages = HttpPages(served.base)
-        pages.sign_in(served.token)
+        pages.sign_in(served.user)
         statuses = []
         for i in range(5):  # each with a made-up token id, or the other token's
             forged = other_id if i % 2 else f"{i:016x}"
@@ -463,7 +475,7 @@ def test_the_batch_script_gets_its_refusals_as_json(tmp_path, rulebook):
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "b.db"),
                       "RULEBOOK": rulebook, "MAX_BATCH": 1, "RATE_LIMIT": "2 per minute"})
     pages = PageClient(app.test_client())
-    pages.sign_in(make_token(app))
+    pages.sign_in(make_user(app))
     accept = {"Accept": "application/json"}
     too_many = pages.post("/evaluations/batch", {"proposal_files": [
         (io.BytesIO(b"{}"), f"{i}.json") for i in range(2)]},
@@ -493,7 +505,7 @@ def test_a_line_break_in_a_title_stays_in_its_heading(signed_in):
 
 def test_signing_in_again_ends_the_earlier_session(app, signed_in):
     earlier = signed_in.client.get_cookie("session").value
-    signed_in.sign_in(make_token(app, "second"))
+    signed_in.sign_in(make_user(app, "second"))
     thief = app.test_client()
     thief.set_cookie("session", earlier)
     r = thief.get("/evaluations")
@@ -508,7 +520,7 @@ def test_export_links_come_from_the_base_url_never_the_host(tmp_path, rulebook):
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "u.db"),
                       "RULEBOOK": rulebook, "BASE_URL": "https://ccrules.example.org/"})
     pages = PageClient(app.test_client())
-    pages.sign_in(make_token(app))
+    pages.sign_in(make_user(app))
     pages.post("/evaluations/new", {"title": "t", "problem.evidence_base": "strong"})
     text = pages.get("/evaluations.csv").get_data(as_text=True)  # the request's host is
     assert "localhost" not in text  # localhost: not written into the links

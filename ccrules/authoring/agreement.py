@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from ..judging.panel import Decision, DecisionRecord
 from ..rulebook.model import Verdict
-from ..store.database import Store
+from ..store.database import Scope, Store
 from ..store.decisions import current_decisions
 from .reasons import MAX_GROUPS, ReasonGroup, grouped
 
@@ -56,7 +56,7 @@ class AgreementReport(BaseModel):
         "first."))
 
 
-def agreement_report(store: Store, scope: str | None, since: datetime | None = None,
+def agreement_report(store: Store, scope: Scope, since: datetime | None = None,
                      until: datetime | None = None, verdict: str | None = None,
                      text: str | None = None) -> AgreementReport:
     """The agreement over the evaluations `scope` may read (its own, or all for None) made

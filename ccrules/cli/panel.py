@@ -14,7 +14,7 @@ from ..authoring.agreement import AgreementReport, agreement_report
 from ..judging.panel import DECISION_WORDS, Decision, DecisionInput, DecisionRecord
 from ..proposal.words import count as plural
 from ..rulebook.model import Verdict
-from ..service import ListQuery
+from ..service import ListQuery, read_scope
 from ..store.database import Store
 from ..store.decisions import Decider, add_decision, history
 from ..store.tokens import authenticate
@@ -44,7 +44,7 @@ def _open(db_path: Path, token: str | None, by: str | None = None) -> tuple[Stor
     except Exception:
         store.close()
         raise
-    return store, Decider(who.id, who.name, who.scope)
+    return store, Decider(who.id, who.name, read_scope(who))
 
 
 def _login() -> str:

@@ -11,6 +11,7 @@ from ..proposal.words import count as plural
 from ..store.database import Store
 from ..store.reproduce import reevaluate
 from ..store.tokens import create_token, has_tokens, list_tokens, revoke_tokens
+from ..store.users import first_administrator
 from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rules, table
 
 
@@ -21,14 +22,24 @@ def token_group() -> None:
 
 @token_group.command("create")
 @click.argument("name")
-@click.option("--admin", is_flag=True, help="May read every stored evaluation.")
+@click.option("--admin", is_flag=True, help="The administrator's role (as --role admin).")
+@click.option("--role", type=click.Choice(["officer", "panel", "admin"]), default=None,
+              help="What the token may do (default: its owner's role, else officer).")
+@click.option("--owner", default=None, metavar="EMAIL",
+              help="The user who owns it and reads what it stores (default: the first "
+                   "administrator).")
+@click.option("--service", is_flag=True, help="Owned by no one: a service of its own.")
 @DB_OPTION
-def token_create(name: str, admin: bool, db_path: Path) -> None:
-    """Create an API token called NAME and print it. It is shown only this once: only its
-    hash is stored."""
+def token_create(name: str, admin: bool, role: str | None, owner: str | None, service: bool,
+                 db_path: Path) -> None:
+    """Create an API token (a service account for an integration) called NAME and print
+    it. It is shown only this once: only its hash is stored."""
+    if owner and service:
+        raise UserError("a token is owned by a user (--owner) or a service (--service)")
     store = Store(db_path)
     try:
-        click.echo(create_token(store, name, admin=admin))
+        click.echo(create_token(store, name, admin=admin, role=role, owner=owner,
+                                service=service))
     finally:
         store.close()
 
@@ -38,7 +49,7 @@ def token_create(name: str, admin: bool, db_path: Path) -> None:
               show_default=True)
 @DB_OPTION
 def token_list(fmt: str, db_path: Path) -> None:
-    """List the API tokens: id, name, admin or not, when made and when revoked (never the
+    """List the API tokens: id, name, role, owner, when made and when revoked (never the
     secrets, which are not stored)."""
     store = Store(db_path)
     try:
@@ -48,8 +59,9 @@ def token_list(fmt: str, db_path: Path) -> None:
     if fmt == "json":
         click.echo(dump(rows))
         return
-    console(width=120).print(table("API tokens", ["id", "name", "admin", "created", "revoked"],
-                                   [[r["id"], r["name"], "yes" if r["admin"] else "no",
+    console(width=120).print(table("API tokens", ["id", "name", "role", "owner", "created",
+                                                  "revoked"],
+                                   [[r["id"], r["name"], r["role"], r["owner"],
                                      r["created_at"][:19], (r["revoked_at"] or "")[:19]]
                                     for r in rows]))
 
@@ -148,21 +160,26 @@ def serve_cmd(host: str, port: int, workers: int, threads: int, db_path: Path,
               rules_path) -> None:
     """Run the HTTP service on gunicorn (the rules are compiled once, before workers fork).
 
-    If the database has no API token yet, one is created and printed with the URL."""
+    On a first run (no users yet) an administrator's account is made and its e-mail and
+    password printed once; if the database has no API token yet, one is made and printed."""
     from ..web.server import serve
 
     _check_port_free(host, port)
     store = Store(db_path)
     try:
+        admin = first_administrator(store)
         first = None if has_tokens(store) else create_token(store, "first")
     finally:
         store.close()
     click.echo(f"ccrules serving on http://{host}:{port}/ (API docs: /docs), database {db_path}")
+    if admin:
+        click.echo(f"First administrator (shown once): sign in at http://{host}:{port}/signin "
+                   f"as {admin[0]} with the password {admin[1]}")
+    else:
+        click.echo(f"Sign in with your account. To add people: ccrules user add NAME EMAIL "
+                   f"--role officer --db {db_path}  (ccrules user list shows them)")
     if first:
         click.echo(f"First API token (shown once): {first}")
-    else:
-        click.echo(f"Sign in with an API token. To make one: ccrules token create NAME --db "
-                   f"{db_path}  (ccrules token list shows those that exist)")
     config = {"DATABASE": str(db_path)}
     if rules_path:
         config["RULES"] = str(rules_path)

@@ -27,7 +27,7 @@ from ..rulebook.loader import Rulebook, rulebook_from_documents
 from . import codec, schema
 from .keyset import BadQuery, Order
 
-__all__ = ["BadQuery", "NotFound", "Page", "Store", "StoreError"]
+__all__ = ["BadQuery", "NotFound", "Page", "Scope", "Store", "StoreError"]
 
 DEFAULT_DB = Path("var") / "ccrules.db"
 
@@ -65,6 +65,17 @@ def _like(text: str) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# Whose evaluations a caller may read: one owner id, several, or all (None). Who gets which
+# is decided by the access rule in ccrules/service.py, not here.
+Scope = str | tuple[str, ...] | None
+
+
+def _readable(owner: str | None, scope: Scope) -> bool:
+    if scope is None:
+        return True
+    return owner == scope if isinstance(scope, str) else owner in scope
 
 
 @dataclass(frozen=True)
@@ -199,26 +210,26 @@ class Store:
             _CODEBOOKS[digest] = json.loads(found[0])
         return codec.unpack(blob, _CODEBOOKS)
 
-    def _row(self, evaluation_id: str, owner: str | None) -> dict:
+    def _row(self, evaluation_id: str, owner: Scope) -> dict:
         cursor = self.db.execute(
             "select e.owner, e.ruleset_version, b.proposal, b.result from evaluations e "
             "join evaluation_bodies b on b.id = e.id where e.id = ?", [evaluation_id])
         found = cursor.fetchone()
         row = dict(zip([c[0] for c in cursor.description], found, strict=True)) \
             if found else None
-        if row is None or (owner is not None and row["owner"] != owner):
+        if row is None or not _readable(row["owner"], owner):
             raise NotFound(f"no evaluation {evaluation_id!r}")  # others' look the same
         return row
 
-    def get_json(self, evaluation_id: str, owner: str | None = None) -> str:
+    def get_json(self, evaluation_id: str, owner: Scope = None) -> str:
         """The result as JSON text, exactly as it was returned when it was made."""
         return self._unpack(self._row(evaluation_id, owner)["result"])
 
-    def get(self, evaluation_id: str, owner: str | None = None) -> dict:
+    def get(self, evaluation_id: str, owner: Scope = None) -> dict:
         """The result exactly as it was returned when the evaluation was made."""
         return json.loads(self.get_json(evaluation_id, owner))
 
-    def proposal(self, evaluation_id: str, owner: str | None = None) -> tuple[dict, str]:
+    def proposal(self, evaluation_id: str, owner: Scope = None) -> tuple[dict, str]:
         """The stored proposal and the ruleset version it was judged by."""
         row = self._row(evaluation_id, owner)
         return json.loads(self._unpack(row["proposal"])), row["ruleset_version"]
@@ -232,9 +243,13 @@ class Store:
         schema.LISTING)
     BATCH = 500  # rows read at a time by a stream
 
-    def _where(self, owner: str | None, verdict: str | None, since: str | None,
+    def _where(self, owner: Scope, verdict: str | None, since: str | None,
                until: str | None, text: str | None) -> tuple[str | None, dict[str, Any]]:
-        filters = {"owner = :owner": ("owner", owner),
+        owners = (owner,) if isinstance(owner, str) else owner
+        one = owners is not None and len(owners) == 1  # the index keeps its order
+        filters = {"owner = :owner" if one else "owner in (select value from json_each(:owner))":
+                   ("owner", None if owners is None else owners[0] if one
+                    else json.dumps(list(owners))),
                    "verdict = :verdict": ("verdict", verdict),
                    "created_at >= :since": ("since", since),
                    "created_at < :until": ("until", until),
@@ -264,7 +279,7 @@ class Store:
                 row["conditions"], row["questions"] = codec.unpack_asks(row.pop("asks"))
         return rows
 
-    def list(self, owner: str | None = None, verdict: str | None = None,
+    def list(self, owner: Scope = None, verdict: str | None = None,
              since: str | None = None, until: str | None = None, text: str | None = None,
              sort: str = "created_at", descending: bool = True, limit: int = 50,
              offset: int = 0, cursor: str | None = None) -> Page:
@@ -284,7 +299,7 @@ class Store:
         return Page(rows, total, limit, offset,
                     order.cursor(rows[-1]) if more and rows else None)
 
-    def verdict_counts(self, owner: str | None = None, verdict: str | None = None,
+    def verdict_counts(self, owner: Scope = None, verdict: str | None = None,
                        since: str | None = None, until: str | None = None,
                        text: str | None = None) -> dict[str, int]:
         """How many evaluations the filters select, by verdict."""
@@ -293,7 +308,7 @@ class Store:
                                f"{clause or '1'} group by verdict", params).fetchall()
         return {v: n for v, n in rows}
 
-    def stream(self, owner: str | None = None, verdict: str | None = None,
+    def stream(self, owner: Scope = None, verdict: str | None = None,
                since: str | None = None, until: str | None = None, text: str | None = None,
                sort: str = "created_at", descending: bool = True,
                asks: bool = False) -> Iterator[dict]:

@@ -22,7 +22,7 @@ from ..judging.panel import (
     agreement,
     review,
 )
-from .database import Store
+from .database import Scope, Store
 
 COLUMNS = ("id, evaluation_id, decision, findings, conditions, note, decided_by, "
            "decided_by_name, decided_at")
@@ -36,7 +36,7 @@ class Decider:
 
     id: str | None
     name: str
-    scope: str | None
+    scope: Scope
 
 
 def add_decision(store: Store, evaluation_id: str, given: DecisionInput,
@@ -60,7 +60,7 @@ def add_decision(store: Store, evaluation_id: str, given: DecisionInput,
 
 
 def history(store: Store, evaluation_id: str,
-            scope: str | None) -> tuple[str, list[DecisionRecord]]:
+            scope: Scope) -> tuple[str, list[DecisionRecord]]:
     """The evaluation's verdict and every decision on it, newest first, the first marked
     current (NotFound if `scope` may not read the evaluation)."""
     verdict = store.get(evaluation_id, owner=scope)["verdict"]
@@ -70,7 +70,7 @@ def history(store: Store, evaluation_id: str,
     return verdict, [_record(r, verdict, current=i == 0) for i, r in enumerate(rows)]
 
 
-def current_decisions(store: Store, owner: str | None = None, verdict: str | None = None,
+def current_decisions(store: Store, owner: Scope = None, verdict: str | None = None,
                       since: str | None = None, until: str | None = None,
                       text: str | None = None) -> tuple[int, list[DecisionRecord]]:
     """Among the evaluations the filters select (as in a listing), how many there are and

@@ -12,7 +12,15 @@ Opening such a database upgrades it in place, in one transaction (other processe
 the listing's columns are read from each row's JSON as the listing used to read them, the
 bodies are compressed against their own ruleset's codebook (or plainly, when its snapshot no
 longer loads), the text columns are dropped, and the file is vacuumed to give the space
-back. A row's result reads back byte for byte as before."""
+back. A row's result reads back byte for byte as before.
+
+Version 3 (user_version 3) adds named users with roles (store/users.py): `users`, the
+owner and role of each API token (a service account), the user of each page session, and
+`rule_reloads` (who reloaded which rules). Upgrading a version-2 database keeps every
+token working with what it could do: an admin token gets the administrator's role, any
+other the officer's, and each becomes a service account owned by the first administrator
+once one is added (`ccrules user add ... --role admin`). Evaluations keep their owner (the
+token's id), so whoever could read one before still can."""
 
 from __future__ import annotations
 
@@ -26,6 +34,7 @@ from ..rulebook.loader import rulebook_from_documents
 from . import codec
 
 LAYOUT = 2
+USERS = 3  # the version that added users and roles
 LISTING = {"applicant": str, "best": str, "worst": str, "completeness": float,
            "blockers": int, "majors": int, "open_questions": int}
 # what the listing used to read from each row's JSON (layout 1), to fill LISTING
@@ -81,14 +90,28 @@ def _others(db: sqlite_utils.Database) -> None:
     tokens = db.table("tokens")
     tokens.create(
         {"id": str, "name": str, "secret_hash": str, "admin": int, "created_at": str,
-         "revoked_at": str}, pk="id", if_not_exists=True)
+         "revoked_at": str, "role": str, "user_id": str, "service": int}, pk="id",
+        if_not_exists=True)
     if "revoked_at" not in tokens.columns_dict:  # a database made before revocation
         tokens.add_column("revoked_at", str)
+    db.table("users").create(
+        {"id": str, "name": str, "email": str, "role": str, "password_hash": str,
+         "oidc_issuer": str, "oidc_subject": str, "created_at": str, "disabled_at": str},
+        pk="id", not_null={"name", "email", "role", "created_at"}, if_not_exists=True)
+    db.execute("create unique index if not exists idx_users_email on users (lower(email))")
+    db.execute("create unique index if not exists idx_users_oidc on users "
+               "(oidc_issuer, oidc_subject) where oidc_subject is not null")
+    db.table("rule_reloads").create(
+        {"version": str, "previous": str, "by_id": str, "by_name": str, "at": str},
+        if_not_exists=True)
     db.table("reload_requests").create(
         {"version": str, "requested_at": str, "pid": int}, if_not_exists=True)
     db.table("sessions").create(
-        {"id": str, "token_id": str, "created_at": str, "expires_at": str}, pk="id",
-        foreign_keys=[("token_id", "tokens", "id")], if_not_exists=True)
+        {"id": str, "token_id": str, "user_id": str, "created_at": str, "expires_at": str},
+        pk="id", foreign_keys=[("token_id", "tokens", "id")], if_not_exists=True)
+    if db.execute("pragma user_version").fetchone()[0] < USERS:
+        with db.conn:
+            _add_users(db)
     # panel decisions (store/decisions.py): append-only, the latest one is current
     db.table("decisions").create(
         {"id": str, "evaluation_id": str, "decision": str, "findings": str,
@@ -102,6 +125,25 @@ def _others(db: sqlite_utils.Database) -> None:
         db.execute(f"create trigger if not exists decisions_no_{action} before "
                    f"{action} on decisions begin select raise(abort, 'decisions "
                    f"are append-only: record a new one instead'); end")
+
+
+def _add_users(db: sqlite_utils.Database) -> None:
+    """Version 2 to 3 (see the module's docstring), in the caller's transaction."""
+    tokens = db.table("tokens")
+    for column, kind in (("role", str), ("user_id", str), ("service", int)):
+        if column not in tokens.columns_dict:
+            tokens.add_column(column, kind)
+    db.execute("update tokens set role = case when admin then 'admin' else 'officer' end "
+               "where role is null")
+    db.execute("update tokens set service = 0 where service is null")
+    if "user_id" not in db.table("sessions").columns_dict:
+        db.table("sessions").add_column("user_id", str)
+    first = db.execute("select id from users where role = 'admin' order by created_at "
+                       "limit 1").fetchone()
+    if first:
+        db.execute("update tokens set user_id = ? where user_id is null and service = 0",
+                   [first[0]])
+    db.execute(f"pragma user_version = {USERS}")
 
 
 class _Packer:

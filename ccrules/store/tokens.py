@@ -1,4 +1,6 @@
 """API tokens: random secrets shown once, stored only as hashes, checked in constant time.
+A token is a service account for an integration, with a role (as a user has), owned by a
+user (who reads what it stores, and whose disabling stops it) or marked as a service.
 
 A token reads `ccr_<id>_<secret>`: the id finds the row, the secret's SHA-256 is compared
 with hmac.compare_digest. The secret has 256 bits of entropy, so a fast hash is enough.
@@ -10,18 +12,15 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from ..errors import CcrulesError
 from .database import Store
+from .users import AccessDenied, Forbidden, Principal, Role, UnknownUser, active, find_user
+
+__all__ = ["AccessDenied", "Forbidden", "Principal", "UnknownToken"]
 
 TOKEN = re.compile(r"ccr_([0-9a-f]{16})_([A-Za-z0-9_-]{43})")
-
-
-class AccessDenied(CcrulesError):
-    title = "Unauthorized"
-    status = 401
 
 
 class UnknownToken(CcrulesError):
@@ -29,37 +28,33 @@ class UnknownToken(CcrulesError):
     status = 404
 
 
-class Forbidden(CcrulesError):
-    """A valid token that may not do this (e.g. reload the rules without admin rights)."""
-
-    title = "Forbidden"
-    status = 403
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: a token's id and name, and whether it may read everything."""
-
-    id: str
-    name: str
-    admin: bool
-
-    @property
-    def scope(self) -> str | None:
-        """Whose evaluations this caller may read: its own (the token id), or all (None)."""
-        return None if self.admin else self.id
-
-
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(store: Store, name: str, admin: bool = False) -> str:
-    """Create a token and return it; only its hash is stored, so it is shown once."""
+def create_token(store: Store, name: str, admin: bool = False, role: Role | str | None = None,
+                 owner: str | None = None, service: bool = False) -> str:
+    """Create a token and return it; only its hash is stored, so it is shown once. Its role
+    is `role` (or admin with `admin`; else the owner's role, else officer); it is owned by
+    the user `owner` (an e-mail or id), or, with `service`, by no one. A token with neither
+    is owned by the first administrator (now, or when there is one)."""
+    owner_row = None
+    if owner:
+        owner_row = find_user(store, owner)
+        if owner_row is None:
+            raise UnknownUser(f"no user {owner!r} to own the token")
+    chosen = Role(role) if role else Role.ADMIN if admin else (
+        Role(owner_row["role"]) if owner_row else Role.OFFICER)
+    if owner_row is None and not service:
+        first = store.db.execute("select id from users where role = 'admin' "
+                                 "order by created_at limit 1").fetchone()
+        owner_row = {"id": first[0]} if first else None
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     store.db.table("tokens").insert({"id": token_id, "name": name, "secret_hash": _hash(secret),
-                               "admin": int(admin),
-                               "created_at": datetime.now(timezone.utc).isoformat()})
+                                     "admin": int(chosen is Role.ADMIN), "role": chosen.value,
+                                     "user_id": owner_row["id"] if owner_row else None,
+                                     "service": int(service),
+                                     "created_at": datetime.now(timezone.utc).isoformat()})
     return f"ccr_{token_id}_{secret}"
 
 
@@ -69,8 +64,11 @@ def has_tokens(store: Store) -> bool:
 
 def list_tokens(store: Store) -> list[dict]:
     """Every token: id, name, admin, when it was made and (if so) revoked. No secrets."""
-    return list(store.db.table("tokens").rows_where(
-        select="id, name, admin, created_at, revoked_at", order_by="created_at"))
+    return [dict(r) | {"owner": r.pop("owner_name") or ("service" if r["service"] else "")}
+            for r in (dict(x) for x in store.db.query(
+                "select t.id, t.name, t.role, t.admin, t.service, t.created_at, t.revoked_at, "
+                "u.name as owner_name from tokens t left join users u on u.id = t.user_id "
+                "order by t.created_at"))]
 
 
 def revoke_tokens(store: Store, name_or_id: str) -> list[str]:
@@ -104,12 +102,14 @@ def authenticate(store: Store, header: str | None) -> Principal:
         raise AccessDenied("The API token is not valid.")
     if row[3]:
         raise AccessDenied("The API token has been revoked.")
-    return Principal(token_id, row[0], bool(row[2]))
+    if row[5] and active(store, row[5]) is None:
+        raise AccessDenied("The API token's owner is disabled.")
+    return Principal(token_id, row[0], Role(row[4]), "token", (token_id,))
 
 
 def _token_row(store: Store, token_id: str):
-    return store.db.execute("select name, secret_hash, admin, revoked_at from tokens "
-                            "where id = ?", [token_id]).fetchone()
+    return store.db.execute("select name, secret_hash, admin, revoked_at, role, user_id "
+                            "from tokens where id = ?", [token_id]).fetchone()
 
 
 # --- page sessions ---------------------------------------------------------------------------
@@ -118,28 +118,34 @@ SESSION_DAYS = 31
 
 
 def start_session(store: Store, principal: Principal) -> str:
-    """A page session for a signed-in token: its id goes in the (signed) cookie; the row
-    here is what makes it valid, so signing out or revoking the token ends it."""
+    """A page session for a signed-in user: its id goes in the (signed) cookie; the row
+    here is what makes it valid, so signing out or disabling the user ends it."""
     session_id = secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
+    user_id, token_id = (principal.id, None) if principal.kind == "user" else (None,
+                                                                                principal.id)
     with store.db.conn:
-        store.db.execute("insert into sessions (id, token_id, created_at, expires_at) "
-                         "values (?, ?, ?, ?)",
-                         [session_id, principal.id, now.isoformat(timespec="seconds"),
+        store.db.execute("insert into sessions (id, token_id, user_id, created_at, expires_at) "
+                         "values (?, ?, ?, ?, ?)",
+                         [session_id, token_id, user_id, now.isoformat(timespec="seconds"),
                           (now + timedelta(days=SESSION_DAYS)).isoformat(timespec="seconds")])
     return session_id
 
 
 def session_principal(store: Store, session_id: str) -> Principal:
-    """Who a page session belongs to; AccessDenied if it ended, expired or its token was
-    revoked."""
-    row = store.db.execute(
-        "select t.id, t.name, t.admin from sessions s join tokens t on t.id = s.token_id "
-        "where s.id = ? and s.expires_at > ? and t.revoked_at is null",
-        [session_id, _now()]).fetchone()
-    if row is None:
+    """Who a page session belongs to; AccessDenied if it ended, expired or its user was
+    disabled (or its token revoked)."""
+    row = store.db.execute("select user_id, token_id from sessions where id = ? and "
+                           "expires_at > ?", [session_id, _now()]).fetchone()
+    who = active(store, row[0]) if row and row[0] else None
+    if row and row[1] and not row[0]:
+        found = store.db.execute("select name, role, revoked_at from tokens where id = ?",
+                                 [row[1]]).fetchone()
+        if found and not found[2]:
+            who = Principal(row[1], found[0], Role(found[1]), "token", (row[1],))
+    if who is None:
         raise AccessDenied("The session has ended; sign in again.")
-    return Principal(row[0], row[1], bool(row[2]))
+    return who
 
 
 def end_session(store: Store, session_id: str) -> None:
