@@ -127,8 +127,16 @@ def oidc_callback():
     client = _client()
     if client is None:
         return _signin_page("Single sign-on is not configured here.", 404)
+    issuer = current_app.config["OIDC_ISSUER"].rstrip("/")
     try:
-        token = client.authorize_access_token()
+        announced = str(client.load_server_metadata().get("issuer", "")).rstrip("/")
+        if announced != issuer:  # OpenID Connect Discovery 1.0, section 4.3
+            raise ValueError(f"the provider calls itself {announced!r}, not {issuer!r}")
+        # Authlib checks the signature (the provider's JWKS), expiry, nonce and azp; the
+        # issuer and the audience (our client id) are checked because we ask for them here
+        token = client.authorize_access_token(claims_options={
+            "iss": {"essential": True, "values": [announced]},
+            "aud": {"essential": True, "values": [client.client_id]}})
         claims = token.get("userinfo")
         if not claims:
             raise ValueError("the provider sent no ID token")
@@ -137,9 +145,8 @@ def oidc_callback():
         return _signin_page("The sign-in from your organisation could not be verified "
                             f"({type(exc).__name__}), so nobody was signed in. Try again; if "
                             "it keeps failing, ask your administrator.", 401)
-    issuer = client.load_server_metadata().get("issuer") or current_app.config["OIDC_ISSUER"]
     try:
-        who = users.oidc_user(store(), issuer, dict(claims),
+        who = users.oidc_user(store(), announced, dict(claims),
                               current_app.config["OIDC_ROLE_GROUP_MAP"],
                               current_app.config["OIDC_GROUPS_CLAIM"])
     except users.NotAllowed as exc:
