@@ -58,7 +58,7 @@ class PageClient:
         self.client = client
 
     def csrf(self, path: str = "/") -> str:
-        page = self.client.get(path).get_data(as_text=True)
+        page = self.client.get(path, follow_redirects=True).get_data(as_text=True)
         match = re.search(r'name="csrf_token" value="([^"]+)"', page)
         assert match, f"no CSRF token on {path}"
         return match.group(1)
