@@ -47,13 +47,14 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Signing in (api/signin.py, docs/deployment.md): the organisation's OpenID Connect
-    # provider, if any, and the rate limit on local password sign-in (per address).
+    # provider, if any, and the rate limits on local password sign-in.
     "OIDC_ISSUER": None,  # e.g. https://login.microsoftonline.com/<tenant>/v2.0
     "OIDC_CLIENT_ID": None,
     "OIDC_CLIENT_SECRET": None,
     "OIDC_ROLE_GROUPS": None,  # "admin=<group>,officer=<group>,panel=<group>"
     "OIDC_GROUPS_CLAIM": "groups",
-    "SIGNIN_LIMIT": "10 per minute",
+    "SIGNIN_LIMIT": "10 per minute",  # attempts per account (e-mail), from anywhere
+    "SIGNIN_ADDRESS_LIMIT": "50 per minute",  # attempts per client address, any account
 }
 
 

@@ -78,19 +78,24 @@ def _start(who: users.Principal, target: str | None):
     return redirect(safe_next(target))
 
 
-def _signin_key() -> str:
-    return f"signin:{request.remote_addr}"
+def _account_key() -> str:
+    return "signin-account:" + request.form.get("email", "").strip().lower()[:320]
 
 
-def _signin_limit() -> str:
-    return current_app.config["SIGNIN_LIMIT"]
+def _address_key() -> str:
+    return f"signin-address:{request.remote_addr}"
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-@limiter.limit(_signin_limit, key_func=_signin_key, methods=["POST"], scope="signin")
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT"], key_func=_account_key,
+               methods=["POST"], scope="signin-account")
+@limiter.limit(lambda: current_app.config["SIGNIN_ADDRESS_LIMIT"], key_func=_address_key,
+               methods=["POST"], scope="signin-address")
 def signin():
     """The sign-in page: the organisation's sign-in (when configured) and a local account's
-    e-mail and password. Wrong passwords are refused alike and rate-limited per address."""
+    e-mail and password. Attempts are rate-limited per account (SIGNIN_LIMIT, whatever the
+    address: guessing one person's password) and per address (SIGNIN_ADDRESS_LIMIT: trying
+    many accounts); a wrong password and an unknown account get the same answer."""
     if request.method == "GET":
         return _signin_page()
     try:

@@ -195,19 +195,25 @@ def test_a_password_is_stored_as_an_argon2_hash(app):
         row["password_hash"]
 
 
-def test_local_sign_in_is_rate_limited_per_address(tmp_path, rulebook):
+def test_local_sign_in_is_rate_limited_per_account_and_per_address(tmp_path, rulebook):
     from ccrules.web import create_app
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "a.db"),
-                      "RULEBOOK": rulebook, "SIGNIN_LIMIT": "3 per minute"})
+                      "RULEBOOK": rulebook, "SIGNIN_LIMIT": "3 per minute",
+                      "SIGNIN_ADDRESS_LIMIT": "6 per minute"})
     email, password = make_user(app, "Lena Local")
+    other = make_user(app, "Omar Other")
     pages = PageClient(app.test_client())
     for _ in range(3):
         assert pages.sign_in((email, "guessed wrong")).status_code == 401
     limited = pages.sign_in((email, password))  # even the right password, for now
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
-    assert "Too many sign-in attempts from this address" in limited.get_data(as_text=True)
+    assert "Too many sign-in attempts" in limited.get_data(as_text=True)
     elsewhere = PageClient(app.test_client())
     r = elsewhere.client.post("/signin", data={"email": email, "password": password,
                                                "csrf_token": elsewhere.csrf("/signin")},
                               environ_base={"REMOTE_ADDR": "10.0.0.2"})
-    assert r.status_code == 302  # another address has its own allowance
+    assert r.status_code == 429  # the account is limited from any address
+    assert pages.sign_in(other).status_code == 302  # another account from the same address
+    tries = [pages.sign_in((f"x{i}@example.org", "guessing")).status_code for i in range(2)]
+    assert tries[0] == 401  # ...until the address has tried 6 times, whichever accounts
+    assert pages.sign_in(make_user(app, "Third")).status_code == 429
