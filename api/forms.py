@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from ccrules.errors import ErrorItem, ProposalError
 from ccrules.proposal import words
+from ccrules.proposal.answered import IDENTITY
 from ccrules.proposal.bounds import is_none_word
 from ccrules.proposal.enums import EvidenceBase
 from ccrules.proposal.fields import FieldInfo, catalogue
@@ -24,7 +25,6 @@ NONE_AND_ITEMS = {  # the "none" box ticked beside items: which one the officer 
     "str_list": "type the names, or tick 'none', not both",
     "object_list": "fill in the options, or tick 'no menu', not both",
 }
-IDENTITY = ("title", "reference", "applicant", "summary")
 GROUP_TITLES = {"about": "About the proposal", "problem": "The quality problem",
                 "intervention": "The intervention", "core_team": "The core team",
                 "enrolment": "Enrolment requirements", "measurement": "Measurement",
@@ -261,15 +261,3 @@ def what_if_fields() -> list[tuple[str, list[FieldInfo]]]:
             for gid, title, fields in form_groups() if gid != "about"]
 
 
-def has_answers(data: Any) -> bool:
-    """Whether proposal data answers at least one question a rule can read (the title,
-    summary, applicant and reference describe a proposal but answer nothing; an empty list
-    is an answer: 'none')."""
-    if not isinstance(data, dict):
-        return True  # not a proposal at all: validation names the fault
-
-    def answered(value: Any) -> bool:
-        if isinstance(value, dict):
-            return any(answered(v) for v in value.values())
-        return value is not None and value != ""
-    return any(answered(value) for key, value in data.items() if key not in IDENTITY)
