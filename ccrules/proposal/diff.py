@@ -14,6 +14,8 @@ class Change(BaseModel):
     label: str = Field(description="The field's label on the form.")
     before: Any = Field(description="The earlier version's answer (null: not given).")
     after: Any = Field(description="This version's answer (null: not given).")
+    before_words: str = Field(description="The earlier answer in words.")
+    after_words: str = Field(description="This version's answer in words.")
 
 
 def _leaves(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -29,9 +31,12 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
     """Every answer that differs between `before` and `after` (proposal data as stored), in
     the order of the later version's fields, then those it no longer gives."""
     from .fields import catalogue
+    from .words import value_words
 
     old, new = dict(_leaves(before)), dict(_leaves(after))
     labels = {p: f.label for p, f in catalogue().items()}
     paths = [p for p in new if old.get(p) != new[p]] + [p for p in old if p not in new]
-    return [Change(path=p, label=labels.get(p, p), before=old.get(p), after=new.get(p))
+    return [Change(path=p, label=labels.get(p, p), before=old.get(p), after=new.get(p),
+                   before_words=value_words(p, old.get(p)) if p in old else "not given",
+                   after_words=value_words(p, new.get(p)) if p in new else "not given")
             for p in paths]
