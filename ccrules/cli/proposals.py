@@ -12,9 +12,9 @@ from ..errors import CcrulesError
 from ..proposal.answered import require_answers
 from ..proposal.model import Proposal
 from ..proposal.reading import read_proposal
+from ..report.export import EXPORT_HEADINGS, EXPORT_KEYS, evaluation_values, export_words
 from ..report.markdown import render_markdown
-from ..report.round import COLUMNS as ROUND_COLUMNS
-from ..report.round import evaluation_row, headings
+from ..report.round import evaluation_row
 from ..report.text import render_text
 from ..screening.batch import counts, screen
 from ..screening.evaluate import evaluate
@@ -143,9 +143,10 @@ def screen_cmd(paths, fmt, output, store_results, round_name, db_path, rules_pat
         click.echo(dump({"counts": tally, "results": rows}))
     elif fmt == "csv":
         import io
-        keys = ["file"] + [key for key, _ in ROUND_COLUMNS]
-        for chunk in write_csv(io.StringIO(), keys, [_round_row(r) for r in results],
-                               headings=["File"] + headings()):
+        keys = ["file", *EXPORT_KEYS]  # the export's columns, as the round page's CSV
+        rows = [{"file": r.name, **export_words(evaluation_values(r.evaluation))}
+                if r.evaluation else {"file": r.name, "verdict": "invalid"} for r in results]
+        for chunk in write_csv(io.StringIO(), keys, rows, headings=["File", *EXPORT_HEADINGS]):
             sys.stdout.write(chunk)
     else:
         _screen_tables(tally, [_round_row(r) for r in results])
