@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ProposalError
+from .groups import IDENTITY  # what describes a proposal without answering any question
 
-# what describes a proposal without answering any question a rule reads
-IDENTITY = ("title", "reference", "applicant", "summary")
 EMPTY = ("The proposal is empty: give at least one answer (a title and a summary alone are "
          "not enough to judge). Nothing was stored.")
 

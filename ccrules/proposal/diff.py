@@ -34,9 +34,14 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
     from .words import value_words
 
     old, new = dict(_leaves(before)), dict(_leaves(after))
-    labels = {p: f.label for p, f in catalogue().items()}
+    fields = catalogue()
+
+    def said(path: str, given: dict[str, Any]) -> str:
+        if path not in given:
+            return "not given"
+        info = fields.get(path)
+        return info.words(given[path]) if info else value_words(given[path])
     paths = [p for p in new if old.get(p) != new[p]] + [p for p in old if p not in new]
-    return [Change(path=p, label=labels.get(p, p), before=old.get(p), after=new.get(p),
-                   before_words=value_words(p, old.get(p)) if p in old else "not given",
-                   after_words=value_words(p, new.get(p)) if p in new else "not given")
+    return [Change(path=p, label=fields[p].label if p in fields else p, before=old.get(p),
+                   after=new.get(p), before_words=said(p, old), after_words=said(p, new))
             for p in paths]
