@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from ccrules.authoring.agreement import group_reasons
 from ccrules.authoring.catalogue import render_catalogue
 from ccrules.authoring.impact import move
+from ccrules.authoring.reasons import group_reasons
 from ccrules.cli import main
 from ccrules.panel.decisions import DecisionInput, agreement
 from ccrules.screening.evaluate import evaluate
@@ -18,6 +18,9 @@ from ccrules.store import Store
 from ccrules.store.decisions import Decider, add_decision
 
 from helpers import PageClient, example, example_names, make_token, set_severity
+
+# agreement arithmetic / interview mechanics: on the frozen rules (tests/fixtures/rules)
+pytestmark = pytest.mark.mechanism
 
 LEADS = "Local leads have protected time in the host trust"
 CALLS = "Calls are already run by participants"
@@ -171,7 +174,7 @@ def test_the_agreement_page(app, client, seeded):
 
 def test_the_catalogue_shows_override_rates_only_when_asked(app, runner, rulebook, seeded):
     plain = runner.invoke(main, ["rules", "catalogue"])
-    assert plain.stdout == render_catalogue(rulebook)  # the default (docs/rules.md) is as it was
+    assert plain.stdout == render_catalogue(rulebook)  # the default (as docs/rules.md) as it was
     rated = runner.invoke(main, ["rules", "catalogue", "--db", app.config["DATABASE"]])
     assert rated.exit_code == 0, rated.output
     rows = {line.split(" | ")[0]: line for line in rated.stdout.splitlines()

@@ -23,8 +23,8 @@ from helpers import example, example_names, make_token
 
 
 @pytest.fixture(scope="module")
-def evaluations(rulebook):
-    return [(evaluate(example(name), rulebook), example(name)) for name in example_names()]
+def evaluations(live_rulebook):
+    return [(evaluate(example(name), live_rulebook), example(name)) for name in example_names()]
 
 
 def test_every_example_reads_back_byte_for_byte_at_a_fifth_of_its_size(tmp_path, rulebook,

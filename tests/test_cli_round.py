@@ -4,10 +4,15 @@ import csv
 import io
 import json
 
+import pytest
+
 from ccrules.cli import main
 from ccrules.store import Store
 
 from helpers import EXAMPLES
+
+# rounds: on the frozen rules (tests/fixtures/rules)
+pytestmark = pytest.mark.mechanism
 
 
 def test_screen_a_folder_as_json(runner):

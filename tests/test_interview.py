@@ -37,6 +37,9 @@ from ccrules.rulebook.model import Verdict
 
 from helpers import EXAMPLES, ROOT, PageClient, example, example_names, make_token
 
+# agreement arithmetic / interview mechanics: on the frozen rules (tests/fixtures/rules)
+pytestmark = pytest.mark.mechanism
+
 DRAFT = "incomplete-draft"
 COMPLETED = merged(example(DRAFT), DELIRIUM)
 # a dotted field path, an identifier (enum values have underscores), or "(s)"

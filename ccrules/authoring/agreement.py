@@ -23,12 +23,7 @@ from ..panel.decisions import Decision, DecisionRecord
 from ..rulebook.model import Verdict
 from ..store.database import Store
 from ..store.decisions import current_decisions
-from .reasons import (  # noqa: F401 (group_reasons is re-exported)
-    MAX_GROUPS,
-    ReasonGroup,
-    group_reasons,
-    grouped,
-)
+from .reasons import MAX_GROUPS, ReasonGroup, grouped
 
 
 class RuleOverrides(BaseModel):
