@@ -15,7 +15,18 @@ from flask import Flask
 from ccrules.proposal.reading import MAX_BYTES
 from ccrules.store.database import DEFAULT_DB
 
-from . import errors, limits, panel_pages, security, sheets_pages, storage, v1, web
+from . import (
+    errors,
+    limits,
+    panel_pages,
+    rounds_pages,
+    security,
+    sheets_pages,
+    storage,
+    v1,
+    v1_rounds,  # noqa: F401 (its routes join v1's blueprint)
+    web,
+)
 from .docs import register_docs
 from .guided import bp as guided_bp
 
@@ -52,10 +63,11 @@ def create_app(test_config: dict | None = None, *, overrides: dict | None = None
     errors.init_app(app)
     security.init_app(app)
     limits.init_app(app)
-    app.register_blueprint(v1.bp)
+    app.register_blueprint(v1.bp)  # with the routes of v1_rounds
     app.register_blueprint(web.bp)
     app.register_blueprint(guided_bp)
     app.register_blueprint(panel_pages.bp)
+    app.register_blueprint(rounds_pages.bp)
     app.register_blueprint(sheets_pages.bp)
     register_docs(app)
     return app
