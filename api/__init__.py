@@ -20,11 +20,13 @@ from . import (
     errors,
     limits,
     panel_pages,
+    rounds_pages,
     security,
     sheets_pages,
     signin,
     storage,
     v1,
+    v1_rounds,  # noqa: F401 (its routes join v1's blueprint)
     web,
 )
 from .docs import register_docs
@@ -73,10 +75,11 @@ def create_app(test_config: dict | None = None, *, overrides: dict | None = None
     security.init_app(app)
     limits.init_app(app)
     signin.init_app(app)
-    app.register_blueprint(v1.bp)
+    app.register_blueprint(v1.bp)  # with the routes of v1_rounds
     app.register_blueprint(web.bp)
     app.register_blueprint(guided_bp)
     app.register_blueprint(panel_pages.bp)
+    app.register_blueprint(rounds_pages.bp)
     app.register_blueprint(sheets_pages.bp)
     app.register_blueprint(admin_pages.bp)
     register_docs(app)

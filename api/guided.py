@@ -40,7 +40,7 @@ from ccrules.explaining.interview import (
 )
 from ccrules.proposal.fields import label
 from ccrules.proposal.reading import parse_json, parse_proposal
-from ccrules.service import evaluate_and_store, read_scope, require
+from ccrules.service import evaluate_and_store, require
 
 from .limits import stores
 from .storage import rulebook, store
@@ -83,7 +83,7 @@ def start_upload():
 
 @bp.get("/evaluations/<evaluation_id>/guided")
 def from_evaluation(evaluation_id: str):
-    data, _ = store().proposal(evaluation_id, owner=read_scope(g.principal))  # others': 404
+    data, _ = store().proposal(evaluation_id, owner=g.principal.scope)  # others': 404
     try:
         state = interview(data, rulebook())
     except ProposalError as exc:  # stored under older rules that this one cannot read

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request, url_for
 
-from ccrules.service import ListQuery, read_scope
+from ccrules.service import ListQuery
 from ccrules.sheets.export import template
 from ccrules.sheets.results import stored_result, write_results
 
@@ -47,7 +47,7 @@ def round_xlsx():
     base = link_base()  # CCRULES_BASE_URL, or relative: never the Host header
     prefix = (base + url_for("pages.result", evaluation_id="0")).removesuffix("0")
     rows = (stored_result(r, prefix + r["id"])
-            for r in ListQuery.lenient(request.args).stream(store(), read_scope(g.principal),
+            for r in ListQuery.lenient(request.args).stream(store(), g.principal.scope,
                                                             asks=True))
     spool = tempfile.TemporaryFile()
     try:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from ccrules.authoring.agreement import agreement_report
 from ccrules.authoring.catalogue import lesson_rows
-from ccrules.errors import ErrorItem, ProposalError
+from ccrules.errors import ErrorItem, InputError, ProposalError
 from ccrules.judging.result import Evaluation
 from ccrules.proposal.model import GROUPS
 from ccrules.proposal.reading import fault_summary, many_unknown_keys, validation_errors
@@ -18,12 +18,14 @@ from ccrules.proposal.words import count
 from ccrules.rulebook.conditions import to_data
 from ccrules.screening.batch import counts
 from ccrules.service import (
+    Actor,
     ListQuery,
+    authorised,
     evaluate_and_store,
-    read_scope,
     record_reload,
     require,
     screen_and_store,
+    uploaded,
 )
 from ccrules.store import tokens
 from ccrules.store.database import NotFound
@@ -56,7 +58,7 @@ WRITE_ERRORS = (400, 413, 415, 422, 429)
 
 @bp.before_request
 def require_token() -> None:
-    g.principal = tokens.authenticate(store(), request.headers.get("Authorization"))
+    g.principal = authorised(tokens.authenticate(store(), request.headers.get("Authorization")))
     check_refusals()  # a token that keeps sending refused requests is slowed down
 
 
@@ -91,8 +93,9 @@ def create_evaluation():
     the questions to ask. The stored copy (GET) is this same result."""
     require(g.principal, "screen")
     req = _validate(EvaluationRequest, json_body())
-    evaluation, text = evaluate_and_store(store(), rulebook(), req.proposal, g.principal.id,
-                                          req.what_if, req.why_not)
+    evaluation, text = evaluate_and_store(store(), rulebook(), req.proposal,
+                                          Actor.of(g.principal), req.what_if, req.why_not,
+                                          round_id=req.round)
     response = _json(text, 201)
     response.headers["Location"] = url_for(".get_evaluation", evaluation_id=evaluation.id)
     return response
@@ -103,7 +106,7 @@ def create_evaluation():
            responses={200: (Evaluation, "The stored evaluation")}, errors=(404,))
 def get_evaluation(evaluation_id: str):
     """Unchanged by later rule changes: it carries the ruleset version it was made with."""
-    return _json(store().get_json(evaluation_id, owner=read_scope(g.principal)))
+    return _json(store().get_json(evaluation_id, owner=g.principal.scope))
 
 
 @bp.get("/evaluations")
@@ -111,7 +114,7 @@ def get_evaluation(evaluation_id: str):
            responses={200: (EvaluationPage, "A page of evaluation summaries")},
            errors=(422,))
 def list_evaluations():
-    page = ListQuery.strict(request.args).run(store(), read_scope(g.principal))
+    page = ListQuery.strict(request.args).run(store(), g.principal.scope)
     return jsonify(EvaluationPage(items=page.items, total=page.total, limit=page.limit,
                                   offset=page.offset, next_cursor=page.next_cursor
                                   ).model_dump(mode="json"))
@@ -123,10 +126,14 @@ def list_evaluations():
            responses={200: (ScreeningResult, "Results in request order, counts per verdict")},
            errors=WRITE_ERRORS)
 def create_screening():
-    """All or nothing: if any proposal is invalid, the answer is 422 listing every fault by
-    its index (`["proposals", 3, "problem", "scope"]`) and nothing is stored; otherwise each
-    is evaluated and stored, and the results come back in order with counts per verdict.
-    At most MAX_BATCH proposals (100 unless configured) per request."""
+    """All or nothing: if any proposal is invalid (an empty one too: a title and a summary
+    alone), the answer is 422 listing every fault by its index (`["proposals", 3, "problem",
+    "scope"]`) and nothing is stored; otherwise each is evaluated and stored as a version of
+    its application (by reference), and the results come back in order with counts per
+    verdict. A proposal unchanged since its application's current evaluation is not stored
+    again: its result is that stored evaluation, with `status` "unchanged"; `stored` counts
+    the new, changed and unchanged. With `round`, every application joins that (open)
+    round. At most MAX_BATCH proposals (100 unless configured) per request."""
     require(g.principal, "screen")
     data = json_body()
     limit = current_app.config["MAX_BATCH"]
@@ -135,11 +142,16 @@ def create_screening():
         raise ProposalError(f"At most {limit} proposals per screening.",
                             [ErrorItem(("proposals",), f"{len(given)} given")])
     req = _validate(ScreeningRequest, data)
-    results, texts = screen_and_store(store(), rulebook(), (
-        (str(i), p) for i, p in enumerate(req.proposals)), g.principal.id, all_or_nothing=True)
-    body = ",".join(f'{{"index": {r.index}, "evaluation": {text}}}'
-                    for r, text in zip(results, texts, strict=True))
-    return _json(f'{{"results": [{body}], "counts": {json.dumps(counts(results))}}}')
+    results, saved = screen_and_store(store(), rulebook(), (
+        (str(i), p) for i, p in enumerate(req.proposals)), Actor.of(g.principal),
+        all_or_nothing=True, round_id=req.round)
+    body = ",".join(
+        f'{{"index": {r.index}, "status": "{s.status}", "version": {s.placement.version}, '
+        f'"application_id": "{s.placement.application_id}", "evaluation": '
+        f'{s.text or store().get_json(s.evaluation_id)}}}'
+        for r, s in zip(results, saved, strict=True))
+    return _json(f'{{"results": [{body}], "counts": {json.dumps(counts(results))}, '
+                 f'"stored": {json.dumps(uploaded(saved))}}}')
 
 
 def _summary(rule) -> dict:
@@ -208,11 +220,11 @@ def create_decision(evaluation_id: str):
     later one supersedes this. Whoever may read the evaluation may decide it; for anyone
     else it does not exist (404). Nothing is stored if any item is refused (422)."""
     principal = g.principal
-    store().get_json(evaluation_id, owner=read_scope(principal))  # 404 before the body is read
+    store().get_json(evaluation_id, owner=principal.scope)  # 404 before the body is read
     require(principal, "decide")
     given = DecisionRequest.checked(json_body())
     record = add_decision(store(), evaluation_id, given,
-                          Decider(principal.id, principal.name, read_scope(principal)))
+                          Decider(principal.id, principal.name, principal.scope))
     response = jsonify(record.model_dump(mode="json"))
     response.status_code = 201
     response.headers["Location"] = url_for(".list_decisions", evaluation_id=evaluation_id)
@@ -224,7 +236,7 @@ def create_decision(evaluation_id: str):
            responses={200: (DecisionHistory, "The decisions; the first is current")},
            errors=(404,))
 def list_decisions(evaluation_id: str):
-    verdict, records = history(store(), evaluation_id, read_scope(g.principal))
+    verdict, records = history(store(), evaluation_id, g.principal.scope)
     return jsonify(DecisionHistory(evaluation_id=evaluation_id, verdict=verdict, decisions=[
         r.model_dump() for r in records]).model_dump(mode="json"))
 
@@ -240,8 +252,9 @@ def get_agreement():
     unknown = [ErrorItem(("query", k), "unknown parameter") for k in request.args
                if k not in AgreementQuery.model_fields]
     if unknown:
-        raise ProposalError(f"The query has {count(len(unknown), 'fault')}.", unknown)
+        raise InputError(f"The query has {count(len(unknown), 'fault')}.", unknown)
     query = ListQuery.strict(request.args)
-    report = agreement_report(store(), read_scope(g.principal), query.since, query.until,
-                              query.verdict.value if query.verdict else None, query.q)
+    report = agreement_report(store(), g.principal.scope, query.since, query.until,
+                              query.verdict.value if query.verdict else None, query.q,
+                              query.round)
     return jsonify(report.model_dump(mode="json"))

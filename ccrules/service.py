@@ -6,14 +6,16 @@ their input into these calls and format what comes back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timezone
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ErrorItem, ProposalError
+from .errors import ErrorItem, InputError, ProposalError
 from .judging.result import Evaluation
+from .proposal.answered import require_answers
 from .proposal.model import Proposal
 from .proposal.reading import validation_errors
 from .proposal.words import count
@@ -23,21 +25,24 @@ from .rulebook.model import Verdict
 from .screening.batch import Screened, screen
 from .screening.evaluate import evaluate
 from .screening.whatif import evaluate_with_what_if
-from .store.database import Page, Scope, Store
+from .store import applications, rounds
+from .store.access import Access, Scope
+from .store.database import Page, Saved, Store
 from .store.users import Forbidden, Principal, Role
 
 # --- the access rule: the one place that says who may do what ------------------------------
 
 ACTIONS = {
     "screen": "evaluate and store proposals (the form, uploads, the guided mode, the API)",
-    "edit": "edit a stored proposal and evaluate it again",
+    "edit": "edit a stored proposal and evaluate it again, or move it to another round",
     "read": "read evaluations, their decisions and the agreement",
     "decide": "record the panel's decision",
+    "rounds": "open and close rounds",
     "reload": "reload the rules",
-    "users": "add users, change their roles, disable them",
+    "users": "add users, change their roles, seat them on rounds, disable them",
 }
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.OFFICER: frozenset({"screen", "edit", "read", "decide"}),
+    Role.OFFICER: frozenset({"screen", "edit", "read", "decide", "rounds"}),
     Role.PANEL: frozenset({"read", "decide"}),
     Role.ADMIN: frozenset(ACTIONS),
 }
@@ -56,13 +61,20 @@ def require(principal: Principal, action: str) -> None:
 
 
 def read_scope(principal: Principal) -> Scope:
-    """Whose evaluations this caller reads (and decides): an administrator's and a panel
-    member's, everyone's (None: the panel reads the whole round it sits on; there is one
-    round until rounds are kept); an officer's, their own and their tokens' (a token's:
-    its own)."""
-    if principal.role in (Role.ADMIN, Role.PANEL):
+    """What this caller reads (and decides on): an administrator, everything; an officer,
+    their own applications and their tokens' (a token: its own), and every application in
+    the rounds they sit on or own; a panel member, the applications of the rounds they sit
+    on. An officer of one round does not read another round's applications."""
+    if principal.role is Role.ADMIN:
         return None
-    return principal.owns
+    if principal.role is Role.PANEL:
+        return Access((), principal.rounds)
+    return Access(principal.owns, principal.rounds)
+
+
+def authorised(principal: Principal) -> Principal:
+    """The caller with its reach set by the rule above (until then it reads nothing)."""
+    return replace(principal, scope=read_scope(principal))
 
 
 def record_reload(store: Store, principal: Principal, previous: str, version: str) -> None:
@@ -98,6 +110,11 @@ class ListQuery(BaseModel):
         "means up to the end of that day)."))
     q: str | None = Field(default=None, max_length=200, description=(
         "Only evaluations whose title, reference or applicant contains this text."))
+    round: str | None = Field(default=None, max_length=64, description=(
+        "Only the applications in this round (its id)."))
+    versions: Literal["current", "all"] = Field(default="current", description=(
+        "`current`: each application's current evaluation only (what a round counts); "
+        "`all`: every evaluation, earlier versions and re-evaluations too."))
     sort: Literal["created_at", "verdict", "title", "reference", "applicant"] = Field(
         default="created_at", description="The column to sort by.")
     dir: Literal["asc", "desc"] = Field(default="desc", description="Sort direction.")
@@ -141,12 +158,12 @@ class ListQuery(BaseModel):
 
     @classmethod
     def strict(cls, args: Mapping[str, str]) -> ListQuery:
-        """From a query string; every bad value is a ProposalError naming it (API: 422)."""
+        """From a query string; every bad value is an InputError naming it (API: 422)."""
         try:
             return cls.model_validate(dict(args))
         except ValidationError as exc:
             items = validation_errors(exc, ("query",))
-            raise ProposalError(f"The query has {count(len(items), 'fault')}.", items) from None
+            raise InputError(f"The query has {count(len(items), 'fault')}.", items) from None
 
     @classmethod
     def lenient(cls, args: Mapping[str, str]) -> ListQuery:
@@ -169,7 +186,8 @@ class ListQuery(BaseModel):
     def _filters(self, scope: Scope) -> dict[str, Any]:
         return {"owner": scope, "verdict": self.verdict.value if self.verdict else None,
                 "since": self._stamp(self.since), "until": self._stamp(self.until),
-                "text": self.q, "sort": self.sort, "descending": self.dir == "desc"}
+                "text": self.q, "round_id": self.round, "versions": self.versions,
+                "sort": self.sort, "descending": self.dir == "desc"}
 
     def run(self, store: Store, scope: Scope) -> Page:
         """The page of stored evaluations this query selects, among those `scope` may read
@@ -223,37 +241,94 @@ def _drain(out: Any) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who stores: the owner new applications get, the scope they may read (an admin: None,
+    all), and the person's name recorded with each version."""
+
+    owner: str | None
+    scope: Scope = None
+    name: str | None = None
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        """From a caller the access rule has seen (`authorised`)."""
+        return cls(principal.id, principal.scope, principal.name)
+
+
+def _round(store: Store, round_id: str | None, actor: Actor) -> None:
+    """The round to join must be readable and open (InputError naming it otherwise)."""
+    if round_id is None:
+        return
+    try:
+        rounds.open_round(store, round_id, actor.scope)
+    except (rounds.RoundNotFound, rounds.RoundClosed) as exc:
+        raise InputError(str(exc), [ErrorItem(("round",), str(exc))]) from None
+
+
 def evaluate_and_store(store: Store, rulebook: Rulebook, proposal: Proposal,
-                       owner: str | None, what_if: dict[str, Any] | None = None,
-                       why_not: Iterable[str] = ()) -> tuple[Evaluation, str]:
-    """Evaluate one proposal (with a what-if beside it when asked) and store it; returns the
-    evaluation and the stored JSON text."""
+                       owner: str | None | Actor, what_if: dict[str, Any] | None = None,
+                       why_not: Iterable[str] = (), round_id: str | None = None,
+                       application_id: str | None = None) -> tuple[Evaluation, str]:
+    """Evaluate one proposal (with a what-if beside it when asked) and store it as a version
+    of its application (a new version if it changed; `application_id`: the application an
+    edit started from), in `round_id` if given; returns the evaluation and the stored JSON
+    text. An empty proposal is refused (EmptyProposal), nothing stored."""
+    actor = owner if isinstance(owner, Actor) else Actor(owner, owner)
+    require_answers(proposal)
     unknown = [(i, r) for i, r in enumerate(why_not) if r not in rulebook.by_id]
     if unknown:
-        raise ProposalError("why_not names an unknown rule.",
+        raise InputError("why_not names an unknown rule.",
                             [ErrorItem(("why_not", i), f"no rule {r!r}") for i, r in unknown])
+    _round(store, round_id, actor)
+    if application_id is not None:
+        applications.readable(store.db, application_id, actor.scope)
     evaluation = (evaluate_with_what_if(proposal, what_if, rulebook, why_not) if what_if
                   else evaluate(proposal, rulebook, why_not=why_not))
-    text = store.save_json(evaluation, proposal.model_dump(mode="json", exclude_none=True),
-                           rulebook, owner=owner)
-    return evaluation, text
+    saved = store.save_versions(
+        [(evaluation, proposal.model_dump(mode="json", exclude_none=True))], rulebook,
+        actor.owner, round_id=round_id, changed_by=actor.name, application_id=application_id)
+    return evaluation, saved[0].text or ""
 
 
 def screen_and_store(store: Store, rulebook: Rulebook, items: Iterable[tuple[str, Any]],
-                     owner: str | None, all_or_nothing: bool) -> tuple[list[Screened],
-                                                                       list[str]]:
-    """Screen a batch and store its evaluations in one transaction. With `all_or_nothing`,
-    any invalid proposal refuses the whole batch (ProposalError listing every fault by its
-    index, nothing stored); otherwise the valid ones are stored and the invalid ones reported
-    in their place. Returns the results in order and the stored JSON texts."""
-    results = screen(items, rulebook)
+                     owner: str | None | Actor, all_or_nothing: bool,
+                     round_id: str | None = None,
+                     progress: Callable[[Screened], None] | None = None
+                     ) -> tuple[list[Screened], list[Saved]]:
+    """Screen a batch (an upload) and store its evaluations in one transaction. With
+    `all_or_nothing`, any invalid proposal refuses the whole batch (ProposalError listing
+    every fault by its index, nothing stored); otherwise the valid ones are stored and the
+    invalid ones reported in their place. A proposal unchanged since its application's
+    current evaluation is not stored again ("unchanged"); a changed one is a new version.
+    Returns the results in order and, for each valid one, where it went (`uploaded`
+    counts them)."""
+    actor = owner if isinstance(owner, Actor) else Actor(owner, owner)
+    _round(store, round_id, actor)
+    results = screen(items, rulebook, progress)
     bad = [r for r in results if r.error]
     if bad and all_or_nothing:
-        faults = [ErrorItem(("proposals", r.index, *e.loc), e.msg)
-                  for r in bad for e in (r.error.errors if r.error else [])]
+        faults = [item for r in bad for item in (
+            [ErrorItem(("proposals", r.index, *e.loc), e.msg) for e in r.error.errors]
+            if r.error and r.error.errors else [ErrorItem(("proposals", r.index), str(r.error))])]
         raise ProposalError(f"{len(bad)} of {count(len(results), 'proposal')} "
                             f"{'is' if len(bad) == 1 else 'are'} invalid; none was stored.",
                             faults)
     stored = [(r.evaluation, r.proposal or {}) for r in results if r.evaluation]
-    texts = store.save_many(stored, rulebook, owner) if stored else []
-    return results, texts
+    saved = store.save_versions(stored, rulebook, actor.owner, skip_unchanged=True,
+                                round_id=round_id, changed_by=actor.name) if stored else []
+    return results, saved
+
+
+def uploaded(saved: Iterable[Saved]) -> dict[str, int]:
+    """How many of an upload were new applications, changed (new versions) and unchanged."""
+    tally = {"new": 0, "changed": 0, "unchanged": 0}
+    for s in saved:
+        tally[s.status] += 1
+    return tally
+
+
+def upload_words(tally: Mapping[str, int]) -> str:
+    """'2 new, 1 changed (a new version), 3 unchanged (already screened, not stored again)'."""
+    return (f"{tally['new']} new, {tally['changed']} changed (a new version), "
+            f"{tally['unchanged']} unchanged (already screened, not stored again)")

@@ -39,10 +39,12 @@ def test_screen_table_and_csv(runner, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert rows[0]["File"] == "ilcop.json" and rows[0]["Verdict"] == "not recommended"
     assert rows[0]["Applicant"] and rows[0]["Verdict range"] == "not recommended"
-    web_headings = ["Applicant", "Title", "Reference", "Verdict", "Verdict range",
-                    "Completeness", "Blockers", "Majors", "Open questions", "Evaluated",
-                    "Evaluation id", "Link"]
+    web_headings = ["Reference", "Applicant", "Title", "Version", "Verdict", "Verdict range",
+                    "Completeness", "Blockers", "Majors", "Conditions of award",
+                    "Facts to establish", "Panel decision", "Decision reason", "Evaluated",
+                    "Link"]
     assert list(rows[0]) == ["File"] + web_headings  # the round page's CSV columns
+    assert rows[0]["Completeness"].endswith("%") and rows[0]["Version"] == ""
 
 
 def test_screen_and_store(runner, tmp_path):

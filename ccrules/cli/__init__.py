@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import interview, panel, proposals, rules, service, sheets, users
+from . import admin, interview, panel, proposals, rounds, rules, sheets, users
 from .common import Commands
 
 
@@ -20,10 +20,9 @@ def main() -> None:
 
 
 for command in (proposals.evaluate_cmd, proposals.schema_cmd, proposals.screen_cmd,
-                rules.rules_group, rules.lessons_cmd, service.token_group, users.user_group,
-                service.reevaluate_cmd,
-                service.backup_cmd, service.serve_cmd,
+                rules.rules_group, rules.lessons_cmd, admin.token_group, users.user_group,
+                admin.reevaluate_cmd, admin.backup_cmd, admin.serve_cmd,
                 panel.decide_cmd, panel.decisions_cmd, panel.agreement_cmd,
-                sheets.sheet_group,
+                rounds.round_group, sheets.sheet_group,
                 interview.interview_cmd):
     main.add_command(command)

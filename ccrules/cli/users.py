@@ -48,11 +48,8 @@ def user_add(name: str, email: str, role: str, ask: bool, db_path: Path) -> None
     """Add NAME (EMAIL) with a role. The first administrator added also owns the API tokens
     made before there were users."""
     password = _password(ask)
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         row = add_user(store, name, email, role, password)
-    finally:
-        store.close()
     click.echo(f"added {row['name']} <{row['email']}> as {ROLE_WORDS[Role(row['role'])]} "
                f"(id {row['id']})")
 
@@ -63,11 +60,8 @@ def user_add(name: str, email: str, role: str, ask: bool, db_path: Path) -> None
 @DB_OPTION
 def user_list(fmt: str, db_path: Path) -> None:
     """List the users: name, e-mail, role, how they sign in, and whether disabled."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         rows = list_users(store)
-    finally:
-        store.close()
     if fmt == "json":
         click.echo(dump(rows))
         return
@@ -85,11 +79,8 @@ def user_list(fmt: str, db_path: Path) -> None:
 def user_disable(email_or_id: str, db_path: Path) -> None:
     """Disable a user: their page sessions end at once and their API tokens stop working.
     What they recorded stays, with their name."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         row = disable_user(store, email_or_id)
-    finally:
-        store.close()
     click.echo(f"disabled {row['name']} <{row['email']}>")
 
 
@@ -98,11 +89,8 @@ def user_disable(email_or_id: str, db_path: Path) -> None:
 @DB_OPTION
 def user_enable(email_or_id: str, db_path: Path) -> None:
     """Enable a disabled user again."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         row = enable_user(store, email_or_id)
-    finally:
-        store.close()
     click.echo(f"enabled {row['name']} <{row['email']}>")
 
 
@@ -112,11 +100,8 @@ def user_enable(email_or_id: str, db_path: Path) -> None:
 @DB_OPTION
 def user_role(email_or_id: str, role: str, db_path: Path) -> None:
     """Give a user another role (officer, panel or admin)."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         row = set_role(store, email_or_id, role)
-    finally:
-        store.close()
     click.echo(f"{row['name']} <{row['email']}> is now {ROLE_WORDS[Role(row['role'])]}")
 
 
@@ -126,9 +111,6 @@ def user_role(email_or_id: str, role: str, db_path: Path) -> None:
 def user_password(email_or_id: str, db_path: Path) -> None:
     """Set a user's local password (asked for twice, never shown)."""
     password = _password(True)
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         set_password(store, email_or_id, password or "")
-    finally:
-        store.close()
     click.echo("password set")

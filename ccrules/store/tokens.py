@@ -102,9 +102,12 @@ def authenticate(store: Store, header: str | None) -> Principal:
         raise AccessDenied("The API token is not valid.")
     if row[3]:
         raise AccessDenied("The API token has been revoked.")
-    if row[5] and active(store, row[5]) is None:
+    owner = active(store, row[5]) if row[5] else None
+    if row[5] and owner is None:
         raise AccessDenied("The API token's owner is disabled.")
-    return Principal(token_id, row[0], Role(row[4]), "token", (token_id,))
+    # a token acts in the rounds its owner sits on, with its own role
+    return Principal(token_id, row[0], Role(row[4]), "token", (token_id,),
+                     rounds=owner.rounds if owner else ())
 
 
 def _token_row(store: Store, token_id: str):

@@ -22,6 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ..errors import CcrulesError, ErrorItem
+from .access import NOBODY, Scope
 from .database import Store
 
 
@@ -65,7 +66,7 @@ class UnknownUser(CcrulesError):
 class Principal:
     """Who is calling: a user, or an API token (a service account). `owns` lists the owner
     ids of the records that are this caller's own: a user's id and its tokens' ids; a
-    token's own id."""
+    token's own id. `scope` reads nothing until ccrules.service's access rule sets it."""
 
     id: str
     name: str
@@ -73,6 +74,8 @@ class Principal:
     kind: str = "user"  # or "token"
     owns: tuple[str, ...] = ()
     email: str | None = None
+    rounds: tuple[str, ...] = ()  # the rounds this user sits on (store/rounds.py)
+    scope: Scope = NOBODY  # what it reads: set by the access rule (service.authorised)
 
     @property
     def admin(self) -> bool:
@@ -225,8 +228,10 @@ def enable_user(store: Store, email_or_id: str) -> dict:
 def principal_of(store: Store, row: dict) -> Principal:
     tokens = [r[0] for r in store.db.execute("select id from tokens where user_id = ?",
                                              [row["id"]]).fetchall()]
+    sits = [r[0] for r in store.db.execute("select round_id from round_members where "
+                                           "user_id = ? order by rowid", [row["id"]])]
     return Principal(row["id"], row["name"], Role(row["role"]), "user",
-                     (row["id"], *tokens), row["email"])
+                     (row["id"], *tokens), row["email"], tuple(sits))
 
 
 def active(store: Store, user_id: str) -> Principal | None:
