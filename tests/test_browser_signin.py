@@ -13,7 +13,7 @@ import pytest
 from ccrules.store import Store
 from ccrules.store.users import add_user
 
-from helpers import EXAMPLES, Served, post_evaluation, shot
+from helpers import EXAMPLES, Served, call, post_evaluation, shot
 from oidc_provider import Provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -107,9 +107,20 @@ def test_someone_outside_the_allow_list_gets_a_clear_page_at_390px(tab, provider
 
 
 def test_a_panel_member_has_no_edit_button(tab, provider, sso_server):
-    status, evaluation = post_evaluation(sso_server.base, sso_server.token,  # an integration
-                                         json.loads((EXAMPLES / "ilcop.json").read_text()))
+    from ccrules.store.rounds import add_member
+    status, _, made = call(sso_server.base, "/api/v1/rounds", sso_server.token, {
+        "name": "Spring", "opens": "2026-01-01", "closes": "2026-12-31"})
     assert status == 201
+    ilcop = json.loads((EXAMPLES / "ilcop.json").read_text())
+    status, _, evaluation = call(sso_server.base, "/api/v1/evaluations", sso_server.token,
+                                 {"proposal": ilcop, "round": made["id"]})
+    assert status == 201
+    status, outside = post_evaluation(sso_server.base, sso_server.token,
+                                      json.loads((EXAMPLES / "michigan-keystone.json").read_text()))
+    assert status == 201
+    with Store(sso_server.db) as store:  # Pat sits on the round
+        pat = store.db.execute("select id from users where name = 'Pat Panel'").fetchone()[0]
+        add_member(store, made["id"], pat)
     provider.add("pat@funder.example", "Pat")
     sign_in_at_the_provider(tab, provider, "pat@funder.example")
     tab.wait_for_url(sso_server.base + "/evaluations")
@@ -117,4 +128,7 @@ def test_a_panel_member_has_no_edit_button(tab, provider, sso_server):
     tab.goto(f"/evaluations/{evaluation['id']}")
     assert tab.get_by_role("button", name="Record the decision").is_visible()
     assert tab.get_by_role("link", name="Edit and re-evaluate").count() == 0
+    assert "Recorded as Pat Panel" in tab.locator("#decision").inner_text()
     shot(tab, "sso-03-panel-result")
+    tab.goto(f"/evaluations/{outside['id']}")  # not in a round Pat sits on
+    assert tab.get_by_role("heading", name="404 Not found").is_visible()
