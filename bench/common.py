@@ -162,10 +162,12 @@ class Served:
 
     @classmethod
     def start(cls, folder: Path, rules: Path | None = None, db: Path | None = None,
-              token: str | None = None, env: dict | None = None) -> Served:
+              token: str | None = None, env: dict | None = None,
+              user_role: str = "officer") -> Served:
         db = db or folder / "served.db"
         token = token or token_in(db, "http-test")
-        user = user_in(db, "Olive Officer")
+        user = user_in(db, "Olive Officer" if user_role == "officer" else f"An {user_role}",
+                       user_role)
         port = free_port()
         log_path = folder / f"server-{port}.log"
         args = [str(BIN / "ccrules"), "serve", "--port", str(port), "--db", str(db)]
