@@ -53,7 +53,7 @@ from .schemas import (
 from .storage import reload_serving, rulebook, store
 
 bp = Blueprint("v1", __name__, url_prefix="/api/v1")
-WRITE_ERRORS = (400, 413, 415, 422, 429)
+WRITE_ERRORS = (400, 403, 413, 415, 422, 429)  # 403: the caller's role may not
 
 
 @bp.before_request

@@ -65,7 +65,7 @@ def get_round(round_id: str):
 
 @bp.post("/rounds/<round_id>/close")
 @operation("Close a round: it takes no more applications",
-           responses={200: (RoundOut, "The round, closed")}, errors=(404,))
+           responses={200: (RoundOut, "The round, closed")}, errors=(403, 404))
 def close_round(round_id: str):
     require(g.principal, "rounds")
     return jsonify(_round(rounds.close_round(store(), round_id, g.principal.scope), True))

@@ -46,7 +46,7 @@ def test_healthz_and_openapi_are_open(client, app):
     post = spec["paths"]["/api/v1/evaluations"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/EvaluationRequest"}
-    assert set(post["responses"]) == {"201", "400", "401", "413", "415", "422", "429"}
+    assert set(post["responses"]) == {"201", "400", "401", "403", "413", "415", "422", "429"}
     assert "Proposal" in spec["components"]["schemas"]
     assert spec["paths"]["/healthz"]["get"]["security"] == []
 
