@@ -1,7 +1,8 @@
-"""The administrator's page: the users (add one, change a role, disable or enable), the
-API tokens (service accounts) and who owns them, and the rules (reload, and who reloaded
-which version). Administrators only (the service's access rule); the library does the work
-(ccrules.store.users, ccrules.service)."""
+"""The administrator's page: the users (add one, change a role, disable or enable), who
+sits on which round, the API tokens (service accounts) and who owns them, and the rules
+(reload, and who reloaded which version). Administrators only (the service's access
+rule); the library does the work (ccrules.store.users, ccrules.store.rounds,
+ccrules.service)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from ccrules.errors import CcrulesError
 from ccrules.service import record_reload, reload_history, require
-from ccrules.store import tokens, users
+from ccrules.store import rounds, tokens, users
 
 from .storage import reload_serving, rulebook, store
 from .web import require_session
@@ -24,9 +25,12 @@ def administrators_only() -> None:
 
 
 def _page(error: str | None = None, status: int = 200, sent: dict | None = None):
-    return render_template("admin.html", users=users.list_users(store()),
+    seated = [(r, rounds.members(store(), r["id"])) for r in rounds.list_rounds(store(), None)]
+    return render_template("admin.html", users=users.list_users(store()), rounds=seated,
                            tokens=tokens.list_tokens(store()), roles=list(users.Role),
-                           role_words=users.ROLE_WORDS, reloads=reload_history(store()),
+                           role_words=users.ROLE_WORDS,
+                           role_names={r.value: w for r, w in users.ROLE_WORDS.items()},
+                           reloads=reload_history(store()),
                            version=rulebook().version, error=error, sent=sent or {}), status
 
 
@@ -71,6 +75,25 @@ def enable(user_id: str):
     changed = users.enable_user(store(), user_id)
     flash(f"Enabled {changed['name']}.")
     return redirect(url_for("admin.admin"), code=303)
+
+
+@bp.post("/rounds/<round_id>/seat")
+def seat(round_id: str):
+    """Seat a person on a round: officers screen and read it, panel members read and
+    decide in it; nobody else but administrators reads it."""
+    person = users.user(store(), request.form.get("user", ""))
+    found = rounds.get_round(store(), round_id, None)
+    rounds.add_member(store(), round_id, person["id"])
+    flash(f"{person['name']} sits on the round {found['name']}.")
+    return redirect(url_for("admin.admin") + "#rounds", code=303)
+
+
+@bp.post("/rounds/<round_id>/unseat/<user_id>")
+def unseat(round_id: str, user_id: str):
+    found = rounds.get_round(store(), round_id, None)
+    rounds.remove_member(store(), round_id, user_id)
+    flash(f"Took {users.user(store(), user_id)['name']} off the round {found['name']}.")
+    return redirect(url_for("admin.admin") + "#rounds", code=303)
 
 
 @bp.post("/reload")

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from ccrules.errors import InputError
 from ccrules.service import require
-from ccrules.store import rounds
+from ccrules.store import rounds, users
 
 from .storage import store
 from .web import require_session
@@ -19,7 +19,9 @@ bp.before_request(require_session)
 
 def _page(form: dict | None = None, error: InputError | None = None, status: int = 200):
     errors = {".".join(map(str, e.loc)): e.msg for e in error.errors} if error else {}
-    return render_template("rounds.html", rounds=rounds.list_rounds(store(), g.principal.scope),
+    readable = rounds.list_rounds(store(), g.principal.scope)
+    makers = users.names(store(), {r["owner"] for r in readable if r["owner"]})
+    return render_template("rounds.html", rounds=readable, makers=makers,
                            form=form or {}, errors=errors,
                            detail=error.detail if error else None), status
 

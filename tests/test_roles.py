@@ -80,6 +80,7 @@ def test_an_officer_of_one_round_cannot_read_another_rounds_applications(app, cl
     assert in_spring in listing and in_autumn not in listing
     rounds_page = pages.get("/rounds").get_data(as_text=True)
     assert "Spring" in rounds_page and "Autumn" not in rounds_page
+    assert "<td class=\"wide\">intake</td>" in rounds_page  # who made it, by name
     assert pages.get(f"/evaluations?round={autumn}").get_data(as_text=True).count(
         in_autumn) == 0
     # her token reads as she does, in her rounds
@@ -234,6 +235,13 @@ def test_the_administrator_adds_people_changes_roles_disables_and_reloads(app):
     assert admin.post("/admin/reload").status_code == 303
     page = admin.get("/admin").get_data(as_text=True)
     assert "by Ada Admin" in page and "disabled" in page
+    spring = new_round(app.test_client(), make_token(app, "intake", admin=True), "Spring")
+    assert admin.post(f"/admin/rounds/{spring}/seat", {"user": pat_id}).status_code == 303
+    page = admin.get("/admin").get_data(as_text=True)
+    assert "Pat Panel (programme officer)" in page  # seated, with the role they now have
+    assert admin.post(f"/admin/rounds/{spring}/unseat/{pat_id}").status_code == 303
+    assert "Pat Panel (programme officer)" not in admin.get("/admin").get_data(as_text=True)
+    assert admin.post(f"/admin/rounds/{spring}/seat", {"user": "nobody"}).status_code == 404
 
 
 def test_the_user_commands(runner, tmp_path):
