@@ -6,8 +6,8 @@ requests refused (any 4xx but 429) on every route that needs a token, so no toke
 an unlimited stream of costly refusals.
 
 Who is counted is who was authenticated: the API token the request proved (api/v1.py), or
-the token of the signed-in page session (api/web.py); never a token id merely named in a
-header. Each request also gets a small budget of did-you-mean suggestions.
+the person of the signed-in page session (api/web.py); never a token id merely named in a
+header. Local password sign-in has limits of its own (api/signin.py). Each request also gets a small budget of did-you-mean suggestions.
 
 The limit is RATE_LIMIT (CCRULES_RATE_LIMIT, e.g. "120 per minute"). The counters live in
 RATE_LIMIT_STORAGE (CCRULES_RATE_LIMIT_STORAGE): by default a SQLite file beside the audit
@@ -35,8 +35,8 @@ REFUSALS = "refusals"
 
 
 def caller_key() -> str:
-    """Who is counted: the id of the token this request was authenticated with (an API
-    token, or a page session's), never the secret; else the client address."""
+    """Who is counted: the id of the caller this request was authenticated as (an API
+    token, or a page session's user), never a secret; else the client address."""
     principal = g.get("principal")
     if principal is not None:
         return f"token:{principal.id}"
