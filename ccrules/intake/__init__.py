@@ -1,0 +1,1 @@
+"""Reading an application document and suggesting answers from it (issue 25)."""
