@@ -15,7 +15,7 @@ from flask import Flask
 from ccrules.proposal.reading import MAX_BYTES
 from ccrules.store.database import DEFAULT_DB
 
-from . import errors, limits, panel_pages, security, sheets_pages, storage, v1, web
+from . import errors, intake, limits, panel_pages, security, sheets_pages, storage, v1, web
 from .docs import register_docs
 from .guided import bp as guided_bp
 
@@ -57,5 +57,6 @@ def create_app(test_config: dict | None = None, *, overrides: dict | None = None
     app.register_blueprint(guided_bp)
     app.register_blueprint(panel_pages.bp)
     app.register_blueprint(sheets_pages.bp)
+    intake.init_app(app)  # the application document: its page and POST /api/v1/intake
     register_docs(app)
     return app

@@ -62,6 +62,7 @@ from .forms import (
     what_if_fields,
 )
 from .limits import check_refusals, stores
+from .intake import reviewed
 from .links import link_base
 from .security import check_csrf
 from .storage import rulebook, store
@@ -168,7 +169,7 @@ def submit():
                 raise ProposalError("Choose a proposal file (JSON) to evaluate.")
             data = parse_json(upload.read(), upload.filename or "upload")
         else:
-            data = proposal_from_form(request.form)
+            data, _ = reviewed(request.form, proposal_from_form(request.form))
         if not has_answers(data):
             raise ProposalError("The proposal is empty: give at least one answer (a title "
                                 "alone is not enough to judge). Nothing was stored.")

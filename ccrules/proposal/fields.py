@@ -159,6 +159,8 @@ def _kind(ann: typing.Any) -> tuple[str, tuple[str, ...]]:
 def _walk(model: type[BaseModel], prefix: str):
     for name, f in model.model_fields.items():
         path = prefix + name
+        if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("not_an_answer"):
+            continue  # e.g. the quotations kept from an application document
         bare = _unwrap(f.annotation)
         if isinstance(bare, type) and issubclass(bare, BaseModel):
             yield from _walk(bare, path + ".")

@@ -417,6 +417,28 @@ class Context(Part):
         "Will local leads get support to engage colleagues and secure resources?")
 
 
+class Quotation(Part):
+    """The sentence of the application document a confirmed answer came from (ccrules
+    intake): kept with the proposal and shown in the report's appendix. Not an answer."""
+
+    field: Short = Field(description="The answer's field, as a dotted path.")
+    quote: Text = Field(description="The sentence of the application, as read.")
+    where: Short | None = Field(default=None, description="Its page or paragraph.")
+    edited: Bool = Field(default=False, description=(
+        "Whether the officer changed the suggested answer before confirming it."))
+
+    @field_validator("field")
+    @classmethod
+    def _an_answer(cls, value: str) -> str:
+        from .fields import catalogue
+        if value not in catalogue() or value.startswith("derived."):
+            raise ValueError(f"{value!r} is not a field of the proposal")
+        return value
+
+
+MAX_QUOTATIONS = 100
+
+
 class Proposal(Part):
     """A proposed improvement programme, as a funder would have it described."""
 
@@ -453,6 +475,10 @@ class Proposal(Part):
     measurement: Measurement = Field(default_factory=Measurement, description=Measurement.__doc__)
     community: Community = Field(default_factory=Community, description=Community.__doc__)
     context: Context = Field(default_factory=Context, description=Context.__doc__)
+    quotations: Annotated[list[Quotation], Field(max_length=MAX_QUOTATIONS)] | None = Field(
+        default=None, json_schema_extra={"not_an_answer": True}, description=(
+            "For answers confirmed from the application document (ccrules intake), the "
+            "sentence each came from. Not an answer: no rule reads it."))
 
 
 GROUPS = ("problem", "intervention", "core_team", "enrolment", "measurement", "community",

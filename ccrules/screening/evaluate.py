@@ -27,11 +27,14 @@ from ..judging.result import (
     Limit,
     RulesetRef,
     SearchStatus,
+    SourceQuote,
     Undetermined,
     VerdictRange,
     WhyNot,
 )
+from ..proposal import words
 from ..proposal.facts import flatten
+from ..proposal.fields import catalogue
 from ..proposal.model import Proposal
 from ..proposal.reading import parse_proposal
 from ..rulebook.conditions import fields_of
@@ -100,6 +103,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
                             counterfactual_nodes=nodes),
         why_not=_why_not(judge, facts, judgement, why_not),
         options=assess_options(proposal),
+        quotations=source_quotes(proposal),
         ruleset=RulesetRef(version=rulebook.version, rules=[r.id for r in rulebook.rules]),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
@@ -110,6 +114,22 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
     return evaluation.model_copy(update={"lesson_titles": {
         lesson: rulebook.lesson_title(lesson)
         for lesson in sorted(cited, key=lambda x: int(x[1:])) if rulebook.lesson_title(lesson)}})
+
+
+def source_quotes(proposal: Proposal) -> list[SourceQuote]:
+    """The quotations kept with answers confirmed from an application document (intake)."""
+    kinds = {p: f.kind for p, f in catalogue().items()}
+    out = []
+    for q in proposal.quotations or []:
+        value: Any = proposal
+        for part in q.field.split("."):
+            value = getattr(value, part, None)
+        if value is None:
+            continue  # the answer was cleared after all: its quotation says nothing
+        out.append(SourceQuote(field=q.field, label=words.label(q.field),
+                               answer=words.value_words(q.field, value, kinds[q.field]),
+                               quote=q.quote, where=q.where, edited=q.edited))
+    return out
 
 
 def _why_not(judge: Judge, facts: dict[str, Any], judgement: Judgement,
