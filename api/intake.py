@@ -159,6 +159,13 @@ def intake_api():
 
 @pages_bp.before_request
 def _session():
+    """A body too large is answered on the intake page itself, before the form (and its
+    CSRF token) would be read: reading it is what the limit forbids."""
+    if request.method == "POST":
+        try:
+            _refuse_large()
+        except DocumentTooLarge as exc:
+            return _start_page(f"{exc.detail} Nothing was stored.", exc.status)
     from .web import require_session
     return require_session()
 

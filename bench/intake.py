@@ -65,6 +65,18 @@ def write_pdf(path: Path, lines: list[str], *, wrap: bool = False, min_pages: in
     return pdf.pages_count
 
 
+def _first_pages(data: bytes, pages: int) -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(data)).pages[:pages]:
+        writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def own_set() -> list[tuple[str, Document, dict, set]]:
     expected = yaml.safe_load((APPLICATIONS / "expected.yaml").read_text(encoding="utf-8"))
     out = []
@@ -116,8 +128,10 @@ def timing(runs: int, folder: Path) -> dict:
         for name in ("michigan-keystone", "ilcop"):
             lines += section_text(PAPER, name).split("\n\n")
     pdf = folder / "intake-30-pages.pdf"
-    pages = write_pdf(pdf, [" ".join(p.split()) for p in lines], wrap=True, min_pages=PAGES)
-    data = pdf.read_bytes()
+    write_pdf(pdf, [" ".join(p.split()) for p in lines], wrap=True, min_pages=PAGES)
+    data = _first_pages(pdf.read_bytes(), PAGES)
+    pdf.write_bytes(data)
+    pages = PAGES
     began = time.perf_counter()
     first = intake_bytes(data, pdf.name)
     cold = time.perf_counter() - began
@@ -131,7 +145,16 @@ def timing(runs: int, folder: Path) -> dict:
             "characters": first.document.chars, "suggestions": len(first.suggestions),
             "cold_s": round(cold, 3), "warm_median_s": round(median, 3),
             "warm_max_s": round(max(warm), 3), "runs": runs, "target_s": TARGET_SECONDS,
-            "meets": cold < TARGET_SECONDS and median < TARGET_SECONDS, "machine": machine()}
+            "meets": cold < TARGET_SECONDS and median < TARGET_SECONDS,
+            "load_average_1min": _load(), "machine": machine()}
+
+
+def _load() -> float | None:
+    """The machine's 1-minute load average: the figures are slower on a shared machine."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ NUMBER, COUNT, ITEMS, NAMES = "number", "count", "items", "names"
 EXTRACTED = {NUMBER, COUNT, ITEMS, NAMES}
 # which extracted values suit which kinds of field
 _EXTRACTS_FOR = {"int": {NUMBER, COUNT}, "number": {NUMBER, COUNT}, "str_list": {ITEMS, NAMES}}
-_ENTRY_KEYS = {"value", "match", "within", "modal_ok", "negative"}
+_ENTRY_KEYS = {"value", "match", "within", "modal_ok", "negative", "condition_ok"}
 
 
 class PatternError(CcrulesError):
@@ -37,6 +37,7 @@ class Entry:
     within: tuple[str, ...]
     modal_ok: bool = False
     negative: bool = False
+    condition_ok: bool = False
 
     @property
     def extracted(self) -> bool:
@@ -50,6 +51,7 @@ class Patterns:
     hedges: frozenset[str]
     hedge_phrases: tuple[tuple[str, ...], ...]
     modals: frozenset[str]
+    conditionals: frozenset[str]
     token_patterns: dict[str, list[list[dict]]]  # key -> its phrases compiled
     within_patterns: dict[str, list[list[dict]]]  # "within:" + key -> its phrases compiled
 
@@ -166,7 +168,8 @@ def parse_patterns(data: Any, source: str = "intake_patterns.yaml") -> Patterns:
             key = f"{path}#{i}"
             entry = Entry(key, path, item["value"], _strings(item["match"], at),
                           shared + _strings(item.get("within"), at),
-                          bool(item.get("modal_ok")), bool(item.get("negative")))
+                          bool(item.get("modal_ok")), bool(item.get("negative")),
+                          bool(item.get("condition_ok")))
             try:
                 compiled[key] = [compile_phrase(p, sets) for p in entry.phrases]
                 if entry.within:
@@ -176,10 +179,10 @@ def parse_patterns(data: Any, source: str = "intake_patterns.yaml") -> Patterns:
                 raise PatternError(f"{at}: {exc.detail}") from None
             entries[key] = entry
     words = {name: frozenset(str(w).lower() for w in data.get(name) or [])
-             for name in ("negations", "hedges", "modals")}
+             for name in ("negations", "hedges", "modals", "conditionals")}
     phrases = tuple(tuple(_tokenise(p)) for p in data.get("hedge_phrases") or [])
     return Patterns(entries, words["negations"], words["hedges"], phrases, words["modals"],
-                    compiled, within_compiled)
+                    words["conditionals"], compiled, within_compiled)
 
 
 PATTERNS_FILE = "intake_patterns.yaml"

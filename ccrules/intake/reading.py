@@ -220,7 +220,8 @@ def _read_docx(data: bytes, name: str) -> Document:
 
 # --- text into paragraphs -------------------------------------------------------------------
 
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u2013]|\d{1,2}[.)])\s+")
+_BULLET = re.compile(r"^\s*[-*\u2022\u25aa\u2013]\s+")  # dropped; "1." starts one and stays
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 # A hyphen at a line's end joins the word it splits ("pro-" + "gramme"), except after these
 # words, which keep theirs ("full-" + "time").
@@ -268,10 +269,9 @@ def paragraphs(text: str) -> list[str]:
             current.append(_HEADING.sub("", line))
             close()
             continue
-        if _BULLET.match(line):
+        if _BULLET.match(line) or _NUMBERED.match(line):
             close()
-            current.append(_BULLET.sub("", line))
-            continue
+            line = _BULLET.sub("", line)
         current.append(line)
         following = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if _looks_like_heading(line, following):

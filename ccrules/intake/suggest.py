@@ -120,6 +120,9 @@ def _denied(span: Span, entry: Entry, patterns: Patterns) -> bool:
     """Whether a negation or a hedge in the phrase's clause takes back what it says."""
     clause = _clause(span)
     doc = span.doc
+    if not entry.condition_ok and any(
+            t.lower_ in patterns.conditionals for t in doc[span.sent.start:clause.end]):
+        return True  # "if funding allows, ..." or "... if funding allows"
     for token in clause:
         inside = span.start <= token.i < span.end
         low = token.lower_
