@@ -15,7 +15,18 @@ from flask import Flask
 from ccrules.proposal.reading import MAX_BYTES
 from ccrules.store.database import DEFAULT_DB
 
-from . import errors, intake, limits, panel_pages, security, sheets_pages, storage, v1, web
+from . import (
+    errors,
+    intake,
+    intake_pages,
+    limits,
+    panel_pages,
+    security,
+    sheets_pages,
+    storage,
+    v1,
+    web,
+)
 from .docs import register_docs
 from .guided import bp as guided_bp
 
@@ -57,6 +68,9 @@ def create_app(test_config: dict | None = None, *, overrides: dict | None = None
     app.register_blueprint(guided_bp)
     app.register_blueprint(panel_pages.bp)
     app.register_blueprint(sheets_pages.bp)
-    intake.init_app(app)  # the application document: its page and POST /api/v1/intake
+    # the application document: POST /api/v1/intake, its page, and the form's suggestions
+    app.register_blueprint(intake.api_bp)
+    app.register_blueprint(intake_pages.bp)
+    app.add_template_global(intake.intake_state)
     register_docs(app)
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, request
 from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 
@@ -23,13 +23,12 @@ from ccrules.intake import (
     intake_bytes,
     intake_text,
 )
-from ccrules.intake.draft import draft_data, review
+from ccrules.intake.draft import review
 
 from .errors import ApiError
 from .openapi import operation
 
 api_bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
-pages_bp = Blueprint("intake_pages", __name__)
 
 OFFERED, ACCEPT = "intake_offered", "intake_accept"
 DOCUMENT_TYPES = {"application/pdf": "document.pdf", "text/plain": "document.txt",
@@ -87,32 +86,32 @@ class IntakeOut(BaseModel):
     limits: str
 
 
-def _limit() -> int:
+def limit() -> int:
     return min(MAX_DOCUMENT_BYTES, int(current_app.config.get("MAX_CONTENT_LENGTH")
                                        or MAX_DOCUMENT_BYTES))
 
 
-def _refuse_large() -> None:
+def refuse_large() -> None:
     """A declared body over the limit is refused before it is read, with its size."""
     size = request.content_length
-    if size is not None and size > _limit():
+    if size is not None and size > limit():
         raise DocumentTooLarge(f"The document is {size / (1024 * 1024):.1f} MB; at most "
-                               f"{_limit() / (1024 * 1024):g} MB can be sent here (the "
+                               f"{limit() / (1024 * 1024):g} MB can be sent here (the "
                                f"command line reads up to "
                                f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB).")
 
 
-def _from_request() -> Intake:
+def from_request() -> Intake:
     """The document a request sends: a file (`document`), pasted text (`text`), JSON
     {"text": ...}, or the body itself with a document's content type."""
-    _refuse_large()
+    refuse_large()
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         upload = request.files.get("document")
         if upload and upload.filename:
-            data = upload.read(_limit() + 1)
-            if len(data) > _limit():
+            data = upload.read(limit() + 1)
+            if len(data) > limit():
                 raise DocumentTooLarge(f"{upload.filename} is larger than "
-                                       f"{_limit() / (1024 * 1024):g} MB, the limit here.")
+                                       f"{limit() / (1024 * 1024):g} MB, the limit here.")
             return intake_bytes(data, upload.filename)
         text = request.form.get("text", "")
         if text.strip():
@@ -151,57 +150,8 @@ def intake_api():
     the words that matched. Suggestions are not answers: send only confirmed ones to
     POST /api/v1/evaluations. Nothing is stored. An encrypted, damaged or image-only PDF,
     or one too large, gets the one error shape (413 or 422) saying why."""
-    result = _from_request()
+    result = from_request()
     return jsonify({**result.as_dict(), "limits": LIMITS_WORDS})
-
-
-# --- the page -------------------------------------------------------------------------
-
-@pages_bp.before_request
-def _session():
-    """A body too large is answered on the intake page itself, before the form (and its
-    CSRF token) would be read: reading it is what the limit forbids."""
-    if request.method == "POST":
-        try:
-            _refuse_large()
-        except DocumentTooLarge as exc:
-            return _start_page(f"{exc.detail} Nothing was stored.", exc.status)
-    from .web import require_session
-    return require_session()
-
-
-def _start_page(error: str | None = None, status: int = 200, text: str = ""):
-    return render_template("intake.html", error=error, limits=LIMITS_WORDS,
-                           limit_mb=_limit() / (1024 * 1024), text=text), status
-
-
-@pages_bp.get("/intake")
-def start():
-    return _start_page()
-
-
-@pages_bp.post("/intake")
-def read():
-    """Reads the document and opens the form pre-filled with the suggestions (nothing is
-    stored: the officer confirms, then evaluates)."""
-    from .forms import form_values
-    from .web import _form_page
-
-    try:
-        result = _from_request()
-    except (IntakeError, ApiError) as exc:
-        status = exc.status
-        detail = exc.detail
-        return _start_page(f"{detail} Nothing was stored.", status,
-                           request.form.get("text", "")[:MAX_CHARS])
-    offered = [s.as_dict() for s in result.suggestions]
-    if not offered:
-        return _start_page(f"No answer could be suggested from {result.document.name}: the "
-                           f"text says nothing the patterns recognise. Nothing was stored; "
-                           f"fill in the form by hand.")
-    # nothing is ticked as accepted: the officer accepts, edits or clears each suggestion
-    g.intake_state = IntakeState(offered, set(), result.document.name)
-    return _form_page(form_values(draft_data(result.suggestions)))
 
 
 class IntakeState:
@@ -269,9 +219,3 @@ def reviewed(form: Any, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]
         raise ProposalError("The form's suggestions could not be read; start again from "
                            "the application document.") from None
     return review(data, [s for s in offered if isinstance(s, dict)], set(form.getlist(ACCEPT)))
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(api_bp)
-    app.register_blueprint(pages_bp)
-    app.add_template_global(intake_state)

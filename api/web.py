@@ -61,8 +61,8 @@ from .forms import (
     submitted_values,
     what_if_fields,
 )
-from .limits import check_refusals, stores
 from .intake import reviewed
+from .limits import check_refusals, stores
 from .links import link_base
 from .security import check_csrf
 from .storage import rulebook, store

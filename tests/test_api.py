@@ -37,7 +37,7 @@ def test_healthz_and_openapi_are_open(client, app):
                                   "/api/v1/screenings", "/api/v1/admin/reload", "/healthz",
                                   "/api/v1/lessons", "/api/v1/agreement",
                                   "/api/v1/evaluations/{evaluation_id}/decisions",
-                                  "/openapi.json"}
+                                  "/api/v1/intake", "/openapi.json"}
     post = spec["paths"]["/api/v1/evaluations"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/EvaluationRequest"}

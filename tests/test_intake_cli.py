@@ -5,8 +5,8 @@ intake suggests Michigan's stated answers at the targets, each with its quotatio
 import json
 
 import pytest
-
 from bench.intake import PAPER, write_pdf
+
 from ccrules.cli import main
 from ccrules.intake.scoring import paper_case, right, score, section_text, totals
 from ccrules.intake.suggest import Quote, Suggestion

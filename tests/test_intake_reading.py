@@ -7,9 +7,9 @@ import zipfile
 
 import docx
 import pytest
+from bench.intake import write_pdf
 from pypdf import PdfWriter
 
-from bench.intake import write_pdf
 from ccrules.intake import (
     MAX_DOCUMENT_BYTES,
     MAX_PAGES,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from bench.intake import PAPER, paper_set
+
 from ccrules.intake import intake_text, read_document
 from ccrules.intake.patterns import PatternError, builtin_patterns, parse_patterns, pattern_text
 from ccrules.intake.scoring import right, score, totals

@@ -8,9 +8,9 @@ import io
 import re
 
 import pytest
+from bench.intake import write_pdf
 from pypdf import PdfWriter
 
-from bench.intake import write_pdf
 from ccrules.store import Store
 
 from helpers import ROOT

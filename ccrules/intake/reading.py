@@ -150,9 +150,9 @@ def _read_pdf(data: bytes, name: str, deadline: Deadline) -> Document:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:  # many PDFs are encrypted with an empty password: they read as any other
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:  # noqa: BLE001 (an unsupported cipher says the same)
-                opened = 0
+                opened = False
             if not opened:
                 raise IntakeError(f"{name} is encrypted (password-protected): ccrules cannot "
                                   f"read it. Ask for an unprotected copy, or paste its text.")
@@ -205,7 +205,7 @@ def _read_docx(data: bytes, name: str) -> Document:
     except Exception as exc:  # noqa: BLE001 (python-docx and lxml raise many kinds)
         raise IntakeError(f"{name} could not be read as a Word document (it is damaged: "
                           f"{type(exc).__name__}).") from exc
-    blocks = []
+    blocks: list[Block] = []
     chars = 0
     for text in texts:
         text = " ".join(text.split())
@@ -227,7 +227,7 @@ _HEADING = re.compile(r"^\s*#{1,6}\s+")
 # words, which keep theirs ("full-" + "time").
 _KEEP_HYPHEN = {"full", "part", "self", "state", "multi", "non", "well", "long", "short",
                 "face", "point", "step", "real", "peer", "co", "day", "one", "two", "three",
-                "high", "low", "cross", "bi", "post", "pre", "long", "year", "twice"}
+                "high", "low", "cross", "bi", "post", "pre", "year", "twice"}
 
 
 def _join(lines: list[str]) -> str:

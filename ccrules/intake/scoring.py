@@ -83,8 +83,8 @@ def score(results: list[tuple[str, list[Suggestion], dict[str, Any], set[str]]]
         for path in recall:
             fs = scores.setdefault(path, FieldScore())
             fs.stated += 1
-            s = given.get(path)
-            fs.found += bool(s and right(path, s.value, stated[path])[0])
+            hit = given.get(path)
+            fs.found += bool(hit and right(path, hit.value, stated[path])[0])
     return scores
 
 

@@ -5,13 +5,14 @@ A phrase in a negated or hedged clause suggests nothing; silence suggests nothin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as default
 from typing import Any
 
 from pydantic import ValidationError
 from spacy.tokens import Doc, Span
 
-from ..proposal import words
+from ..proposal import words as wording
 from ..proposal.fields import catalogue
 from ..proposal.model import Proposal
 from .patterns import COUNT, ITEMS, NAMES, NUMBER, Entry, Patterns, builtin_patterns
@@ -71,21 +72,21 @@ class Suggestion:
     field: str
     value: Any
     quotes: list[Quote]
-    also_read: list[tuple[Any, Quote]] = field(default_factory=list)  # values that disagree
+    also_read: list[tuple[Any, Quote]] = default(default_factory=list)  # values that disagree
 
     @property
     def label(self) -> str:
-        return words.label(self.field)
+        return wording.label(self.field)
 
     @property
     def words(self) -> str:
-        return words.value_words(self.field, self.value, catalogue()[self.field].kind)
+        return wording.value_words(self.field, self.value, catalogue()[self.field].kind)
 
     def as_dict(self) -> dict[str, Any]:
         return {"field": self.field, "label": self.label, "value": self.value,
                 "words": self.words, "status": "suggested",
                 "quotes": [q.as_dict() for q in self.quotes],
-                "also_read": [{"value": v, "words": words.value_words(
+                "also_read": [{"value": v, "words": wording.value_words(
                     self.field, v, catalogue()[self.field].kind), "quote": q.as_dict()}
                     for v, q in self.also_read]}
 

@@ -7,7 +7,7 @@ the web form) and a question to put to the applicant when it is missing.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import (
     BaseModel,
@@ -430,9 +430,15 @@ class Quotation(Part):
     @field_validator("field")
     @classmethod
     def _an_answer(cls, value: str) -> str:
-        from .fields import catalogue
-        if value not in catalogue() or value.startswith("derived."):
-            raise ValueError(f"{value!r} is not a field of the proposal")
+        model: Any = Proposal
+        for part in value.split("."):
+            info = getattr(model, "model_fields", {}).get(part)
+            if info is None or part == "quotations":
+                raise ValueError(f"{value!r} is not a field of the proposal")
+            model = next((a for a in (info.annotation, *get_args(info.annotation))
+                          if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if model is not None:
+            raise ValueError(f"{value!r} is a group of fields, not one answer")
         return value
 
 
