@@ -58,6 +58,8 @@ def test_a_hedged_sentence_suggests_nothing_and_a_negated_one_never_the_positive
     ("If funding allows, local leads will have 10% of their time for the work.",
      "enrolment.local_lead_time_pct"),
     ("We do not plan fortnightly calls.", "community.calls_per_month"),
+    ("There is no strong evidence for any single package.", "problem.evidence_base"),
+    ("No peer review visits are planned.", "community.peer_review_visits"),
     ("Chief executives will not sign off participation.", "enrolment.commitment"),
 ])
 def test_negations_and_hedges_suggest_nothing(text, path):
@@ -159,7 +161,12 @@ def test_the_patterns_load_and_name_real_fields_and_choices():
     ({"community.social_time": [{"value": True, "match": ".. ..3"}]}, "nothing definite"),
     ({"community.social_time": [{"value": True, "match": "x", "when": "y"}]}, "an entry has"),
     ({"title": [{"value": True, "match": "x"}]}, "text field"),
+    ({"community.social_time": [{"value": True, "match": "x"}]}, "write words such as",
+     ),
 ])
 def test_a_faulty_pattern_is_refused_with_its_field(fields, message):
+    data = {"fields": fields}
+    if message == "write words such as":
+        data["negations"] = yaml.safe_load("[not, no]")  # YAML reads a bare no as false
     with pytest.raises(PatternError, match=message):
-        parse_patterns({"fields": fields})
+        parse_patterns(data)

@@ -178,8 +178,14 @@ def parse_patterns(data: Any, source: str = "intake_patterns.yaml") -> Patterns:
             except PatternError as exc:
                 raise PatternError(f"{at}: {exc.detail}") from None
             entries[key] = entry
-    words = {name: frozenset(str(w).lower() for w in data.get(name) or [])
-             for name in ("negations", "hedges", "modals", "conditionals")}
+    words = {}
+    for name in ("negations", "hedges", "modals", "conditionals"):
+        listed = data.get(name) or []
+        odd = [w for w in listed if not isinstance(w, str)]
+        if odd:  # YAML reads a bare no, yes, on or off as true or false
+            raise PatternError(f"{source}: {name}: {odd[0]!r} is not a word (write words "
+                               f"such as \"no\" in quotes)")
+        words[name] = frozenset(w.lower() for w in listed)
     phrases = tuple(tuple(_tokenise(p)) for p in data.get("hedge_phrases") or [])
     return Patterns(entries, words["negations"], words["hedges"], phrases, words["modals"],
                     words["conditionals"], compiled, within_compiled)
