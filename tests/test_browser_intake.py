@@ -9,7 +9,7 @@ import pytest
 
 from bench.intake import write_pdf
 
-from helpers import ROOT, shot
+from helpers import ROOT, SHOTS, shot
 
 APPLICATION = ROOT / "tests" / "intake" / "applications" / "01-sepsis-ed.md"
 
@@ -42,7 +42,7 @@ def test_upload_review_confirm_and_evaluate(page, application_pdf, width):
     assert marked.count() >= 20
     data = page.locator("#suggested-f-enrolment-data_submission")
     assert "suggested" in data.inner_text().lower()
-    assert "asked to leave" in data.locator("mark").inner_text()
+    assert "asked to leave" in data.locator("blockquote mark").first.inner_text()
     assert page.locator("#f-enrolment-data_submission").input_value() == "mandatory_with_exit"
     if width == 390:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -50,6 +50,8 @@ def test_upload_review_confirm_and_evaluate(page, application_pdf, width):
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     data.scroll_into_view_if_needed()
     shot(page, f"intake-02-review-{width}px")
+    page.locator("#f-enrolment-data_submission").locator("xpath=..").screenshot(
+        path=str(SHOTS / f"intake-02-one-suggestion-{width}px.png"))
 
     # accept two, edit one, clear one; every other suggestion is left unticked
     data.get_by_label("accept").check()

@@ -44,8 +44,7 @@ def intake_cmd(file: Path, output: Path | None, fmt: str) -> None:
     doc = result.document
     pages = f"{doc.pages} pages, " if doc.pages else ""
     click.echo(f"Read {file.name} ({pages}{len(doc.blocks)} paragraphs, {doc.chars:,} "
-               f"characters) in {result.seconds:.2f} s: "
-               f"{len(result.suggestions)} suggested answers.\n")
+               f"characters): {len(result.suggestions)} suggested answers.\n")
     for s in result.suggestions:
         quote = s.quotes[0]
         where = f" ({quote.where})" if quote.where else ""

@@ -304,6 +304,8 @@ def _combine(found: list[_Found]) -> list[Suggestion]:
             best = hits[0]
             others: list[tuple[Any, Quote]] = []
             for f in hits[1:]:
+                if f.quote.text == best.quote.text and f.quote.where == best.quote.where:
+                    continue  # the same sentence read less specifically: the earlier wins
                 if f.value != best.value and all(f.value != v for v, _ in others):
                     others.append((f.value, f.quote))
             suggestion = Suggestion(path, best.value, [best.quote], others)
