@@ -38,7 +38,7 @@ from ccrules.explaining.interview import (
     read_answer,
     read_members,
 )
-from ccrules.proposal import words
+from ccrules.proposal.fields import label
 from ccrules.proposal.reading import parse_json, parse_proposal
 from ccrules.service import evaluate_and_store
 
@@ -144,7 +144,7 @@ def _value(q: Question) -> Any:
         if not members and not form.get("none"):
             raise AnswerError(f"{q.label}: tick what applies, or 'none of these'.")
         return read_members(q, members)
-    if q.kind == "number" and form.get("number", "").strip():
+    if q.kind == "range" and form.get("number", "").strip():
         value = read_answer(q, form["number"])
         if value is DONT_KNOW:
             raise AnswerError(f"{q.label}: type a number, or choose a range.")
@@ -159,5 +159,5 @@ def _words(exc: ProposalError) -> str:
     parts = []
     for e in exc.errors[:3]:
         path = ".".join(str(k) for k in e.loc if not isinstance(k, int))
-        parts.append(f"{words.label(path) if path else 'the proposal'}: {e.msg}")
+        parts.append(f"{label(path) if path else 'the proposal'}: {e.msg}")
     return exc.detail + (" (" + "; ".join(parts) + ")" if parts else "")

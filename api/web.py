@@ -70,10 +70,6 @@ from .storage import rulebook, store
 bp = Blueprint("pages", __name__)
 OPEN = {"pages.signin"}
 PAGE_SIZE = 50
-# units the form shows after a label that does not already say them
-FORM_UNITS = {"enrolment.local_lead_time_pct": "% of their time", "context.coverage_pct": "%",
-              "measurement.baseline_months": "months",
-              "measurement.feedback_lag_months": "months"}
 ROUND_KEYS = [key for key, _ in ROUND_COLUMNS]
 ROUND_HEADINGS = headings()
 
@@ -141,7 +137,6 @@ def _form_page(values: dict[str, Any], exc: ProposalError | None = None, status:
     labels = {p: f.label for p, f in catalogue().items()}
     return render_template("form.html", groups=form_groups(), values=values, errors=errors,
                            detail=exc.detail if exc else None, labels=labels,
-                           units=FORM_UNITS,
                            menu_blanks=MENU_BLANKS, max_options=MAX_OPTIONS,
                            evidence_choices=evidence_choices(),
                            none_suffix=NONE_SUFFIX), status
@@ -246,7 +241,7 @@ def what_if(evaluation_id: str):
     path, text = request.args.get("field", ""), request.args.get("value", "")
     asked = {"field": path, "value": text}
     info = catalogue().get(path)
-    if info is None or info.kind in ("text", "object_list") or path.startswith("derived."):
+    if info is None or not info.kind.changeable or path.startswith("derived."):
         return _result_page(evaluation_id, stored, {**asked, "error": "Choose an answer to "
                                                     "change from the list."}, 422)
     try:

@@ -7,28 +7,27 @@ import random
 from functools import cache
 from typing import Any
 
+from ccrules.proposal import kinds as K
 from ccrules.proposal.fields import catalogue
-from ccrules.sheets.layout import by_path
 
 MEASURES = ["m1", "m2", "m3", "local"]
-PCT = {"context.coverage_pct", "enrolment.local_lead_time_pct"}
 
 
 def _value(rng: random.Random, path: str, info) -> Any:
     kind = info.kind
-    if kind == "enum":
+    if kind is K.CHOICE:
         return rng.choice(info.values)
-    if kind == "bool":
+    if kind is K.YES_NO:
         return rng.random() < 0.5
-    if kind == "int":
+    if kind.whole:
         return rng.randint(0, 12)
-    if kind == "number":
-        return round(rng.uniform(0, 100 if path in PCT else 30), 2)
-    if kind == "enum_list":
+    if kind.numeric:
+        return round(rng.uniform(0, 100 if kind.percent else 30), 2)
+    if kind is K.CHOICES:
         return rng.sample(list(info.values), rng.randint(0, len(info.values)))
-    if kind == "str_list":
+    if kind is K.NAMES:
         return rng.sample(MEASURES, rng.randint(0, len(MEASURES)))
-    if kind == "object_list":
+    if kind is K.MENU_OPTIONS:
         return [{"name": f"option {i}",
                  "evidence_base": rng.choice(["strong", "emerging", "contested", "none"]),
                  "measures": rng.sample(MEASURES, rng.randint(0, 2))}
@@ -58,8 +57,9 @@ def proposals(n: int, seed: int = 2017, known: float = 0.8) -> list[dict]:
 @cache
 def bounds() -> dict[str, tuple[float, float]]:
     """(least, most) of every number field, as the model's schema states them."""
-    return {c.path: (c.minimum, c.maximum) for c in by_path().values()
-            if c.kind in ("int", "number") and c.minimum is not None and c.maximum is not None}
+    return {p: (f.minimum, f.maximum) for p, f in catalogue().items()
+            if f.kind.numeric and not p.startswith("derived.") and f.minimum is not None
+            and f.maximum is not None}
 
 
 def consistent(raw: dict) -> dict:

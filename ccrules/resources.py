@@ -7,7 +7,6 @@ carries them and an editable install reads the repository's own copies.
 
 from __future__ import annotations
 
-import os
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -25,8 +24,3 @@ def builtin_rules() -> Path:
 def builtin_examples() -> Path:
     """The folder of example proposals (and their expected verdicts) that ships with ccrules."""
     return _folder("ccrules.examples")
-
-
-def rules_dir() -> Path:
-    """The rules to use when none is named: $CCRULES_RULES, or the built-in rules."""
-    return Path(os.environ.get("CCRULES_RULES") or builtin_rules())

@@ -8,6 +8,7 @@ import os
 from bench.generate import bounds, consistent
 from hypothesis import strategies as st
 
+from ccrules.proposal import kinds as K
 from ccrules.proposal.fields import catalogue
 from ccrules.rulebook.conditions import tested_values
 
@@ -29,15 +30,15 @@ def thresholds(rulebook) -> dict[str, list]:
 
 def _value(info, cuts):
     kind = info.kind
-    if kind == "enum":
+    if kind is K.CHOICE:
         return st.sampled_from(info.values)
-    if kind == "bool":
+    if kind is K.YES_NO:
         return st.booleans()
-    if kind == "enum_list":
+    if kind is K.CHOICES:
         return st.lists(st.sampled_from(info.values), unique=True, max_size=len(info.values))
-    if kind == "str_list":
+    if kind is K.NAMES:
         return st.lists(st.sampled_from(MEASURES), unique=True, max_size=4)
-    if kind == "object_list":
+    if kind is K.MENU_OPTIONS:
         option = st.fixed_dictionaries({
             "name": st.sampled_from(["a", "b", "c"]),
             "evidence_base": st.none() | st.sampled_from(catalogue()[
@@ -47,7 +48,7 @@ def _value(info, cuts):
         return st.lists(option, max_size=3)
     least, top = bounds()[info.path]  # what the model accepts
     ints = [c for c in cuts if float(c).is_integer() and least <= c <= top]
-    if kind == "int":
+    if kind.whole:
         return st.sampled_from([int(c) for c in ints] or [int(least)]) | \
             st.integers(int(least), int(min(12, top)))
     near = st.sampled_from([min(max(c, least), top) for c in cuts]) if cuts else st.nothing()
@@ -60,7 +61,7 @@ def proposals(rulebook):
     cuts = thresholds(rulebook)
     groups: dict[str, dict] = {}
     for path, info in catalogue().items():
-        if path.startswith("derived.") or info.kind == "text":
+        if path.startswith("derived.") or info.kind is K.TEXT:
             continue
         value = st.none() | _value(info, cuts.get(path, []))
         if path == "context.sites_eligible":

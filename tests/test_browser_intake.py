@@ -6,7 +6,6 @@ normal width and at 390 px. Screenshots go to test-output/browser/. With CI=true
 missing chromium fails the run."""
 
 import pytest
-
 from bench.intake import write_pdf
 
 from helpers import ROOT, SHOTS, shot

@@ -5,6 +5,8 @@ import json
 import pytest
 
 from ccrules.cli import main
+from ccrules.resources import builtin_rules
+from ccrules.rulebook import load_rulebook
 
 from helpers import EXAMPLES, ROOT
 
@@ -218,3 +220,14 @@ def test_an_unexpected_fault_is_one_line_with_exit_code_2(runner, monkeypatch):
     result = runner.invoke(main, ["evaluate", ILCOP])
     _no_traceback(result, 2)
     assert "internal error (ZeroDivisionError: a bug)" in result.output
+
+
+def test_the_rules_named_by_the_environment_are_the_clis_choice_not_the_librarys(
+        runner, rules_copy, monkeypatch):
+    (rules_copy / "broken.yaml").write_text("rules: [{id: XX-01}]\n")
+    monkeypatch.setenv("CCRULES_RULES", str(rules_copy))
+    assert load_rulebook().source == str(builtin_rules()), "the library reads no environment"
+    result = runner.invoke(main, ["rules", "check"])
+    assert result.exit_code == 1 and "broken.yaml" in result.output
+    result = runner.invoke(main, ["evaluate", str(EXAMPLES / "michigan-keystone.json")])
+    assert result.exit_code != 0 and "broken.yaml" in result.output

@@ -263,7 +263,7 @@ def typed(state, completed: dict) -> str:
         return ", ".join(value) or "none"
     if q.kind == "many":
         return ", ".join(c.words for c in q.choices if c.value in value) or "none"
-    if q.kind == "number":
+    if q.kind == "range":
         return str(value)
     return next(c.words for c in q.choices if c.value == value)
 

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from ccrules.proposal import kinds as K
 from ccrules.proposal.fields import catalogue
 from ccrules.report.round import headings
 from ccrules.report.text import render_text
@@ -32,15 +33,15 @@ def form_data(proposal: dict, prefix: str = "") -> dict:
         path = prefix + key
         if isinstance(value, dict):
             data.update(form_data(value, path + "."))
-        elif kinds[path] == "enum_list":
+        elif kinds[path] is K.CHOICES:
             data[path] = value if value else []
             if not value:
                 data[path + NONE] = "1"
-        elif kinds[path] == "str_list":
+        elif kinds[path] is K.NAMES:
             data[path] = "\n".join(value)
             if not value:
                 data[path + NONE] = "1"
-        elif kinds[path] == "object_list":  # the menu: one row of inputs per option
+        elif kinds[path] is K.MENU_OPTIONS:  # the menu: one row of inputs per option
             for i, option in enumerate(value):
                 data[f"{path}.{i}.name"] = option["name"]
                 if option.get("evidence_base"):

@@ -78,7 +78,7 @@ def test_each_bound_is_stated_in_the_schema_and_the_sheet_template(path, least, 
     assert (node["minimum"], node["maximum"]) == (least, most)
     assert node["type"] == ("integer" if whole else "number")
     column = by_path()[path]
-    assert (column.minimum, column.maximum) == (least, most)
+    assert (column.info.minimum, column.info.maximum) == (least, most)
     assert f"from {least} to {most}" in column.how_to_write()
 
 

@@ -6,6 +6,7 @@ from ccrules.errors import ProposalError
 from ccrules.proposal import Proposal, parse_proposal
 from ccrules.proposal.facts import flatten
 from ccrules.proposal.fields import catalogue
+from ccrules.proposal.groups import IDENTITY
 
 
 def faults(data) -> dict[str, str]:
@@ -59,8 +60,17 @@ def test_not_an_object():
 def test_every_field_has_a_description_and_question():
     for path, info in catalogue().items():
         assert info.description, path
-        if info.kind != "text":
+        if info.path not in IDENTITY:
             assert info.question.endswith("?"), path
+
+
+def test_every_field_has_a_label_and_every_amount_a_unit():
+    """Labels and units live with the field in the catalogue (the model's F(...)): a field
+    without a label, or a number that is neither a count nor has a unit, fails here."""
+    for path, info in catalogue().items():
+        assert info.label and info.label != path, path
+        if info.kind.numeric and not info.label.startswith("Number of"):
+            assert info.unit, path
 
 
 def test_json_schema_carries_descriptions_and_enums():

@@ -25,7 +25,6 @@ from ccrules.rulebook.model import Verdict
 
 from helpers import ROOT
 
-ENUMERABLE = ("enum", "bool", "int", "number", "enum_list", "str_list")
 MOST = 3000  # completions enumerated for one draft; larger drafts are left out
 COST = ROOT / "tests" / "scenarios" / "cost"
 
@@ -47,7 +46,7 @@ def drafts(n: int, seed: int = 21):
     generated proposals' and so have ranges worth checking."""
     rng = random.Random(seed)
     fields = [p for p, f in catalogue().items()
-              if f.kind in ENUMERABLE and not p.startswith("derived.")]
+              if f.kind.changeable and not p.startswith("derived.")]
     examples = [json.loads(p.read_text()) for p in sorted((ROOT / "examples").glob("*.json"))]
     generated = proposals(n // 3 + 1, seed=seed, known=1.0)
     for i in range(n):
@@ -59,7 +58,7 @@ def exact(judge, facts, aggregated: bool):
     """(best, worst) by enumeration."""
     policy = judge.policy
     open_ = [f for f in sorted(facts) if facts[f] is None and not f.startswith("derived.")
-             and catalogue()[f].kind in ENUMERABLE]
+             and catalogue()[f].kind.changeable]
     if any(facts[d.path] is None for d in DERIVED):
         return None  # a derived fact's domain is not its answers' (the count of a list of
         # placeholder names cannot match a menu option's measures): not enumerated here

@@ -114,7 +114,7 @@ def test_a_menu_of_one_option_is_a_standardised_core(rulebook):
 
 
 def test_one_answer_counts_once_however_many_fronts_it_touches(rulebook):
-    from ccrules.judging.aggregation import fronts
+    from ccrules.rulebook.aggregations import fronts
     rules = {r.id: r for r in rulebook.rules}
     two = [rules["CO-02"], rules["ME-03"]]  # community and measurement
     assert fronts(two, {"CO-02": frozenset({"a"}), "ME-03": frozenset({"b"})}) == 2

@@ -69,7 +69,9 @@ def test_the_wheel_has_one_top_level_package_and_its_data(wheel):
     for expected in ("ccrules/web/templates/result.html", "ccrules/web/static/ccrules.css",
                      "ccrules/web/static/round.js", "ccrules/rules/policy.yaml",
                      "ccrules/rules/problem_fit.yaml", "ccrules/examples/ilcop.json",
-                     "ccrules/examples/expected.yaml", "ccrules/report/model.py"):
+                     "ccrules/examples/expected.yaml", "ccrules/report/model.py",
+                     "ccrules/py.typed", "ccrules/proposal/kinds/base.py",
+                     "ccrules/web/templates/_widgets.html"):
         assert expected in names, expected
     assert (ROOT / "api").is_dir() and (ROOT / "rules").is_dir()  # the repository's layout
 

@@ -190,10 +190,8 @@ def render_validity(rulebook: Rulebook) -> str:
             "weaknesses across dimensions.", "",
             "| rule | when | basis | paper | why |", "|---|---|---|---|---|"]
     for agg in policy.aggregation:
-        when = (f"all of {', '.join(agg.all_of)} fire" if agg.all_of else
-                f"major findings in at least {agg.at_least:g} of: "
-                f"{', '.join(d.value for d in agg.dimensions)}")
-        out.append(f"| {agg.title} | {when} | {agg.basis} | {agg.lines} | {cell(agg.why)} |")
+        out.append(f"| {agg.title} | {agg.describe()} | {agg.basis} | {agg.lines} | "
+                   f"{cell(agg.why)} |")
     out += ["", "## Figures the rules use", "",
             "`funder`: the paper gives no figure, so the number is the funder's policy (conditions "
             "of award say so); `paper`: the figure is in the paper.", "",

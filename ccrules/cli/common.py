@@ -22,7 +22,8 @@ DB_OPTION = click.option(
     show_envvar=True, help="The audit database (SQLite).")
 RULES_OPTION = click.option(
     "--rules", "rules_path", type=click.Path(exists=True, path_type=Path), default=None,
-    help="Folder of rule files (default: $CCRULES_RULES or the project's rules/).")
+    envvar="CCRULES_RULES", show_envvar=True,
+    help="Folder of rule files (default: the built-in rules).")
 
 
 class UserError(click.ClickException):

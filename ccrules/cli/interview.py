@@ -25,7 +25,7 @@ from .common import RULES_OPTION, load_rules
 STOP = {"q", "quit", "stop", "exit"}
 HOW = {
     "one": "Type its number or its words.",
-    "number": "Type the number, or the letter of a range.",
+    "range": "Type the number, or the letter of a range.",
     "many": "Type the numbers of all that apply, separated by commas, or 'none'.",
     "names": "Type the names, separated by commas, or 'none' if there are none.",
 }

@@ -16,7 +16,7 @@ from ..authoring.rule_tests import run_rule_tests
 from ..authoring.validity import render_validity
 from ..errors import RuleError
 from ..proposal.words import count as plural
-from ..resources import rules_dir
+from ..resources import builtin_rules
 from ..rulebook.conditions import All, Leaf, Not, to_data
 from ..rulebook.loader import load_rulebook
 from ..store.database import Store
@@ -204,14 +204,15 @@ def _panel_moves(report: Impact) -> None:
 
 
 @rules_group.command("check")
-@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("path", required=False, envvar="CCRULES_RULES",
+                type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def rules_check(path: Path | None, fmt: str) -> None:
-    """Check the rule files in PATH (default: the rules folder): they load, every lesson
-    L1-L35 has a rule, and every rule's examples behave as declared. Prints
-    file:line: rule-id: message for each problem; exit code 1 if any."""
-    path = path or rules_dir()
+    """Check the rule files in PATH (default: $CCRULES_RULES, else the built-in rules): they
+    load, every lesson L1-L35 has a rule, and every rule's examples behave as declared.
+    Prints file:line: rule-id: message for each problem; exit code 1 if any."""
+    path = path or builtin_rules()
     try:
         rb = load_rulebook(path)
         problems = all_problems(rb)

@@ -24,8 +24,6 @@ from ..rulebook.conditions import compile_python, leaves
 DONT_KNOW = object()  # the answer to a question the officer cannot answer: it is skipped
 SKIP_WORDS = {"", "?", "don't know", "dont know", "do not know", "unknown", "skip"}
 NONE_WORDS = {"none", "no", "nothing", "nobody", "none of these", "0"}
-KINDS = {"enum": "one", "bool": "one", "int": "number", "number": "number",
-         "enum_list": "many", "str_list": "names"}  # what guided mode can ask, and how
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 SINGULAR = {"months": "month", "departments": "department", "sites": "site",
             "people": "person"}
@@ -50,7 +48,7 @@ class Question:
     """One open question. `field` is the proposal's path (for machines, never shown)."""
 
     field: str
-    kind: str  # "one" (a choice), "number" (a range or a number), "many" (members), "names"
+    kind: str  # "one" (a choice), "range" (a range or a number), "many" (members), "names"
     label: str
     text: str
     choices: tuple[Choice, ...]
@@ -69,15 +67,15 @@ class Question:
 def question(judge: Judge, facts: dict, path: str, rules: tuple[str, ...]) -> Question:
     """The question for one open field (unscored)."""
     info = catalogue()[path]
-    return Question(path, KINDS[info.kind], info.label, info.question or info.description,
-                    tuple(_choices(judge, facts, info)), words.UNITS.get(path, "").strip(),
-                    rules)
+    return Question(path, info.kind.question, info.label,
+                    info.question or info.description, tuple(_choices(judge, facts, info)),
+                    info.unit.strip(), rules)
 
 
 def mark(question: Question, i: int) -> str:
     """How a choice is numbered: 1, 2, 3... or a, b, c... for a number's ranges (so that a
     typed number is the number itself)."""
-    return LETTERS[i] if question.kind == "number" else str(i + 1)
+    return LETTERS[i] if question.kind == "range" else str(i + 1)
 
 
 # -- reading answers ------------------------------------------------------------------------
@@ -100,7 +98,7 @@ def read_answer(question: Question, text: str) -> Any:
         if len(parts) == 1 and all(p.isdigit() for p in said.split()):
             parts = said.split()  # "1 3" as well as "1, 3"
         return list(dict.fromkeys(_pick(question, p).value for p in parts))
-    if question.kind == "number":
+    if question.kind == "range":
         typed = _typed_number(question, said)
         return _pick(question, said).value if typed is None else typed
     return _pick(question, said).value
@@ -125,7 +123,7 @@ def _pick(question: Question, said: str) -> Choice:
     if not choices:
         raise AnswerError(f"{question.label}: type a number.")
     marks = ", ".join(mark(question, i) for i in range(len(choices)))
-    also = " or a number" if question.kind == "number" else ""
+    also = " or a number" if question.kind == "range" else ""
     raise AnswerError(f"{question.label}: {said!r} is not one of the choices; type one of "
                       f"{marks}{also}, or a choice's words.")
 
@@ -140,7 +138,7 @@ def _typed_number(question: Question, said: str) -> int | float | None:
     number = float(match.group(1))
     if not math.isfinite(number) or number < 0:
         raise AnswerError(f"{question.label}: type a number of 0 or more.")
-    if catalogue()[question.field].kind == "int":
+    if catalogue()[question.field].kind.whole:
         if not number.is_integer():
             raise AnswerError(f"{question.label}: type a whole number.")
         return int(number)
@@ -150,15 +148,7 @@ def _typed_number(question: Question, said: str) -> int | float | None:
 def checked(question: Question, value: Any) -> Any:
     """The value as JSON data, if it is of the question's kind (AnswerError if not)."""
     info = catalogue()[question.field]
-    ok = {
-        "enum": lambda v: v in info.values,
-        "bool": lambda v: isinstance(v, bool),
-        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-        "enum_list": lambda v: isinstance(v, (list, tuple)) and all(m in info.values for m in v),
-        "str_list": lambda v: isinstance(v, (list, tuple)) and all(isinstance(m, str) for m in v),
-    }[info.kind]
-    if not ok(value):
+    if not info.kind.question or not info.kind.fits(info, value):
         raise AnswerError(f"{question.label}: that answer does not fit this question.")
     return list(dict.fromkeys(value)) if isinstance(value, (list, tuple)) else value
 
@@ -168,9 +158,9 @@ def checked(question: Question, value: Any) -> Any:
 def classes(judge: Judge, facts: dict, q: Question) -> list[Any]:
     """One value (as a fact) of each class of answers the rules tell apart."""
     info = catalogue()[q.field]
-    if info.kind in ("enum", "bool", "int", "number"):
+    if not info.kind.is_list:
         return [c.value for c in q.choices]
-    values = judge.domain(q.field) if info.kind == "enum_list" else _counts(judge, q.field)
+    values = judge.domain(q.field) if info.values else _counts(judge, q.field)
     tests = _tests(judge, q.field)
     seen: dict[tuple, Any] = {}
     for v in values:
@@ -180,14 +170,10 @@ def classes(judge: Judge, facts: dict, q: Question) -> list[Any]:
 
 
 def _choices(judge: Judge, facts: dict, info: FieldInfo) -> list[Choice]:
-    if info.kind == "bool":
-        return [Choice("yes", "yes", True), Choice("no", "no", False)]
-    if info.kind in ("enum", "enum_list"):
-        return [Choice(v, w, v) for v, w in info.choices()]
-    if info.kind in ("int", "number"):
+    if info.kind.numeric:
         return [Choice(f"r{i}", w, v, _amount(info.path, v))
                 for i, (w, v) in enumerate(_ranges(judge, facts, info))]
-    return []
+    return [Choice(v if isinstance(v, str) else w, w, v) for v, w in info.kind.options(info)]
 
 
 def _tests(judge: Judge, path: str) -> list[Any]:
@@ -216,8 +202,8 @@ def _counts(judge: Judge, path: str) -> list[tuple]:
 def _ranges(judge: Judge, facts: dict, info: FieldInfo) -> list[tuple[str, int | float]]:
     """(words, value recorded) for each range of a number the rules tell apart: the pieces
     between thresholds, merged where every comparison gives the same result."""
-    top = 100.0 if info.path.endswith("_pct") else math.inf
-    integer = info.kind == "int"
+    top = info.kind.top
+    integer = info.kind.whole
     tests = _tests(judge, info.path)
     merged: list[list] = []  # [lo, lo_closed, hi, hi_closed, results]
     for lo, lc, hi, hc in _pieces([t for t in _thresholds(judge, info.path) if t <= top],
@@ -272,7 +258,7 @@ def _inside(lo: float, lc: bool, hi: float, hc: bool, integer: bool) -> int | fl
 
 def _amount(path: str, x: float) -> str:
     """A number with its unit, singular for one ('1 month', '3 months')."""
-    text = words.amount(path, x)
+    text = catalogue()[path].amount(x)
     number, _, unit = text.partition(" ")
     return f"1 {SINGULAR.get(unit, unit)}" if number == "1" and unit else text
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..judging.completions import Exhausted
-from ..judging.judge import PLACEHOLDER, RANK, Judge, Judgement, Outcome, relevant
+from ..judging.judge import RANK, Judge, Judgement, Outcome, relevant
 from ..judging.result import Change, Counterfactual
-from ..proposal import words
 from ..proposal.fields import catalogue
 from ..rulebook.conditions import fields_of
 from ..rulebook.model import Rule, Verdict
@@ -22,14 +21,9 @@ MAX_PER_TARGET = 5
 def _change_text(field: str, value: Any, before: Any = None) -> str:
     """A change in words: 'Data submission: required, with exit for not submitting (now:
     voluntary)'."""
-    info = catalogue().get(field)
-    kind = info.kind if info else ""
-    if isinstance(value, tuple) and all(str(v).startswith(PLACEHOLDER) for v in value):
-        after = words.count(len(value), "named item") if value else "none"
-    else:
-        after = words.value_words(field, value, kind)
-    now = words.value_words(field, before, kind) if before is not None else "not stated"
-    return f"{words.label(field)}: {after} (now: {now})"
+    info = catalogue()[field]
+    now = info.words(before) if before is not None else "not stated"
+    return f"{info.label}: {info.words(value)} (now: {now})"
 
 
 # Nodes (change sets judged) one evaluation's counterfactual search may visit, over every
@@ -45,7 +39,7 @@ def answer_fields(rule: Rule) -> list[str]:
     for field in sorted(fields_of(rule.when)):
         info = catalogue()[field]
         for f in (info.sources or (field,)):
-            if f not in out and catalogue()[f].kind not in ("object_list", "text"):
+            if f not in out and catalogue()[f].kind.changeable:
                 out.append(f)
     return out
 
@@ -85,21 +79,8 @@ def obstacles(judge: Judge, facts: dict[str, Any], target: Verdict,
     groups = [Obstacle(((r,),)) for r in fired
               if RANK[policy.severity_verdicts[r.severity]] < level]
     if level > RANK[Verdict.not_recommended]:
-        by_id = {r.id: r for r in fired}
-        for agg in policy.aggregation:
-            if agg.id not in met:
-                continue
-            if agg.all_of:  # any one member off clears it
-                groups.append(Obstacle(tuple((by_id[rid],) for rid in agg.all_of
-                                             if rid in by_id)))
-                continue
-            fronts: dict[Any, list[Rule]] = {}
-            for r in fired:
-                if r.dimension in agg.dimensions and \
-                        policy.severity_verdicts[r.severity] == Verdict.conditional:
-                    fronts.setdefault(r.dimension, []).append(r)
-            groups.append(Obstacle(tuple(tuple(rs) for rs in sorted(
-                fronts.values(), key=len))))  # clearing a whole front, the smallest first
+        groups += [Obstacle(tuple(agg.obstacles(policy, fired)))
+                   for agg in policy.aggregation if agg.id in met]
     for r in outcome.undetermined:
         if relevant(policy, r) and RANK[policy.severity_verdicts[r.severity]] < level:
             try:

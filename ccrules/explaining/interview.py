@@ -35,7 +35,6 @@ from typing import Any
 
 from ..errors import ErrorItem, ProposalError
 from ..judging.judge import RANK, Judge, Judgement, judge_for, relevant
-from ..proposal import words
 from ..proposal.facts import flatten
 from ..proposal.fields import DERIVED, catalogue
 from ..proposal.model import Proposal
@@ -44,7 +43,6 @@ from ..rulebook.loader import Rulebook
 from ..rulebook.model import Verdict
 from .answers import (  # noqa: F401 (the interview's whole vocabulary, from one place)
     DONT_KNOW,
-    KINDS,
     AnswerError,
     Choice,
     Question,
@@ -90,7 +88,7 @@ class State:
         """(label, value in words) for each answer given, in order."""
         facts = flatten(parse_proposal(self.data))
         info = catalogue()
-        return [(info[f].label, words.value_words(f, facts[f], info[f].kind))
+        return [(info[f].label, info[f].words(facts[f]))
                 for f in self.answered]
 
 
@@ -154,7 +152,7 @@ def asked_field(path: str) -> str | None:
     it is first computed from; None for a menu of options, which the form must describe."""
     if path.startswith("derived."):
         path = next(d.sources[0] for d in DERIVED if d.path == path)
-    return path if catalogue()[path].kind in KINDS else None
+    return path if catalogue()[path].kind.question else None
 
 
 def _questions(judge: Judge, facts: dict, now: Judgement, skipped: set[str],

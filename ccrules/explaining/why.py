@@ -7,7 +7,8 @@ from typing import Any
 
 from ..judging.result import Term
 from ..proposal import words
-from ..proposal.fields import catalogue
+from ..proposal.fields import catalogue, value_words
+from ..proposal.fields import label as field_label
 from ..rulebook.conditions import (
     Leaf,
     Node,
@@ -37,9 +38,8 @@ def wanted_words(leaf: Leaf) -> str:
     """What a term asks for, in words: 'below 10% of their time', 'includes a data lead',
     'fewer than 3 named', 'voluntary or not asked for'."""
     path, op, value = leaf.field, leaf.op, leaf.value
-    kind = catalogue()[path].kind if path in catalogue() else ""
     if op in _THRESHOLD:
-        return _THRESHOLD[op].format(words.amount(path, value))
+        return _THRESHOLD[op].format(catalogue()[path].amount(value))
     if op == "count_ge":
         return f"{words.number(value)} or more named"
     if op == "count_lt":
@@ -51,7 +51,7 @@ def wanted_words(leaf: Leaf) -> str:
     if op in ("in", "not_in"):
         choices = words.join([words.choice(path, str(v)) for v in value]).replace(" and ", " or ")
         return ("anything but " if op == "not_in" else "") + choices
-    shown = words.value_words(path, value, kind)
+    shown = value_words(path, value)
     return f"anything but {shown}" if op == "ne" else shown
 
 
@@ -60,12 +60,11 @@ def term(leaf: Leaf, facts: dict[str, Any], fired: bool, wanted: str | None = No
     with its unit) and, where the value alone does not say why, what the rule looks for
     (`wanted`, when several terms on the field are said at once)."""
     actual = facts.get(leaf.field)
-    info = catalogue().get(leaf.field)
-    label = words.label(leaf.field)
+    label = field_label(leaf.field)
     if actual is None:
         text = f"{label}: not stated"
     else:
-        stated = words.value_words(leaf.field, actual, info.kind if info else "")
+        stated = value_words(leaf.field, actual)
         if fired and leaf.op in ("eq", "in", "contains"):
             text = f"{label}: {stated}"
         elif fired:

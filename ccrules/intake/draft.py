@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ProposalError
-from ..proposal.model import MAX_QUOTATIONS, Proposal
+from ..proposal.model import Proposal
+from ..proposal.quotations import MAX_QUOTATIONS
 from ..proposal.reading import parse_json, parse_proposal, put_answer, read_proposal
 from . import Intake
 from .suggest import Suggestion

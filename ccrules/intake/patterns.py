@@ -17,7 +17,8 @@ from ..proposal.fields import catalogue
 NUMBER, COUNT, ITEMS, NAMES = "number", "count", "items", "names"
 EXTRACTED = {NUMBER, COUNT, ITEMS, NAMES}
 # which extracted values suit which kinds of field
-_EXTRACTS_FOR = {"int": {NUMBER, COUNT}, "number": {NUMBER, COUNT}, "str_list": {ITEMS, NAMES}}
+_EXTRACTS_FOR = {"int": {NUMBER, COUNT}, "number": {NUMBER, COUNT}, "percentage": {NUMBER},
+                 "str_list": {ITEMS, NAMES}}
 _ENTRY_KEYS = {"value", "match", "within", "modal_ok", "negative", "condition_ok"}
 
 
@@ -117,7 +118,7 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 
 def _check_value(path: str, value: Any, where: str) -> None:
     info = catalogue()[path]
-    kind = info.kind
+    kind = info.kind.name
     if isinstance(value, str) and value in EXTRACTED:
         if value not in _EXTRACTS_FOR.get(kind, set()):
             raise PatternError(f"{where}: {value!r} cannot give a {kind} answer")
@@ -129,7 +130,7 @@ def _check_value(path: str, value: Any, where: str) -> None:
     elif kind == "bool":
         if not isinstance(value, bool):
             raise PatternError(f"{where}: {path} is yes or no: value must be true or false")
-    elif kind in ("int", "number"):
+    elif kind in ("int", "number", "percentage"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise PatternError(f"{where}: {path} is a number: value must be a number, or "
                                f"'number' or 'count'")

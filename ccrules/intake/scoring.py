@@ -36,7 +36,7 @@ def same_name(a: str, b: str) -> bool:
 
 def right(path: str, got: Any, expected: Any) -> tuple[bool, bool]:
     """(right, complete) for one suggestion against the stated answer."""
-    kind = catalogue()[path].kind
+    kind = catalogue()[path].kind.name
     if kind == "enum_list":
         ok = set(got) <= set(expected) and (bool(got) or not expected)
         return ok, ok and set(got) == set(expected)
@@ -49,7 +49,7 @@ def right(path: str, got: Any, expected: Any) -> tuple[bool, bool]:
             unmatched.remove(hit)
         ok = bool(got) or not expected
         return ok, ok and not unmatched
-    if kind in ("int", "number") and not isinstance(got, bool):
+    if kind in ("int", "number", "percentage") and not isinstance(got, bool):
         ok = isinstance(expected, (int, float)) and abs(float(got) - float(expected)) < 1e-6
         return ok, ok
     return got == expected, got == expected
@@ -116,7 +116,7 @@ def flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def answerable(path: str) -> bool:
     """The fields intake may fill (not the title, summary, applicant or reference)."""
     info = catalogue().get(path)
-    return info is not None and info.kind not in ("text", "object_list")
+    return info is not None and info.kind.name not in ("text", "object_list")
 
 
 def cited_within(note: str, lines: tuple[int, int]) -> bool:

@@ -12,7 +12,6 @@ from typing import Any
 from pydantic import ValidationError
 from spacy.tokens import Doc, Span
 
-from ..proposal import words as wording
 from ..proposal.fields import catalogue
 from ..proposal.model import Proposal
 from .patterns import COUNT, ITEMS, NAMES, NUMBER, Entry, Patterns, builtin_patterns
@@ -76,18 +75,18 @@ class Suggestion:
 
     @property
     def label(self) -> str:
-        return wording.label(self.field)
+        return catalogue()[self.field].label
 
     @property
     def words(self) -> str:
-        return wording.value_words(self.field, self.value, catalogue()[self.field].kind)
+        return catalogue()[self.field].words(self.value)
 
     def as_dict(self) -> dict[str, Any]:
         return {"field": self.field, "label": self.label, "value": self.value,
                 "words": self.words, "status": "suggested",
                 "quotes": [q.as_dict() for q in self.quotes],
-                "also_read": [{"value": v, "words": wording.value_words(
-                    self.field, v, catalogue()[self.field].kind), "quote": q.as_dict()}
+                "also_read": [{"value": v, "words": catalogue()[self.field].words(v),
+                               "quote": q.as_dict()}
                     for v, q in self.also_read]}
 
 
@@ -288,7 +287,7 @@ def suggest(document: Document, patterns: Patterns | None = None,
 
 
 def _combine(found: list[_Found]) -> list[Suggestion]:
-    kinds = {p: f.kind for p, f in catalogue().items()}
+    kinds = {p: f.kind.name for p, f in catalogue().items()}
     by_field: dict[str, list[_Found]] = {}
     for f in found:
         by_field.setdefault(f.entry.field, []).append(f)

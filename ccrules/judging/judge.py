@@ -10,7 +10,6 @@ information, counterfactuals, static checks), whose results the engine later con
 
 from __future__ import annotations
 
-import itertools
 import threading
 import weakref
 from dataclasses import dataclass
@@ -49,7 +48,6 @@ def _remember(memo: dict, key: Any, value: Any) -> None:
 # How verdicts rank, worst first (insufficient_information sits outside this order): the
 # ranks live on Verdict.
 RANK = {v: v.rank for v in Verdict if v.rank is not None}
-PLACEHOLDER = "(named)"  # stands for items of a free-text list when only the count matters
 
 
 @dataclass(frozen=True)
@@ -320,7 +318,7 @@ class Judge:
 
     def aggregations(self, fired: list[Rule], facts: dict[str, Any]) -> tuple[str, ...]:
         """The ids of the policy's aggregation rules that the fired (stated) findings meet
-        (judging/aggregation.py), each weakness counted once."""
+        (rulebook/aggregations.py), each weakness counted once."""
         return aggregations_met(self.policy, fired, lambda rules: self._causes(rules, facts))
 
     def _causes(self, rules: list[Rule], facts: dict[str, Any]) -> dict[str, frozenset[str]]:
@@ -432,35 +430,7 @@ class Judge:
         the largest tested): what the static checks need to be exact."""
         info = catalogue()[field]
         cuts = self.cuts.get(field, {"numbers": set(), "members": set(), "counts": set()})
-        if info.kind == "enum":
-            return list(info.values)
-        if info.kind == "bool":
-            return [True, False]
-        if info.kind in ("int", "number"):
-            ts = sorted(cuts["numbers"])
-            points = {0, *ts, *(t + 1 for t in ts), *(max(0, t - 1) for t in ts)}
-            if exhaustive:
-                points |= {(a + b) / 2 for a, b in zip(ts, ts[1:], strict=False)}
-            return sorted(points)
-        if info.kind == "enum_list":
-            tested = sorted(cuts["members"])
-            if exhaustive:
-                others = [v for v in info.values if v not in tested]
-                return [tuple(subset) + tuple(others[:k])
-                        for n in range(len(tested) + 1)
-                        for subset in itertools.combinations(tested, n)
-                        for k in range(len(others) + 1)]
-            options = [(), tuple(info.values)]
-            for m in tested:
-                options += [(m,), tuple(v for v in info.values if v != m)]
-            return list(dict.fromkeys(options))
-        if info.kind == "str_list":
-            if exhaustive:
-                counts = set(range(max(cuts["counts"], default=0) + 2))
-            else:
-                counts = {0} | {c for t in cuts["counts"] for c in (t, max(0, t - 1))}
-            return [tuple(f"{PLACEHOLDER} {i + 1}" for i in range(n)) for n in sorted(counts)]
-        return []
+        return info.kind.domain(info, cuts, exhaustive)
 
     @staticmethod
     def with_changes(facts: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

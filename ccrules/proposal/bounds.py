@@ -9,6 +9,11 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+
+class Share:
+    """Marks a number as a share out of 100 (its kind is a percentage)."""
+
+
 # Scalars are strict: "true", 1 and "2" are not booleans or numbers here (the rule engine
 # compares loosely, so types must be settled before a fact reaches it).
 # Numbers are bounded: no real programme has a million sites or calls a month, and the rule
@@ -51,7 +56,7 @@ def _amount(most: float) -> Any:
 
 Bool = Annotated[bool, Field(strict=True)]
 NonNeg = Annotated[int, _whole(LIMIT), BeforeValidator(_integral)]
-Pct = Annotated[float, _amount(100)]
+Pct = Annotated[float, _amount(100), Share()]
 Departments = Annotated[int, _whole(MOST_DEPARTMENTS), BeforeValidator(_integral)]
 CoreCount = Annotated[int, _whole(MOST_CORE_ELEMENTS), BeforeValidator(_integral)]
 # at least 1 when stated: an inner core of no one is no inner core (leave it unknown)

@@ -24,7 +24,7 @@ def _number(value: Any) -> Any:
 @cache
 def _paths() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
     """(path, its keys, whether a list becomes a tuple) for every input field, once."""
-    return tuple((path, tuple(path.split(".")), info.kind != "object_list")
+    return tuple((path, tuple(path.split(".")), info.kind.as_tuple)
                  for path, info in catalogue().items() if not path.startswith("derived."))
 
 

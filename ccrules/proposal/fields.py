@@ -1,7 +1,7 @@
 """The catalogue of fields rules may test: every leaf of the Proposal model, by dotted path,
-plus a few derived fields computed from several answers.
-
-A field's kind decides which operators apply to it and how a fact carries it.
+plus a few derived fields computed from several answers. Each field carries what the model
+says of it: its kind (kinds.py: which operators apply, how it is read, written and said),
+its label and unit in a funder's words, its description, question and bounds.
 """
 
 from __future__ import annotations
@@ -16,22 +16,10 @@ from typing import Literal
 from pydantic import BaseModel
 
 from ..suggestions import suggest
+from . import kinds as K
 from . import words
+from .kinds import Kind
 from .model import Proposal
-
-SCALAR_OPS = {"eq", "ne"}
-ORDER_OPS = {"lt", "le", "gt", "ge"}
-OPS_BY_KIND = {
-    "enum": SCALAR_OPS | {"in", "not_in"},
-    "bool": {"eq"},
-    "int": SCALAR_OPS | ORDER_OPS,
-    "number": SCALAR_OPS | ORDER_OPS,
-    "enum_list": {"contains", "not_contains", "count_ge", "count_lt"},
-    "str_list": {"count_ge", "count_lt"},
-    "text": set(),
-    "object_list": set(),
-}
-
 
 # Facts about the problem and the sites' context that a programme's design cannot change
 # (the paper: ILCOP struggled "not only due to programme design ... but also due to intrinsic
@@ -69,20 +57,29 @@ UnknownKind = Literal["fact", "commitment"]
 @dataclass(frozen=True)
 class FieldInfo:
     path: str
-    kind: str
+    kind: Kind
     description: str
     question: str
-    values: tuple[str, ...] = ()  # enum members, for enum and enum_list
+    values: tuple[str, ...] = ()  # enum members, for choices
     sources: tuple[str, ...] = ()  # for a derived field, the answers it is computed from
+    label: str = ""  # the field's name in a funder's words
+    unit: str = ""  # shown after its numbers ('% of their time', ' months')
+    minimum: float | None = None  # bounds, from the model's JSON Schema
+    maximum: float | None = None
+    max_length: int | None = None  # of a text, or of each item of a list
+    max_items: int | None = None
 
     @property
-    def ops(self) -> set[str]:
-        return OPS_BY_KIND[self.kind]
+    def ops(self) -> frozenset[str]:
+        return self.kind.ops
 
-    @property
-    def label(self) -> str:
-        """The field's name in a funder's words (words.LABELS)."""
-        return words.label(self.path)
+    def words(self, value: typing.Any) -> str:
+        """A stated value of this field in a funder's words."""
+        return self.kind.words(self, value)
+
+    def amount(self, value: float) -> str:
+        """A number of this field with its unit ('5% of their time')."""
+        return words.amount(value, self.unit)
 
     def choices(self) -> list[tuple[str, str]]:
         """(value, words) for each choice of an enum or enum-list field."""
@@ -103,79 +100,127 @@ class FieldInfo:
 
 
 DERIVED = (
-    FieldInfo("derived.coverage_pct", "number",
+    FieldInfo("derived.coverage_pct", K.PERCENTAGE,
               "Share of eligible activity covered: context.coverage_pct, or else sites enrolled "
               "as a percentage of sites eligible.",
               "What share of the eligible sites or activity will take part?",
               sources=("context.coverage_pct", "context.sites_enrolled",
-                       "context.sites_eligible")),
-    FieldInfo("derived.core_element_count", "int",
+                       "context.sites_eligible"),
+              label="Share of eligible sites or activity covered", unit="%"),
+    FieldInfo("derived.core_element_count", K.WHOLE,
               "How many non-negotiable core elements: the named core_elements, or else "
               "core_element_count.",
               "Which elements of the intervention are non-negotiable for every site?",
-              sources=("intervention.core_elements", "intervention.core_element_count")),
-    FieldInfo("derived.menu_option_count", "int",
+              sources=("intervention.core_elements", "intervention.core_element_count"),
+              label="Number of core elements"),
+    FieldInfo("derived.menu_option_count", K.WHOLE,
               "How many options the menu has (menu_options).",
-              "What options may sites choose from?", sources=("intervention.menu_options",)),
-    FieldInfo("derived.menu_options_evidence_based", "bool",
+              "What options may sites choose from?", sources=("intervention.menu_options",),
+              label="Number of menu options"),
+    FieldInfo("derived.menu_options_evidence_based", K.YES_NO,
               "Whether every menu option has strong or emerging evidence (false if any option "
               "has contested or no evidence; unknown if any option's evidence is unknown).",
               "What evidence supports each option on the menu?",
-              sources=("intervention.menu_options",)),
-    FieldInfo("derived.menu_options_measured", "bool",
+              sources=("intervention.menu_options",), label="Every menu option has evidence"),
+    FieldInfo("derived.menu_options_measured", K.YES_NO,
               "Whether every menu option is tracked by at least one of the common measures.",
               "Which of the common measures track each option on the menu?",
-              sources=("intervention.menu_options", "measurement.common_measures")),
+              sources=("intervention.menu_options", "measurement.common_measures"),
+              label="Every menu option is measured"),
 )
 
 
-def _unwrap(ann: typing.Any) -> typing.Any:
-    """Strip Optional[...] and Annotated[...] down to the bare type."""
+def _unwrap(ann: typing.Any) -> tuple[typing.Any, list[typing.Any]]:
+    """Strip Optional[...] and Annotated[...] down to the bare type; with the Annotated
+    marks met on the way."""
+    marks: list[typing.Any] = []
     while True:
         origin = typing.get_origin(ann)
         if origin is typing.Annotated:
-            ann = typing.get_args(ann)[0]
+            ann, *more = typing.get_args(ann)
+            marks += more
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(ann) if a is not type(None)]
             ann = args[0]
         else:
-            return ann
+            return ann, marks
 
 
-def _kind(ann: typing.Any) -> tuple[str, tuple[str, ...]]:
-    ann = _unwrap(ann)
+def _kind(ann: typing.Any) -> tuple[Kind, tuple[str, ...]]:
+    ann, marks = _unwrap(ann)
     if typing.get_origin(ann) is list:
-        item = _unwrap(typing.get_args(ann)[0])
+        item, _ = _unwrap(typing.get_args(ann)[0])
         if isinstance(item, type) and issubclass(item, Enum):
-            return "enum_list", tuple(m.value for m in item)
+            return K.CHOICES, tuple(m.value for m in item)
         if isinstance(item, type) and issubclass(item, BaseModel):
-            return "object_list", ()
-        return "str_list", ()
+            return K.MENU_OPTIONS, ()
+        return K.NAMES, ()
     if isinstance(ann, type) and issubclass(ann, Enum):
-        return "enum", tuple(m.value for m in ann)
-    return {bool: "bool", int: "int", float: "number", str: "text"}[ann], ()
+        return K.CHOICE, tuple(m.value for m in ann)
+    return K.of_type(ann, marks), ()
 
 
-def _walk(model: type[BaseModel], prefix: str):
+def _schema_of(path: str, schema: dict[str, typing.Any]) -> dict[str, typing.Any]:
+    """The JSON Schema of one field (its non-null branch), followed down its dotted path."""
+    defs = schema.get("$defs", {})
+    node: dict[str, typing.Any] = schema
+
+    def settle(node: dict[str, typing.Any]) -> dict[str, typing.Any]:
+        while "$ref" in node or "anyOf" in node:
+            node = (defs[node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node
+                    else next(b for b in node["anyOf"] if b.get("type") != "null"))
+        return node
+    for name in path.split("."):
+        node = settle(node)["properties"][name]
+    return settle(node)
+
+
+def _walk(model: type[BaseModel], prefix: str, schema: dict[str, typing.Any]):
     for name, f in model.model_fields.items():
         path = prefix + name
         if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("not_an_answer"):
             continue  # e.g. the quotations kept from an application document
-        bare = _unwrap(f.annotation)
-        if isinstance(bare, type) and issubclass(bare, BaseModel):
-            yield from _walk(bare, path + ".")
+        bare, _ = _unwrap(f.annotation)
+        if isinstance(bare, type) and issubclass(bare, BaseModel) and \
+                typing.get_origin(bare) is not list:
+            yield from _walk(bare, path + ".", schema)
             continue
         kind, values = _kind(f.annotation)
         extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
-        yield FieldInfo(path, kind, f.description or "", str(extra.get("question", "")), values)
+        node = _schema_of(path, schema)
+        items = node.get("items", {}) if node.get("type") == "array" else {}
+        yield FieldInfo(path, kind, f.description or "", str(extra.get("question", "")),
+                        values, label=str(extra.get("label", "")),
+                        unit=str(extra.get("unit", "")), minimum=node.get("minimum"),
+                        maximum=node.get("maximum"),
+                        max_length=node.get("maxLength") or items.get("maxLength"),
+                        max_items=node.get("maxItems"))
+
+
+def catalogue_of(model: type[BaseModel], derived: typing.Iterable[FieldInfo] = ()
+                 ) -> dict[str, FieldInfo]:
+    """Every leaf of `model` by dotted path, then the derived fields."""
+    fields = {f.path: f for f in _walk(model, "", model.model_json_schema())}
+    fields.update({f.path: f for f in derived})
+    return fields
 
 
 @cache
 def catalogue() -> dict[str, FieldInfo]:
     """Every field a rule may name, by dotted path."""
-    fields = {f.path: f for f in _walk(Proposal, "")}
-    fields.update({f.path: f for f in DERIVED})
-    return fields
+    return catalogue_of(Proposal, DERIVED)
+
+
+def label(path: str) -> str:
+    """A field's label ('Local leads' dedicated time'); the path itself if there is none."""
+    info = catalogue().get(path)
+    return info.label if info else path
+
+
+def value_words(path: str, value: typing.Any) -> str:
+    """A stated value of the field at `path` in words (by its kind)."""
+    info = catalogue().get(path)
+    return info.words(value) if info else words.value_words(value)
 
 
 def suggest_key(loc: tuple) -> str:

@@ -193,11 +193,11 @@ _PLAIN = {
 def plain_message(err: Any, loc: tuple) -> str | None:
     """A proposal fault in a funder's words (the choices in words, the bound as a number);
     None to keep pydantic's own message."""
-    kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
+    error, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
     path = ".".join(str(k) for k in loc if not isinstance(k, int))
-    if kind in _PLAIN:
-        return f"{_PLAIN[kind]}, not {given!r}" if given is not None else _PLAIN[kind]
-    if kind == "enum":
+    if error in _PLAIN:
+        return f"{_PLAIN[error]}, not {given!r}" if given is not None else _PLAIN[error]
+    if error == "enum":
         if path == "intervention.menu_options.evidence_base":  # an option's evidence
             path = "problem.evidence_base"
         info = catalogue().get(path)
@@ -205,15 +205,15 @@ def plain_message(err: Any, loc: tuple) -> str | None:
             return None
         choices = "; ".join(f"{w} ({v})" if w != v else v for v, w in info.choices())
         return f"{given!r} is not one of the choices: {choices}"
-    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+    if error in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
         bound = next(iter(ctx.values()), None)
         words_ = {"less_than_equal": "at most", "greater_than_equal": "at least",
-                  "less_than": "less than", "greater_than": "more than"}[kind]
+                  "less_than": "less than", "greater_than": "more than"}[error]
         shown = number(bound) if isinstance(bound, (int, float)) else bound
         return f"must be {words_} {shown}, not {given!r}"
-    if kind == "too_long":
+    if error == "too_long":
         return f"has too many items (at most {ctx.get('max_length')})"
-    if kind == "string_too_long":
+    if error == "string_too_long":
         return f"is too long (at most {ctx.get('max_length')} characters)"
     return None
 

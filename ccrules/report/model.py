@@ -11,7 +11,7 @@ from typing import Any
 
 from ..judging.result import AwardCondition, DimensionScore, Evaluation, Finding
 from ..proposal import words
-from ..proposal.fields import catalogue
+from ..proposal.fields import label, value_words
 from ..rulebook.model import Verdict
 
 STATUS_WORDS = {"in_design": "in the design", "missing": "missing", "unknown": "not stated"}
@@ -269,9 +269,7 @@ def _score_row(score: DimensionScore, titles: dict[str, str]) -> tuple[str, ...]
 
 
 def _changes(changes: dict[str, Any]) -> str:
-    kinds = {p: f.kind for p, f in catalogue().items()}
-    return "; ".join(f"{words.label(k)}: {words.value_words(k, v, kinds.get(k, ''))}"
-                     for k, v in changes.items())
+    return "; ".join(f"{label(k)}: {value_words(k, v)}" for k, v in changes.items())
 
 
 def sections(ev: Evaluation) -> list[Section]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Union
 
 from ..proposal.fields import FieldInfo, catalogue
+from ..proposal.kinds import KindFault
 from ..suggestions import suggest
 
 NEGATED_OP = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "lt": "ge", "ge": "lt",
@@ -169,34 +170,10 @@ def _parse_leaf(raw: dict, path: list, params: Params) -> Leaf:
 
 
 def _check_value(info: FieldInfo, op: str, value: Any, path: list) -> Any:
-    def fail(msg: str):
-        raise ConditionFault(f"{info.path} {op}: {msg}", path)
-
-    def member(v: Any) -> str:
-        if not isinstance(v, str) or v not in info.values:
-            fail(f"{v!r} is not one of {', '.join(info.values)}"
-                 f"{suggest(str(v), info.values)}")
-        return v
-
-    if op in ("count_ge", "count_lt"):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            fail(f"needs a whole number of items, got {value!r}")
-        return value
-    if info.kind == "bool":
-        if not isinstance(value, bool):
-            fail(f"needs true or false, got {value!r}")
-        return value
-    if info.kind in ("int", "number"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            fail(f"needs a number, got {value!r}")
-        return value
-    if op in ("in", "not_in"):
-        if not isinstance(value, list) or not value:
-            fail("needs a non-empty list of values")
-        return tuple(member(v) for v in value)
-    return member(value)
+    try:
+        return info.kind.term_value(info, op, value)
+    except KindFault as exc:
+        raise ConditionFault(f"{info.path} {op}: {exc}", path) from None
 
 
 # --- evaluation ----------------------------------------------------------------------------

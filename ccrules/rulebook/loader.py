@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from ..errors import ProposalError, RuleError, RuleProblem
 from ..proposal.reading import parse_proposal
-from ..resources import rules_dir
+from ..resources import builtin_rules
 from ..suggestions import suggest
 from .conditions import ConditionFault, parse
 from .fit_table import SEVERITY_OF, table_rules
@@ -191,7 +191,7 @@ def _version(raw_docs: list[tuple[str, Any]]) -> str:
 def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
     """Load and check every *.yaml file in a folder (or one file plus the default policy).
     Raises RuleError listing every problem found, each with file, line and rule id."""
-    root = Path(path) if path is not None else rules_dir()
+    root = Path(path) if path is not None else builtin_rules()
     problems: list[RuleProblem] = []
     if root.is_dir():
         files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
@@ -200,7 +200,7 @@ def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
     else:
         raise RuleError(f"no rules at {root}", [RuleProblem(str(root), "not found")])
     if root.is_file() and not _has_policy(root):
-        files.append(rules_dir() / "policy.yaml")
+        files.append(builtin_rules() / "policy.yaml")
     documents: dict[str, str] = {}
     for f in files:
         try:
@@ -284,7 +284,8 @@ def _policy_references(policy: Policy, rules: list[Rule], file: str) -> list[Rul
     rule belongs to at most one condition group."""
     ids = {r.id for r in rules}
     problems = []
-    named = [(f"aggregation {agg.id}", rid) for agg in policy.aggregation for rid in agg.all_of]
+    named = [(f"aggregation {agg.id}", rid) for agg in policy.aggregation
+             for rid in agg.names()]
     named += [(f"condition group {g.id}", rid) for g in policy.condition_groups
               for rid in g.rules]
     for where, rid in named:

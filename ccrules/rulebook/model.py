@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 LESSON_RANGE = range(1, 36)
 RULE_ID = r"^[A-Z]{2,4}-S?\d{1,2}$"
@@ -181,18 +182,15 @@ class ProblemFit(Strict):
     rows: list[FitRow]
 
 
-class Aggregation(Strict):
-    """When findings add up to not_recommended: every rule of `all_of` fires, or major
-    findings stand in at least `at_least` of `dimensions`."""
+# Reads an entry of `aggregation` as its kind; aggregations.py (one class per kind, built on
+# this module) puts its reader here when imported.
+AGGREGATION_READER: list[Callable[[Any], Any]] = []
 
-    id: str
-    title: str
-    all_of: list[str] = Field(default_factory=list)
-    dimensions: list[Dimension] = Field(default_factory=list)
-    at_least: Any = None  # a number, or {param: name}; resolved at load
-    basis: str = Field(pattern=r"^(paper|interpretation|funder)$")
-    lines: str
-    why: str = Field(min_length=20)
+
+def _aggregations(entries: Any) -> Any:
+    if not isinstance(entries, list) or not AGGREGATION_READER:
+        return entries
+    return [AGGREGATION_READER[0](e) for e in entries]
 
 
 class Limit(Strict):
@@ -244,7 +242,7 @@ class Policy(Strict):
     min_completeness: float = Field(ge=0, le=1)
     parameters: dict[str, Parameter]
     problem_fit: ProblemFit
-    aggregation: list[Aggregation]
+    aggregation: Annotated[list[Any], BeforeValidator(_aggregations)]  # aggregations.py
     dimensions: dict[Dimension, DimensionInfo]
     alternatives: list[Alternative]
     enrolment_requirements: list[Requirement]

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import RuleProblem
+from . import aggregations
 from .conditions import ConditionFault, Params, parse
 from .model import Parameter, Policy
 
@@ -107,12 +108,10 @@ def _conditions(raw: dict, clean: dict, params: Params, file: str,
                                      f"policy.enrolment_requirements.{i}.met_when",
                                      _line(raw, "enrolment_requirements", i))
     for i, agg in enumerate(clean.get("aggregation") or []):
-        if isinstance(agg, dict) and bool(agg.get("all_of")) == bool(
-                agg.get("dimensions") and agg.get("at_least") is not None):
+        if isinstance(agg, dict) and aggregations.kind_of(agg) is None:
             problems.append(RuleProblem(file, f"policy.aggregation.{i}: of no known kind: "
-                                        f"give either all_of (rules that must all fire) or "
-                                        f"dimensions with at_least (majors on so many "
-                                        f"fronts), not both or neither",
+                                        f"give the keys of exactly one kind: "
+                                        f"{aggregations.known_kinds()}",
                                         line=_line(raw, "aggregation", i)))
             continue
         bound = agg.get("at_least") if isinstance(agg, dict) else None

@@ -32,7 +32,6 @@ from ..judging.result import (
     VerdictRange,
     WhyNot,
 )
-from ..proposal import words
 from ..proposal.facts import flatten
 from ..proposal.fields import catalogue
 from ..proposal.model import Proposal
@@ -118,7 +117,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
 
 def source_quotes(proposal: Proposal) -> list[SourceQuote]:
     """The quotations kept with answers confirmed from an application document (intake)."""
-    kinds = {p: f.kind for p, f in catalogue().items()}
+    fields = catalogue()
     out = []
     for q in proposal.quotations or []:
         value: Any = proposal
@@ -126,8 +125,8 @@ def source_quotes(proposal: Proposal) -> list[SourceQuote]:
             value = getattr(value, part, None)
         if value is None:
             continue  # the answer was cleared after all: its quotation says nothing
-        out.append(SourceQuote(field=q.field, label=words.label(q.field),
-                               answer=words.value_words(q.field, value, kinds[q.field]),
+        info = fields[q.field]
+        out.append(SourceQuote(field=q.field, label=info.label, answer=info.words(value),
                                quote=q.quote, where=q.where, edited=q.edited))
     return out
 

@@ -226,7 +226,7 @@ def _rest(col: Column, rest: tuple) -> str:
     words = []
     for k in rest:
         if isinstance(k, int):
-            words.append(f"{'option' if col.kind == 'object_list' else 'item'} {k + 1}")
+            words.append(f"{col.kind.item_word} {k + 1}")
         else:
             words.append(str(k).replace("_", " "))
     return ", ".join(words) + ": " if words else ""

@@ -28,7 +28,6 @@ SHEET, CHOICES, HELP = "Proposals", "Choices", "Help"
 COLOURS = {"about": "D9E1F2", "problem": "FCE4D6", "intervention": "E2EFDA",
            "core_team": "FFF2CC", "enrolment": "DDEBF7", "measurement": "EADCF8",
            "community": "D5F0EE", "context": "E7E6E6"}
-BOOL_CHOICES = '"yes,no,unknown"'
 WIDTHS = {"title": 36, "summary": 48}
 INTRO = ("One proposal a row on the Proposals sheet, from row 4. Blank means unknown (never "
          "'no'). Choices may be picked from the dropdown or typed; lists take one item a "
@@ -128,38 +127,21 @@ def _validations(book: Any, sheet: Any, cols: Sequence[Column]) -> None:
     last_row = FIRST_ROW + MAX_ROWS - 1
     n = 0
     for c, col in enumerate(cols, start=1):
-        kw: dict[str, Any] = {}
-        if col.kind == "enum":
+        kw = col.kind.validation(col.info)
+        if "choices" in kw:  # a dropdown of the choices' words, kept on the hidden sheet
             n += 1
+            said = kw.pop("choices")
             choices.cell(1, n, col.path)
-            for i, (_, said) in enumerate(col.choices, start=2):
-                choices.cell(i, n, said)
-            kw = {"type": "list", "formula1": f"{CHOICES}!${letter(n)}$2:${letter(n)}$"
-                                              f"{len(col.choices) + 1}",
-                  "error": "Choose one of the list (leave it blank when unknown)."}
-        elif col.kind == "bool":
-            kw = {"type": "list", "formula1": BOOL_CHOICES,
-                  "error": "Yes, no or unknown (blank is unknown too)."}
-        elif col.kind in ("int", "number") and col.maximum is not None:
-            low, high = _plain(col.minimum or 0), _plain(col.maximum)
-            kind = "whole" if col.kind == "int" else "decimal"
-            kw = {"type": kind, "operator": "between", "formula1": low, "formula2": high,
-                  "error": f"{'A whole number' if kind == 'whole' else 'A number'} from "
-                           f"{low} to {high}."}
-        elif col.kind == "text" and col.max_length:
-            kw = {"type": "textLength", "operator": "lessThanOrEqual",
-                  "formula1": str(col.max_length),
-                  "error": f"At most {col.max_length} characters."}
+            for i, words in enumerate(said, start=2):
+                choices.cell(i, n, words)
+            kw.update(type="list",
+                      formula1=f"{CHOICES}!${letter(n)}$2:${letter(n)}${len(said) + 1}")
         dv = DataValidation(allow_blank=True, showErrorMessage=bool(kw),
                             errorTitle=col.label[:32], showInputMessage=True,
                             promptTitle=col.label[:32],
                             prompt=(col.question or col.description)[:255], **kw)
         dv.add(f"{letter(c)}{FIRST_ROW}:{letter(c)}{last_row}")
         sheet.add_data_validation(dv)
-
-
-def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _help(sheet: Any, cols: Sequence[Column]) -> None:
