@@ -41,7 +41,8 @@ class IntakeRequest(BaseModel):
     """Pasted text to read (a document itself is sent as multipart form data, field
     `document`, or as the body with its own content type)."""
 
-    text: str = Field(min_length=1, max_length=MAX_CHARS, description="The application's text.")
+    text: str = Field(min_length=1, max_length=MAX_CHARS, pattern=r"\S",
+                      description="The application's text (not blank).")
     name: str | None = Field(default=None, max_length=200,
                              description="What to call it in the answer.")
 

@@ -53,8 +53,8 @@ def read():
     offered = [s.as_dict() for s in result.suggestions]
     if not offered:
         return _start_page(f"No answer could be suggested from {result.document.name}: the "
-                           f"text says nothing the patterns recognise. Nothing was stored; "
-                           f"fill in the form by hand.")
+                           f"text says nothing the patterns recognise. Nothing was stored. "
+                           f"Fill in the form by hand.")
     # nothing is ticked as accepted: the officer accepts, edits or clears each suggestion
     g.intake_state = IntakeState(offered, set(), result.document.name)
     return _form_page(form_values(draft_data(result.suggestions)))

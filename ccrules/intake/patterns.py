@@ -12,13 +12,15 @@ from typing import Any
 import yaml
 
 from ..errors import CcrulesError
+from ..proposal import kinds as K
 from ..proposal.fields import catalogue
 
 NUMBER, COUNT, ITEMS, NAMES = "number", "count", "items", "names"
 EXTRACTED = {NUMBER, COUNT, ITEMS, NAMES}
-# which extracted values suit which kinds of field
-_EXTRACTS_FOR = {"int": {NUMBER, COUNT}, "number": {NUMBER, COUNT}, "percentage": {NUMBER},
-                 "str_list": {ITEMS, NAMES}}
+# which extracted values suit which kinds of field (the first class the kind is wins)
+_EXTRACTS_FOR: tuple[tuple[type, set[str]], ...] = (
+    (K.Percentage, {NUMBER}), (K.Whole, {NUMBER, COUNT}), (K.Number, {NUMBER, COUNT}),
+    (K.Names, {ITEMS, NAMES}))
 _ENTRY_KEYS = {"value", "match", "within", "modal_ok", "negative", "condition_ok"}
 
 
@@ -118,24 +120,26 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 
 def _check_value(path: str, value: Any, where: str) -> None:
     info = catalogue()[path]
-    kind = info.kind.name
+    kind = info.kind
     if isinstance(value, str) and value in EXTRACTED:
-        if value not in _EXTRACTS_FOR.get(kind, set()):
-            raise PatternError(f"{where}: {value!r} cannot give a {kind} answer")
+        suits = next((ok for cls, ok in _EXTRACTS_FOR if isinstance(kind, cls)), set())
+        if value not in suits:
+            raise PatternError(f"{where}: {value!r} cannot give a {kind.name} answer")
         return
-    if kind in ("enum", "enum_list"):
+    if isinstance(kind, (K.Choice, K.Choices)):
         if value not in info.values:
             raise PatternError(f"{where}: {value!r} is not a choice of {path} (choices: "
                                f"{', '.join(info.values)})")
-    elif kind == "bool":
+    elif isinstance(kind, K.YesNo):
         if not isinstance(value, bool):
             raise PatternError(f"{where}: {path} is yes or no: value must be true or false")
-    elif kind in ("int", "number", "percentage"):
+    elif isinstance(kind, (K.Whole, K.Number)):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise PatternError(f"{where}: {path} is a number: value must be a number, or "
                                f"'number' or 'count'")
     else:
-        raise PatternError(f"{where}: {path} is a {kind} field, which intake does not fill")
+        raise PatternError(f"{where}: {path} is a {kind.name} field, which intake does not "
+                           f"fill")
 
 
 def parse_patterns(data: Any, source: str = "intake_patterns.yaml") -> Patterns:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz
 
+from ..proposal import kinds as K
 from ..proposal.fields import catalogue
 from .suggest import Suggestion
 
@@ -36,11 +37,11 @@ def same_name(a: str, b: str) -> bool:
 
 def right(path: str, got: Any, expected: Any) -> tuple[bool, bool]:
     """(right, complete) for one suggestion against the stated answer."""
-    kind = catalogue()[path].kind.name
-    if kind == "enum_list":
+    kind = catalogue()[path].kind
+    if isinstance(kind, K.Choices):
         ok = set(got) <= set(expected) and (bool(got) or not expected)
         return ok, ok and set(got) == set(expected)
-    if kind == "str_list":
+    if isinstance(kind, K.Names):
         unmatched = list(expected)
         for item in got:
             hit = next((e for e in unmatched if same_name(item, e)), None)
@@ -49,7 +50,7 @@ def right(path: str, got: Any, expected: Any) -> tuple[bool, bool]:
             unmatched.remove(hit)
         ok = bool(got) or not expected
         return ok, ok and not unmatched
-    if kind in ("int", "number", "percentage") and not isinstance(got, bool):
+    if isinstance(kind, (K.Whole, K.Number)) and not isinstance(got, bool):
         ok = isinstance(expected, (int, float)) and abs(float(got) - float(expected)) < 1e-6
         return ok, ok
     return got == expected, got == expected
@@ -116,7 +117,7 @@ def flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def answerable(path: str) -> bool:
     """The fields intake may fill (not the title, summary, applicant or reference)."""
     info = catalogue().get(path)
-    return info is not None and info.kind.name not in ("text", "object_list")
+    return info is not None and not isinstance(info.kind, (K.Text, K.MenuOptions))
 
 
 def cited_within(note: str, lines: tuple[int, int]) -> bool:

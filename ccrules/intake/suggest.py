@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 from spacy.tokens import Doc, Span
 
+from ..proposal import kinds as K
 from ..proposal.fields import catalogue
 from ..proposal.model import Proposal
 from .patterns import COUNT, ITEMS, NAMES, NUMBER, Entry, Patterns, builtin_patterns
@@ -287,7 +288,6 @@ def suggest(document: Document, patterns: Patterns | None = None,
 
 
 def _combine(found: list[_Found]) -> list[Suggestion]:
-    kinds = {p: f.kind.name for p, f in catalogue().items()}
     by_field: dict[str, list[_Found]] = {}
     for f in found:
         by_field.setdefault(f.entry.field, []).append(f)
@@ -296,7 +296,7 @@ def _combine(found: list[_Found]) -> list[Suggestion]:
         hits = by_field.get(path)
         if not hits:
             continue
-        if kinds[path] == "enum_list":
+        if isinstance(catalogue()[path].kind, K.Choices):
             suggestion = _listed(path, hits)
         else:
             hits.sort(key=lambda f: (f.order, f.position))

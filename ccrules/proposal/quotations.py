@@ -26,8 +26,32 @@ class Quotation(BaseModel):
         "Whether the officer changed the suggested answer before confirming it."))
 
 
+def answer_paths(model: Any, prefix: str = "") -> list[str]:
+    """Every answer of a proposal model, by dotted path (its groups walked, not listed)."""
+    out: list[str] = []
+    for name, info in model.model_fields.items():
+        if name == "quotations":
+            continue
+        group = next((a for a in (info.annotation, *get_args(info.annotation))
+                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        out += answer_paths(group, f"{prefix}{name}.") if group else [prefix + name]
+    return out
+
+
+def _schema(schema: dict[str, Any], cls: Any) -> None:
+    """The proposal's JSON Schema says which answers a quotation may name."""
+    quotations = schema.get("properties", {}).get("quotations")
+    if quotations is not None:
+        item = Quotation.model_json_schema()
+        item["properties"]["field"]["enum"] = answer_paths(cls)
+        quotations["anyOf"] = [{"type": "array", "maxItems": MAX_QUOTATIONS, "items": item},
+                               {"type": "null"}]
+
+
 class Quoted(BaseModel):
     """The `quotations` field of a Proposal (which inherits it from here)."""
+
+    model_config = ConfigDict(json_schema_extra=_schema)
 
     quotations: Annotated[list[Quotation], Field(max_length=MAX_QUOTATIONS)] | None = Field(
         default=None, json_schema_extra={"not_an_answer": True}, description=(
@@ -38,16 +62,9 @@ class Quoted(BaseModel):
     @classmethod
     def _quoted_answers(cls, value: list[Quotation] | None, info: ValidationInfo) -> Any:
         """Each quotation names one answer of the proposal (not a group, not itself)."""
+        known = set(answer_paths(cls))
         for i, q in enumerate(value or []):
-            model: Any = cls
-            for part in q.field.split("."):
-                found = getattr(model, "model_fields", {}).get(part)
-                if found is None or part == "quotations":
-                    raise ValueError(f"quotation {i + 1}: {q.field!r} is not a field of the "
-                                     f"proposal")
-                model = next((a for a in (found.annotation, *get_args(found.annotation))
-                              if isinstance(a, type) and issubclass(a, BaseModel)), None)
-            if model is not None:
-                raise ValueError(f"quotation {i + 1}: {q.field!r} is a group of fields, not "
-                                 f"one answer")
+            if q.field not in known:
+                raise ValueError(f"quotation {i + 1}: {q.field!r} is not one answer of the "
+                                 f"proposal")
         return value
