@@ -24,11 +24,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# The fast loop while working (81 s on the 2-core development machine, 2026-12-01; the aim
-# is 30 s): everything but the slow, real-server and browser
-# tests (markers in pyproject.toml).
+# The fast loop while working: everything but the slow, real-server and browser tests
+# (markers in pyproject.toml), on both cores (pytest-xdist). Measured in docs/performance.md.
 quick: $(STAMP)
-	PYTEST_QUICK=1 $(BIN)/python -m pytest -q -m "not slow and not server and not browser"
+	PYTEST_QUICK=1 $(BIN)/python -m pytest -q -n 2 -m "not slow and not server and not browser"
 
 # Benchmarks print JSON lines with their figures and the machine (see docs/performance.md).
 bench: $(STAMP)

@@ -21,10 +21,12 @@ from . import (
     intake_pages,
     limits,
     panel_pages,
+    rounds_pages,
     security,
     sheets_pages,
     storage,
     v1,
+    v1_rounds,  # noqa: F401 (its routes join v1's blueprint)
     web,
 )
 from .docs import register_docs
@@ -63,10 +65,11 @@ def create_app(test_config: dict | None = None, *, overrides: dict | None = None
     errors.init_app(app)
     security.init_app(app)
     limits.init_app(app)
-    app.register_blueprint(v1.bp)
+    app.register_blueprint(v1.bp)  # with the routes of v1_rounds
     app.register_blueprint(web.bp)
     app.register_blueprint(guided_bp)
     app.register_blueprint(panel_pages.bp)
+    app.register_blueprint(rounds_pages.bp)
     app.register_blueprint(sheets_pages.bp)
     # the application document: POST /api/v1/intake, its page, and the form's suggestions
     app.register_blueprint(intake.api_bp)

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from ccrules.errors import ErrorItem, ProposalError
 from ccrules.proposal.fields import FieldInfo
-from ccrules.proposal.groups import IDENTITY, field_groups
+from ccrules.proposal.groups import field_groups
 from ccrules.proposal.kinds import MENU_OPTIONS, NONE_SUFFIX, KindFault
 from ccrules.proposal.reading import put_answer
 from ccrules.proposal.words import count
@@ -132,17 +132,3 @@ def what_if_fields() -> list[tuple[str, list[FieldInfo]]]:
     and the menu (a list of options, changed through the form)."""
     return [(title, [f.info for f in fields if f.info.kind.changeable])
             for gid, title, fields in form_groups() if gid != "about"]
-
-
-def has_answers(data: Any) -> bool:
-    """Whether proposal data answers at least one question a rule can read (the title,
-    summary, applicant and reference describe a proposal but answer nothing; an empty list
-    is an answer: 'none')."""
-    if not isinstance(data, dict):
-        return True  # not a proposal at all: validation names the fault
-
-    def answered(value: Any) -> bool:
-        if isinstance(value, dict):
-            return any(answered(v) for v in value.values())
-        return value is not None and value != ""
-    return any(answered(value) for key, value in data.items() if key not in IDENTITY)

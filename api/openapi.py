@@ -38,6 +38,7 @@ ERROR_TEXT = {400: "Malformed JSON", 401: "Missing or invalid token",
               403: "The token may not do this", 404: "Not found",
               413: "Body larger than 1 MiB", 415: "Body is not application/json",
               422: "Validation failed (every fault listed with its location)",
+              409: "Conflict with the current state (e.g. a closed round)",
               429: "Too many requests for this token (see Retry-After)"}
 
 

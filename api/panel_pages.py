@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 
 from ccrules.authoring.agreement import agreement_report
-from ccrules.judging.panel import DECISION_WORDS, Decision
+from ccrules.panel.decisions import DECISION_WORDS, Decision
 from ccrules.rulebook.model import Verdict
 from ccrules.service import ListQuery
+from ccrules.store import rounds
 
 from .storage import store
 from .web import require_session
@@ -25,8 +26,10 @@ def agreement():
     """A bad or unknown filter is ignored, as on the round page."""
     query = ListQuery.lenient(request.args)
     report = agreement_report(store(), g.principal.scope, query.since, query.until,
-                              query.verdict.value if query.verdict else None, query.q)
+                              query.verdict.value if query.verdict else None, query.q,
+                              query.round)
     return render_template("agreement.html", report=report, args=request.args,
+                           rounds=rounds.list_rounds(store(), g.principal.scope),
                            verdicts=list(Verdict), decisions=list(Decision),
                            verdict_words=VERDICT_WORDS, decision_words=DECISION_WORDS,
                            set_aside=[r for r in report.rules if r.set_aside],

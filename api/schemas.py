@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ccrules.authoring.agreement import AgreementReport
-from ccrules.judging.panel import DecisionInput, DecisionRecord
 from ccrules.judging.result import Evaluation
+from ccrules.panel.decisions import DecisionInput, DecisionRecord
 from ccrules.proposal.model import Proposal
 from ccrules.rulebook.model import Verdict
 from ccrules.service import ListQuery
@@ -32,6 +32,8 @@ class EvaluationRequest(Strict):
         "the changes, beside the original."))
     why_not: list[str] = Field(default_factory=list, max_length=MAX_WHY_NOT, description=(
         "Rule ids to explain when they do not fire (gate rules always are)."))
+    round: str | None = Field(default=None, max_length=64, description=(
+        "The round (its id) the proposal's application joins; it must be open."))
 
 
 class EvaluationSummary(BaseModel):
@@ -50,6 +52,10 @@ class EvaluationSummary(BaseModel):
     blockers: int = Field(default=0, description="Blocker findings.")
     majors: int = Field(default=0, description="Major findings.")
     open_questions: int = Field(default=0, description="Questions for the applicant.")
+    application_id: str | None = Field(default=None, description="Its application.")
+    version: int | None = Field(default=None, description="Its proposal's version.")
+    current: bool | None = Field(default=None, description="Whether it is its application's "
+                                                           "current evaluation.")
 
 
 class EvaluationPage(BaseModel):
@@ -68,12 +74,19 @@ class ScreeningRequest(Strict):
     """A batch of proposals, e.g. a funding round (at most MAX_BATCH, 100 by default)."""
 
     proposals: list[Proposal] = Field(min_length=1)
+    round: str | None = Field(default=None, max_length=64, description=(
+        "The round (its id) every application joins; it must be open."))
 
 
 class ScreeningItem(BaseModel):
     """One proposal's evaluation in a screening, with its place in the request."""
 
     index: int
+    status: str = Field(description="'new' (a new application), 'changed' (a new version of "
+                                    "one) or 'unchanged' (already screened: not stored "
+                                    "again; `evaluation` is the stored one).")
+    version: int = Field(description="The proposal's version in its application.")
+    application_id: str
     evaluation: Evaluation
 
 
@@ -83,6 +96,7 @@ class ScreeningResult(BaseModel):
     results: list[ScreeningItem] = Field(description="One per proposal, in request order.")
     counts: dict[str, int] = Field(description="Proposals per verdict ('invalid' is always 0 "
                                                "here: an invalid batch is refused whole).")
+    stored: dict[str, int] = Field(description="How many were new, changed and unchanged.")
 
 
 class RuleSummary(BaseModel):
@@ -169,6 +183,8 @@ class AgreementQuery(Strict):
     until: datetime | None = Field(default=None, description=_LISTING["until"].description)
     verdict: Verdict | None = Field(default=None, description=_LISTING["verdict"].description)
     q: str | None = Field(default=None, max_length=200, description=_LISTING["q"].description)
+    round: str | None = Field(default=None, max_length=64,
+                              description=_LISTING["round"].description)
 
 
 class AgreementOut(AgreementReport):

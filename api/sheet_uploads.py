@@ -19,8 +19,6 @@ from ccrules.sheets.source import sheet_format, unsupported
 
 from .limits import limiter
 
-SHEET_TYPES = ".json,application/json,.xlsx,.csv,text/csv"
-
 
 def upload_items(files: list[FileStorage], limit: int) -> list[tuple[str, Any]]:
     """(name, data) for each proposal uploaded, in order: a file that cannot be read is one

@@ -19,7 +19,7 @@ from ccrules.proposal.reading import fault_summary, many_unknown_keys, validatio
 from ccrules.proposal.words import count
 from ccrules.rulebook.conditions import to_data
 from ccrules.screening.batch import counts
-from ccrules.service import ListQuery, evaluate_and_store, screen_and_store
+from ccrules.service import Actor, ListQuery, evaluate_and_store, screen_and_store, uploaded
 from ccrules.store import tokens
 from ccrules.store.database import NotFound
 from ccrules.store.decisions import Decider, add_decision, history
@@ -86,8 +86,9 @@ def create_evaluation():
     """Returns the verdict with its reasons, conditions of award, enrolment requirements and
     the questions to ask. The stored copy (GET) is this same result."""
     req = _validate(EvaluationRequest, json_body())
-    evaluation, text = evaluate_and_store(store(), rulebook(), req.proposal, g.principal.id,
-                                          req.what_if, req.why_not)
+    evaluation, text = evaluate_and_store(store(), rulebook(), req.proposal,
+                                          Actor.of(g.principal), req.what_if, req.why_not,
+                                          round_id=req.round)
     response = _json(text, 201)
     response.headers["Location"] = url_for(".get_evaluation", evaluation_id=evaluation.id)
     return response
@@ -118,10 +119,14 @@ def list_evaluations():
            responses={200: (ScreeningResult, "Results in request order, counts per verdict")},
            errors=WRITE_ERRORS)
 def create_screening():
-    """All or nothing: if any proposal is invalid, the answer is 422 listing every fault by
-    its index (`["proposals", 3, "problem", "scope"]`) and nothing is stored; otherwise each
-    is evaluated and stored, and the results come back in order with counts per verdict.
-    At most MAX_BATCH proposals (100 unless configured) per request."""
+    """All or nothing: if any proposal is invalid (an empty one too: a title and a summary
+    alone), the answer is 422 listing every fault by its index (`["proposals", 3, "problem",
+    "scope"]`) and nothing is stored; otherwise each is evaluated and stored as a version of
+    its application (by reference), and the results come back in order with counts per
+    verdict. A proposal unchanged since its application's current evaluation is not stored
+    again: its result is that stored evaluation, with `status` "unchanged"; `stored` counts
+    the new, changed and unchanged. With `round`, every application joins that (open)
+    round. At most MAX_BATCH proposals (100 unless configured) per request."""
     data = json_body()
     limit = current_app.config["MAX_BATCH"]
     given = data.get("proposals") if isinstance(data, dict) else None
@@ -129,11 +134,16 @@ def create_screening():
         raise ProposalError(f"At most {limit} proposals per screening.",
                             [ErrorItem(("proposals",), f"{len(given)} given")])
     req = _validate(ScreeningRequest, data)
-    results, texts = screen_and_store(store(), rulebook(), (
-        (str(i), p) for i, p in enumerate(req.proposals)), g.principal.id, all_or_nothing=True)
-    body = ",".join(f'{{"index": {r.index}, "evaluation": {text}}}'
-                    for r, text in zip(results, texts, strict=True))
-    return _json(f'{{"results": [{body}], "counts": {json.dumps(counts(results))}}}')
+    results, saved = screen_and_store(store(), rulebook(), (
+        (str(i), p) for i, p in enumerate(req.proposals)), Actor.of(g.principal),
+        all_or_nothing=True, round_id=req.round)
+    body = ",".join(
+        f'{{"index": {r.index}, "status": "{s.status}", "version": {s.placement.version}, '
+        f'"application_id": "{s.placement.application_id}", "evaluation": '
+        f'{s.text or store().get_json(s.evaluation_id)}}}'
+        for r, s in zip(results, saved, strict=True))
+    return _json(f'{{"results": [{body}], "counts": {json.dumps(counts(results))}, '
+                 f'"stored": {json.dumps(uploaded(saved))}}}')
 
 
 def _summary(rule) -> dict:
@@ -243,5 +253,6 @@ def get_agreement():
         raise ProposalError(f"The query has {count(len(unknown), 'fault')}.", unknown)
     query = ListQuery.strict(request.args)
     report = agreement_report(store(), g.principal.scope, query.since, query.until,
-                              query.verdict.value if query.verdict else None, query.q)
+                              query.verdict.value if query.verdict else None, query.q,
+                              query.round)
     return jsonify(report.model_dump(mode="json"))

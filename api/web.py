@@ -24,27 +24,42 @@ from flask import (
 )
 
 from ccrules.errors import ProposalError
-from ccrules.judging.panel import (
+from ccrules.judging.result import Evaluation
+from ccrules.panel.decisions import (
     DECISION_WORDS,
     Decision,
     DecisionError,
     DecisionInput,
 )
-from ccrules.judging.result import Evaluation
+from ccrules.proposal.answered import require_answers
 from ccrules.proposal.fields import catalogue
 from ccrules.proposal.model import MAX_OPTIONS
 from ccrules.proposal.reading import parse_json, parse_proposal
 from ccrules.proposal.words import count as plural
+from ccrules.report.export import (
+    EXPORT_HEADINGS,
+    EXPORT_KEYS,
+    decision_markdown,
+    export_values,
+    export_words,
+)
 from ccrules.report.markdown import render_markdown
 from ccrules.report.model import build_report
-from ccrules.report.round import COLUMNS as ROUND_COLUMNS
-from ccrules.report.round import headings, listing_row
+from ccrules.report.round import listing_row
 from ccrules.report.round_report import round_markdown
 from ccrules.rulebook.model import Verdict
 from ccrules.screening.batch import counts
 from ccrules.screening.whatif import evaluate_with_what_if
-from ccrules.service import ListQuery, evaluate_and_store, screen_and_store, write_csv
-from ccrules.store import tokens
+from ccrules.service import (
+    Actor,
+    ListQuery,
+    evaluate_and_store,
+    screen_and_store,
+    upload_words,
+    uploaded,
+    write_csv,
+)
+from ccrules.store import applications, rounds, tokens
 from ccrules.store.decisions import Decider, add_decision, history
 
 from .charts import score_chart
@@ -56,7 +71,6 @@ from .forms import (
     evidence_choices,
     form_groups,
     form_values,
-    has_answers,
     proposal_from_form,
     submitted_values,
     what_if_fields,
@@ -70,8 +84,6 @@ from .storage import rulebook, store
 bp = Blueprint("pages", __name__)
 OPEN = {"pages.signin"}
 PAGE_SIZE = 50
-ROUND_KEYS = [key for key, _ in ROUND_COLUMNS]
-ROUND_HEADINGS = headings()
 
 
 @bp.before_request
@@ -130,7 +142,8 @@ def signout():
     return redirect(url_for("pages.signin"))
 
 
-def _form_page(values: dict[str, Any], exc: ProposalError | None = None, status: int = 200):
+def _form_page(values: dict[str, Any], exc: ProposalError | None = None, status: int = 200,
+               application: str | None = None):
     errors = {".".join(map(str, e.loc)): e.msg for e in exc.errors} if exc else {}
     if exc and not errors:
         errors = {"": exc.detail}
@@ -139,7 +152,13 @@ def _form_page(values: dict[str, Any], exc: ProposalError | None = None, status:
                            detail=exc.detail if exc else None, labels=labels,
                            menu_blanks=MENU_BLANKS, max_options=MAX_OPTIONS,
                            evidence_choices=evidence_choices(),
-                           none_suffix=NONE_SUFFIX), status
+                           none_suffix=NONE_SUFFIX, application=application,
+                           rounds=_open_rounds()), status
+
+
+def _open_rounds() -> list[dict]:
+    """The rounds the session may add applications to."""
+    return [r for r in rounds.list_rounds(store(), g.principal.scope) if r["open"]]
 
 
 @bp.get("/")
@@ -149,7 +168,8 @@ def home():
     source = request.args.get("from")
     if source:
         proposal, _ = store().proposal(source, owner=g.principal.scope)
-        return _form_page(form_values(proposal))
+        return _form_page(form_values(proposal),
+                          application=applications.of_evaluation(store().db, source))
     return _form_page({})
 
 
@@ -165,13 +185,14 @@ def submit():
             data = parse_json(upload.read(), upload.filename or "upload")
         else:
             data, _ = reviewed(request.form, proposal_from_form(request.form))
-        if not has_answers(data):
-            raise ProposalError("The proposal is empty: give at least one answer (a title "
-                                "alone is not enough to judge). Nothing was stored.")
-        evaluation, _ = evaluate_and_store(store(), rulebook(), parse_proposal(data),
-                                           g.principal.id)
+        require_answers(data)
+        evaluation, _ = evaluate_and_store(
+            store(), rulebook(), parse_proposal(data), Actor.of(g.principal),
+            round_id=request.form.get("round") or None,
+            application_id=request.form.get("application") or None)
     except ProposalError as exc:  # the form comes back as it was sent, with every fault
-        return _form_page({} if from_file else submitted_values(request.form), exc, 422)
+        return _form_page({} if from_file else submitted_values(request.form), exc, 422,
+                          request.form.get("application") or None)
     return redirect(url_for("pages.result", evaluation_id=evaluation.id), code=303)
 
 
@@ -185,7 +206,12 @@ def _result_page(evaluation_id: str, ev: Evaluation, whatif: dict[str, str] | No
               if "guided.from_evaluation" in current_app.view_functions and
               ev.verdict_range.best != ev.verdict_range.worst else None)
     _, records = history(store(), evaluation_id, g.principal.scope)
+    app_id = applications.of_evaluation(store().db, evaluation_id)
+    app = applications.history(store().db, app_id, g.principal.scope) if app_id else None
+    changes = applications.changes(store(), evaluation_id, g.principal.scope) \
+        if app and len(app["evaluations"]) > 1 else None
     return render_template("result.html", ev=ev, evaluation_id=evaluation_id,
+                           application=app, changes=changes, rounds=_open_rounds(),
                            report=build_report(ev), guided_link=guided,
                            decisions=records, decision_form=decision or {},
                            decision_choices=[(d.value, DECISION_WORDS[d]) for d in Decision],
@@ -207,10 +233,12 @@ def decide(evaluation_id: str):
     form = request.form
     aside = {rid: form.get(f"reason.{rid}", "") for rid in form.getlist("set_aside")}
     sent = {"decision": form.get("decision", ""), "note": form.get("note", ""),
+            "reason": form.get("reason", ""), "decided_by": form.get("decided_by", ""),
             "set_aside": aside}
     try:
         given = DecisionInput.checked({
             "decision": sent["decision"], "note": sent["note"] or None,
+            "reason": sent["reason"] or None, "decided_by": sent["decided_by"],
             "set_aside": [{"rule_id": r, "reason": why} for r, why in aside.items()],
             "accept_all": not aside})
         add_decision(store(), evaluation_id, given,
@@ -220,8 +248,10 @@ def decide(evaluation_id: str):
         ids = list(aside)
 
         def where(loc: tuple) -> str:
-            if loc[:1] == ("decision",):
-                return "Decision"
+            named = {"decision": "Decision", "reason": "Reason for going against the "
+                     "verdict", "decided_by": "Recorded by"}
+            if loc[:1] and loc[0] in named:
+                return named[loc[0]]
             if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(ids):
                 return f"{titles.get(ids[loc[1]], ids[loc[1]])} ({ids[loc[1]]})"
             return "Findings set aside"
@@ -262,7 +292,12 @@ def result_json(evaluation_id: str):
 
 @bp.get("/evaluations/<evaluation_id>.md")
 def result_markdown(evaluation_id: str):
-    return Response(render_markdown(_stored(evaluation_id)), mimetype="text/markdown")
+    """The result in Markdown, with the panel's current decision (as the print view)."""
+    text = render_markdown(_stored(evaluation_id))
+    _, records = history(store(), evaluation_id, g.principal.scope)
+    decided = "\n".join(decision_markdown(records[0].model_dump(mode="json")
+                                           if records else None))
+    return Response(text.rstrip() + "\n\n" + decided, mimetype="text/markdown")
 
 
 MAX_PAGE = 100_000
@@ -288,8 +323,11 @@ def round_table():
     def link(**change: Any) -> str:
         return url_for("pages.round_table") + "?" + urlencode({**args, **change})
     rows = [(item, listing_row(item)) for item in listing.items]
+    readable = rounds.list_rounds(store(), g.principal.scope)
+    chosen = next((r for r in readable if r["id"] == query.round), None)
     return render_template("round.html", listing=listing, rows=rows, page=page,
                            args=request.args, verdicts=[v.value for v in Verdict], link=link,
+                           rounds=readable, chosen=chosen, query=query,
                            counts=query.counts(store(), g.principal.scope),
                            csv_link=url_for("pages.round_csv") + "?" + urlencode(args),
                            report_link=url_for("pages.round_report") + "?" + urlencode(args))
@@ -297,12 +335,14 @@ def round_table():
 
 @bp.get("/evaluations.csv")
 def round_csv():
-    """Every evaluation the round's filters select (no page limit), streamed, in the
-    round's columns and words (the same as `ccrules screen --format csv`)."""
+    """The current version of every application the round's filters select (no page limit),
+    streamed, in the export's columns (the same as the Excel and Markdown exports)."""
     base = link_base()  # CCRULES_BASE_URL, or relative: never the Host header
-    rows = (listing_row(r, base + url_for("pages.result", evaluation_id=r["id"]))
-            for r in ListQuery.lenient(request.args).stream(store(), g.principal.scope))
-    chunks = write_csv(io.StringIO(), ROUND_KEYS, rows, headings=ROUND_HEADINGS)
+    rows = (export_words(export_values(r, base + url_for("pages.result",
+                                                         evaluation_id=r["id"])))
+            for r in ListQuery.lenient(request.args).stream(store(), g.principal.scope,
+                                                            asks=True))
+    chunks = write_csv(io.StringIO(), EXPORT_KEYS, rows, headings=EXPORT_HEADINGS)
     return Response(stream_with_context(chunks), mimetype="text/csv", headers={
                         "Content-Disposition": "attachment; filename=ccrules-round.csv"})
 
@@ -310,31 +350,41 @@ def round_csv():
 MAX_REPORT = 200  # proposals in one printed round report
 
 
-def _round_for_meeting() -> tuple[list[Evaluation], dict[str, int], int]:
-    """The evaluations the round's filters select, in the officer's order (at most
-    MAX_REPORT), their verdict counts, and how many were selected in all."""
+def _round_for_meeting() -> tuple[list[Evaluation], dict[str, int], int, list[dict],
+                                  dict[str, Any]]:
+    """The evaluations the round's filters select (current versions), in the officer's
+    order (at most MAX_REPORT), their verdict counts, how many were selected in all, their
+    export rows, and each one's current decision (as JSON data) by evaluation id."""
     query = ListQuery.lenient(request.args)
-    rows = query.stream(store(), g.principal.scope)
-    chosen = [row["id"] for _, row in zip(range(MAX_REPORT), rows, strict=False)]
+    rows = query.stream(store(), g.principal.scope, asks=True)
+    base = link_base()
+    chosen = [export_values(row, base + url_for("pages.result", evaluation_id=row["id"]))
+              for _, row in zip(range(MAX_REPORT), rows, strict=False)]
     counts = query.counts(store(), g.principal.scope)
-    evaluations = [_stored(evaluation_id) for evaluation_id in chosen]
-    return evaluations, counts, sum(counts.values())
+    evaluations = [_stored(row["id"]) for row in chosen]
+    decided = {}
+    for row in chosen:
+        _, records = history(store(), row["id"], g.principal.scope)
+        decided[row["id"]] = records[0].model_dump(mode="json") if records else None
+    return evaluations, counts, sum(counts.values()), chosen, decided
 
 
 @bp.get("/evaluations/report")
 def round_report():
     """The round for the panel meeting, to print: counts, then each proposal's brief on a
     page of its own."""
-    evaluations, counts, total = _round_for_meeting()
+    evaluations, counts, total, _, decided = _round_for_meeting()
     return render_template("round_report.html", reports=[(ev, build_report(ev))
                                                          for ev in evaluations],
-                           counts=counts, total=total, limit=MAX_REPORT)
+                           counts=counts, total=total, limit=MAX_REPORT, decided=decided,
+                           decision_words=DECISION_WORDS)
 
 
 @bp.get("/evaluations/report.md")
 def round_report_markdown():
-    evaluations, counts, _ = _round_for_meeting()
-    return Response(round_markdown(evaluations, counts), mimetype="text/markdown",
+    evaluations, counts, _, rows, decided = _round_for_meeting()
+    return Response(round_markdown(evaluations, counts, rows=rows, decisions=decided),
+                    mimetype="text/markdown",
                     headers={"Content-Disposition": "attachment; filename=ccrules-round.md"})
 
 
@@ -343,10 +393,13 @@ def round_report_markdown():
 def batch():
     """Screen uploaded proposal files (JSON, or sheets: .xlsx or .csv, one proposal a row);
     the page's script sends them one at a time (for its progress bar) and gets JSON, a plain
-    form post sends them all and gets the round. Files that cannot be read count as invalid,
-    in their place (a sheet with any fault too: none of its rows is stored); the valid ones
-    are stored in one transaction. A sheet's rows count as proposals against the batch
-    limit and the rate limit."""
+    form post sends them all and gets the round. All or nothing: if any file cannot be read
+    or any proposal is invalid (an empty one too), none of the upload is stored and the
+    answer names every fault (JSON: 422); otherwise every proposal is stored in one
+    transaction as a version of its application, except those unchanged since their
+    application's current evaluation. The answer counts the new, changed and unchanged.
+    `round`: the (open) round every application joins. A sheet's rows count as proposals
+    against the batch limit and the rate limit."""
     from .sheet_uploads import count_rows, upload_items
 
     files = [f for f in request.files.getlist("proposal_files") if f.filename]
@@ -366,22 +419,68 @@ def batch():
         raise ApiError(413, "Payload Too Large", f"At most {limit} proposals per upload; "
                                                  f"{len(items)} were sent.")
     count = count_rows(len(items), len(files))
-    results, _ = screen_and_store(store(), rulebook(), items, g.principal.id,
-                                  all_or_nothing=False)
+    round_id = request.form.get("round") or None
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:  # all or nothing: one invalid proposal (or file) and none of the upload is stored
+        results, saved = screen_and_store(store(), rulebook(), items, Actor.of(g.principal),
+                                          all_or_nothing=True, round_id=round_id)
+    except ProposalError as exc:
+        if wants_json:
+            raise
+        flash(_refusal(exc, [name for name, _ in items]))
+        return redirect(_round_page(round_id), code=303)
     count()
+    where = iter(saved)
     rows = []
     for r in results:
-        if r.evaluation:
-            rows.append({"name": r.name, "id": r.evaluation.id, "verdict": r.verdict})
-        else:
-            rows.append({"name": r.name, "error": _named(r.name, str(r.error))})
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify({"results": rows, "counts": counts(results)})
-    done = sum(1 for r in rows if "id" in r)
+        placed = next(where)
+        rows.append({"name": r.name, "id": placed.evaluation_id, "verdict": r.verdict,
+                     "status": placed.status, "version": placed.placement.version,
+                     "reference": placed.placement.reference})
+    tally = uploaded(saved)
+    if wants_json:
+        return jsonify({"results": rows, "counts": counts(results), "stored": tally})
     what = "file" if len(rows) == len(files) else "proposal"
-    flash(f"Screened {done} of {plural(len(rows), what)}."
-          + "".join(f" {r['error']}" for r in rows if "error" in r))
-    return redirect(url_for("pages.round_table"), code=303)
+    flash(f"Screened {plural(len(rows), what)}: {upload_words(tally)}.")
+    return redirect(_round_page(round_id), code=303)
+
+
+@bp.post("/applications/<application_id>/round")
+@stores
+def join_round(application_id: str):
+    """Move an application into a round (or out of any) from its result page."""
+    back = request.form.get("back") or url_for("pages.round_table")
+    try:
+        rounds.assign(store(), application_id, request.form.get("round") or None,
+                      g.principal.scope)
+    except (rounds.RoundNotFound, rounds.RoundClosed) as exc:
+        flash(f"Not moved: {exc}")
+    else:
+        flash("Moved the application." if request.form.get("round") else
+              "Took the application out of its round.")
+    return redirect(_safe_next(back), code=303)
+
+
+def _round_page(round_id: str | None) -> str:
+    return url_for("pages.round_table", round=round_id) if round_id else \
+        url_for("pages.round_table")
+
+
+def _refusal(exc: ProposalError, names: list[str]) -> str:
+    """An upload refused whole, in words: which files or rows, and each fault where it is."""
+    from ccrules.errors import ErrorItem
+    from ccrules.sheets.problems import where
+
+    faults, refused = [], []
+    for e in exc.errors:
+        index, loc = e.loc[1], e.loc[2:]
+        name = names[index] if isinstance(index, int) and index < len(names) else "upload"
+        refused.append(name)
+        place = (where(ErrorItem(loc, e.msg)) if loc and isinstance(loc[0], int)
+                 else ".".join(map(str, loc)))
+        faults.append(_named(name, f"{place}: {e.msg}" if place else e.msg))
+    return (f"Nothing was stored: {exc.detail} Refused: "
+            f"{', '.join(dict.fromkeys(refused)) or 'the upload'}. " + " ".join(faults))[:4000]
 
 
 def _named(name: str, message: str) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+MAX_LISTED = 100  # faults listed in one refusal (a request of 29,000 faults is answered fast)
 
 
 @dataclass
@@ -34,11 +38,37 @@ class CcrulesError(Exception):
         return "\n".join(lines)
 
 
-class ProposalError(CcrulesError):
+class InputError(CcrulesError):
+    """Input that does not fit what it should be: a request, a query, a decision, a file."""
+
+    title = "Invalid input"
+    status = 422
+
+
+class ProposalError(InputError):
     """A proposal that cannot be read or does not fit the Proposal model."""
 
     title = "Invalid proposal"
-    status = 422
+
+
+# A model's wording of one fault (pydantic's error dict, its location) or None for pydantic's
+Wording = Callable[[dict, tuple], "str | None"]
+
+
+def validation_errors(exc: Any, prefix: tuple = (), wording: Wording | None = None
+                      ) -> list[ErrorItem]:
+    """Every fault of a pydantic ValidationError as ErrorItems, located (under `prefix`):
+    an unknown key is 'unknown field', a validator's message loses pydantic's 'Value
+    error, '; `wording` may say a fault better. At most MAX_LISTED, the first ones."""
+    items = []
+    for err in exc.errors(include_url=False)[:MAX_LISTED]:
+        loc = tuple(err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        said = wording(err, loc) if wording else None
+        items.append(ErrorItem(prefix + loc, said or msg))
+    return items
 
 
 class RuleError(CcrulesError):

@@ -5,7 +5,8 @@ translate their input into these calls and format what comes back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any, Literal
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ErrorItem, ProposalError
 from .judging.result import Evaluation
+from .proposal.answered import require_answers
 from .proposal.model import Proposal
 from .proposal.reading import validation_errors
 from .proposal.words import count
@@ -22,7 +24,8 @@ from .rulebook.model import Verdict
 from .screening.batch import Screened, screen
 from .screening.evaluate import evaluate
 from .screening.whatif import evaluate_with_what_if
-from .store.database import Page, Store
+from .store import applications, rounds
+from .store.database import Page, Saved, Store
 
 MAX_OFFSET = 2**62  # SQLite's integers stop at 2**63 - 1
 
@@ -40,6 +43,11 @@ class ListQuery(BaseModel):
         "means up to the end of that day)."))
     q: str | None = Field(default=None, max_length=200, description=(
         "Only evaluations whose title, reference or applicant contains this text."))
+    round: str | None = Field(default=None, max_length=64, description=(
+        "Only the applications in this round (its id)."))
+    versions: Literal["current", "all"] = Field(default="current", description=(
+        "`current`: each application's current evaluation only (what a round counts); "
+        "`all`: every evaluation, earlier versions and re-evaluations too."))
     sort: Literal["created_at", "verdict", "title", "reference", "applicant"] = Field(
         default="created_at", description="The column to sort by.")
     dir: Literal["asc", "desc"] = Field(default="desc", description="Sort direction.")
@@ -111,7 +119,8 @@ class ListQuery(BaseModel):
     def _filters(self, scope: str | None) -> dict[str, Any]:
         return {"owner": scope, "verdict": self.verdict.value if self.verdict else None,
                 "since": self._stamp(self.since), "until": self._stamp(self.until),
-                "text": self.q, "sort": self.sort, "descending": self.dir == "desc"}
+                "text": self.q, "round_id": self.round, "versions": self.versions,
+                "sort": self.sort, "descending": self.dir == "desc"}
 
     def run(self, store: Store, scope: str | None) -> Page:
         """The page of stored evaluations this query selects, among those `scope` may read
@@ -165,37 +174,94 @@ def _drain(out: Any) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who stores: the owner new applications get, the scope they may read (an admin: None,
+    all), and the person's name recorded with each version."""
+
+    owner: str | None
+    scope: str | None = None
+    name: str | None = None
+
+    @classmethod
+    def of(cls, principal: Any) -> Actor:
+        """From a token's principal (ccrules.store.tokens.Principal)."""
+        return cls(principal.id, principal.scope, principal.name)
+
+
+def _round(store: Store, round_id: str | None, actor: Actor) -> None:
+    """The round to join must be readable and open (ProposalError naming it otherwise)."""
+    if round_id is None:
+        return
+    try:
+        rounds.open_round(store, round_id, actor.scope)
+    except (rounds.RoundNotFound, rounds.RoundClosed) as exc:
+        raise ProposalError(str(exc), [ErrorItem(("round",), str(exc))]) from None
+
+
 def evaluate_and_store(store: Store, rulebook: Rulebook, proposal: Proposal,
-                       owner: str | None, what_if: dict[str, Any] | None = None,
-                       why_not: Iterable[str] = ()) -> tuple[Evaluation, str]:
-    """Evaluate one proposal (with a what-if beside it when asked) and store it; returns the
-    evaluation and the stored JSON text."""
+                       owner: str | None | Actor, what_if: dict[str, Any] | None = None,
+                       why_not: Iterable[str] = (), round_id: str | None = None,
+                       application_id: str | None = None) -> tuple[Evaluation, str]:
+    """Evaluate one proposal (with a what-if beside it when asked) and store it as a version
+    of its application (a new version if it changed; `application_id`: the application an
+    edit started from), in `round_id` if given; returns the evaluation and the stored JSON
+    text. An empty proposal is refused (EmptyProposal), nothing stored."""
+    actor = owner if isinstance(owner, Actor) else Actor(owner, owner)
+    require_answers(proposal)
     unknown = [(i, r) for i, r in enumerate(why_not) if r not in rulebook.by_id]
     if unknown:
         raise ProposalError("why_not names an unknown rule.",
                             [ErrorItem(("why_not", i), f"no rule {r!r}") for i, r in unknown])
+    _round(store, round_id, actor)
+    if application_id is not None:
+        applications.readable(store.db, application_id, actor.scope)
     evaluation = (evaluate_with_what_if(proposal, what_if, rulebook, why_not) if what_if
                   else evaluate(proposal, rulebook, why_not=why_not))
-    text = store.save_json(evaluation, proposal.model_dump(mode="json", exclude_none=True),
-                           rulebook, owner=owner)
-    return evaluation, text
+    saved = store.save_versions(
+        [(evaluation, proposal.model_dump(mode="json", exclude_none=True))], rulebook,
+        actor.owner, round_id=round_id, changed_by=actor.name, application_id=application_id)
+    return evaluation, saved[0].text or ""
 
 
 def screen_and_store(store: Store, rulebook: Rulebook, items: Iterable[tuple[str, Any]],
-                     owner: str | None, all_or_nothing: bool) -> tuple[list[Screened],
-                                                                       list[str]]:
-    """Screen a batch and store its evaluations in one transaction. With `all_or_nothing`,
-    any invalid proposal refuses the whole batch (ProposalError listing every fault by its
-    index, nothing stored); otherwise the valid ones are stored and the invalid ones reported
-    in their place. Returns the results in order and the stored JSON texts."""
-    results = screen(items, rulebook)
+                     owner: str | None | Actor, all_or_nothing: bool,
+                     round_id: str | None = None,
+                     progress: Callable[[Screened], None] | None = None
+                     ) -> tuple[list[Screened], list[Saved]]:
+    """Screen a batch (an upload) and store its evaluations in one transaction. With
+    `all_or_nothing`, any invalid proposal refuses the whole batch (ProposalError listing
+    every fault by its index, nothing stored); otherwise the valid ones are stored and the
+    invalid ones reported in their place. A proposal unchanged since its application's
+    current evaluation is not stored again ("unchanged"); a changed one is a new version.
+    Returns the results in order and, for each valid one, where it went (`uploaded`
+    counts them)."""
+    actor = owner if isinstance(owner, Actor) else Actor(owner, owner)
+    _round(store, round_id, actor)
+    results = screen(items, rulebook, progress)
     bad = [r for r in results if r.error]
     if bad and all_or_nothing:
-        faults = [ErrorItem(("proposals", r.index, *e.loc), e.msg)
-                  for r in bad for e in (r.error.errors if r.error else [])]
+        faults = [item for r in bad for item in (
+            [ErrorItem(("proposals", r.index, *e.loc), e.msg) for e in r.error.errors]
+            if r.error and r.error.errors else [ErrorItem(("proposals", r.index), str(r.error))])]
         raise ProposalError(f"{len(bad)} of {count(len(results), 'proposal')} "
                             f"{'is' if len(bad) == 1 else 'are'} invalid; none was stored.",
                             faults)
     stored = [(r.evaluation, r.proposal or {}) for r in results if r.evaluation]
-    texts = store.save_many(stored, rulebook, owner) if stored else []
-    return results, texts
+    saved = store.save_versions(stored, rulebook, actor.owner, skip_unchanged=True,
+                                round_id=round_id, changed_by=actor.name) if stored else []
+    return results, saved
+
+
+def uploaded(saved: Iterable[Saved]) -> dict[str, int]:
+    """How many of an upload were new applications, changed (new versions) and unchanged."""
+    tally = {"new": 0, "changed": 0, "unchanged": 0}
+    for s in saved:
+        tally[s.status] += 1
+    return tally
+
+
+def upload_words(tally: Mapping[str, int]) -> str:
+    """'2 new, 1 changed (a new version), 3 unchanged (already screened, not stored again)'."""
+    return (f"{tally['new']} new, {tally['changed']} changed (a new version), "
+            f"{tally['unchanged']} unchanged (already screened, not stored again)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,18 @@ from ccrules.resources import builtin_rules
 # limit): the suite never reads them. They are removed before anything else is imported,
 # and kept here so a test can prove an exported database is left alone.
 EXPORTED = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("CCRULES_")}
+
+# The suite run against another folder of rules, as the built-in ones (tests/test_figures.py
+# runs it so, with one funder figure changed, to show which tests the figure breaks):
+# CC_TEST_RULES names the folder; the CLI run in a subprocess reads it as CCRULES_RULES.
+OTHER_RULES = os.environ.get("CC_TEST_RULES")
+if OTHER_RULES:
+    import ccrules.resources as _resources
+
+    _builtin_folder = _resources._folder
+    _resources._folder = lambda package: (Path(OTHER_RULES) if package == "ccrules.rules"
+                                          else _builtin_folder(package))
+    os.environ["CCRULES_RULES"] = OTHER_RULES
 
 # `make quick` (PYTEST_QUICK=1): the fast loop. Property tests draw a tenth of their
 # examples, and the contract fuzzer (slow, and costly even to collect) is not collected.
@@ -30,26 +43,59 @@ if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
 
-@pytest.fixture(scope="session")
-def rulebook():
-    """The built-in rules, loaded and checked once for the whole run."""
+# The rules the mechanism tests run on (tests/fixtures/rules/README.md): a module marked
+# `pytestmark = pytest.mark.mechanism` gets them as its rulebook, its CLI runner's default
+# rules and its rules_copy, so a change to the live rules never moves it.
+FIXED_RULES = Path(__file__).resolve().parent / "fixtures" / "rules"
+
+
+def _checked(path: Path):
     from ccrules.authoring.checks import all_problems
     from ccrules.rulebook import load_rulebook
-    rb = load_rulebook(builtin_rules())
-    assert all_problems(rb) == []
+    rb = load_rulebook(path)
+    assert all_problems(rb) == [], path
     return rb
 
 
-@pytest.fixture
-def runner():
-    return CliRunner()
+@pytest.fixture(scope="session")
+def live_rulebook():
+    """The built-in rules, loaded and checked once for the whole run."""
+    return _checked(builtin_rules())
+
+
+@pytest.fixture(scope="session")
+def fixed_rulebook():
+    """The mechanism tests' frozen rules, loaded and checked once for the whole run."""
+    return _checked(FIXED_RULES)
+
+
+def _mechanism(request) -> bool:
+    return request.node.get_closest_marker("mechanism") is not None
 
 
 @pytest.fixture
-def rules_copy(tmp_path):
+def rules_path(request) -> Path:
+    """The folder of the rules this test runs on."""
+    return FIXED_RULES if _mechanism(request) else builtin_rules()
+
+
+@pytest.fixture
+def rulebook(request, live_rulebook):
+    """The built-in rules; the frozen ones for a mechanism test."""
+    return request.getfixturevalue("fixed_rulebook") if _mechanism(request) else live_rulebook
+
+
+@pytest.fixture
+def runner(request):
+    """A CLI runner; a mechanism test's commands use the frozen rules by default."""
+    return CliRunner(env={"CCRULES_RULES": str(FIXED_RULES)} if _mechanism(request) else None)
+
+
+@pytest.fixture
+def rules_copy(tmp_path, rules_path):
     """A writable copy of the rules folder, for tests that break or change rules."""
     dest = tmp_path / "rules"
-    shutil.copytree(builtin_rules(), dest, ignore=shutil.ignore_patterns("__*"))
+    shutil.copytree(rules_path, dest, ignore=shutil.ignore_patterns("__*", "*.md"))
     return dest
 
 

@@ -8,16 +8,19 @@ import json
 
 import pytest
 
-from ccrules.authoring.agreement import group_reasons
 from ccrules.authoring.catalogue import render_catalogue
 from ccrules.authoring.impact import move
+from ccrules.authoring.reasons import group_reasons
 from ccrules.cli import main
-from ccrules.judging.panel import DecisionInput, agreement
+from ccrules.panel.decisions import DecisionInput, agreement
 from ccrules.screening.evaluate import evaluate
 from ccrules.store import Store
 from ccrules.store.decisions import Decider, add_decision
 
 from helpers import PageClient, example, example_names, make_token, set_severity
+
+# agreement arithmetic / interview mechanics: on the frozen rules (tests/fixtures/rules)
+pytestmark = pytest.mark.mechanism
 
 LEADS = "Local leads have protected time in the host trust"
 CALLS = "Calls are already run by participants"
@@ -67,7 +70,8 @@ def seeded(app, client):
                         headers=bearer(token))
         assert r.status_code == 201
         for decision, items in ROUND.get(name, []):
-            body = {"decision": decision, "accept_all": not items,
+            body = {"decision": decision, "accept_all": not items, "decided_by": "P. Chair",
+                    "reason": "As minuted.",
                     "set_aside": [{"rule_id": rule, "reason": why} for rule, why in items]}
             d = client.post(f"/api/v1/evaluations/{r.get_json()['id']}/decisions", json=body,
                             headers=bearer(token))
@@ -165,12 +169,12 @@ def test_the_agreement_page(app, client, seeded):
     # in the examples' order: ilcop-paper-alternative before sepsis)
     assert f"{LEADS.lower()}. (2 times, in 2 wordings)" in html
     empty = page.get("/agreement?until=2000-01-01&since=nonsense").get_data(as_text=True)
-    assert "0 evaluations screened" in empty and "No finding was set aside" in empty
+    assert "0 applications screened" in empty and "No finding was set aside" in empty
 
 
 def test_the_catalogue_shows_override_rates_only_when_asked(app, runner, rulebook, seeded):
     plain = runner.invoke(main, ["rules", "catalogue"])
-    assert plain.stdout == render_catalogue(rulebook)  # the default (docs/rules.md) is as it was
+    assert plain.stdout == render_catalogue(rulebook)  # the default (as docs/rules.md) as it was
     rated = runner.invoke(main, ["rules", "catalogue", "--db", app.config["DATABASE"]])
     assert rated.exit_code == 0, rated.output
     rows = {line.split(" | ")[0]: line for line in rated.stdout.splitlines()
@@ -207,7 +211,8 @@ def test_impact_splits_decided_verdicts_toward_and_away(runner, tmp_path, rules_
         for ev_id, decision in zip(ids, ["declined", "funded_with_conditions", "funded",
                                          "deferred", None, "funded"], strict=True):
             if decision:
-                add_decision(store, ev_id, DecisionInput(decision=decision, accept_all=True),
+                add_decision(store, ev_id, DecisionInput(decision=decision, accept_all=True,
+                                                              decided_by="P. Chair", reason="x"),
                              chair)
     finally:
         store.close()

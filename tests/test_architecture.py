@@ -21,6 +21,7 @@ LAYERS = [
     {"ccrules.explaining"},
     {"ccrules.screening"},
     {"ccrules.report"},
+    {"ccrules.panel"},
     {"ccrules.store"},
     {"ccrules.authoring"},
     {"ccrules.service"},

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 import sqlite_utils
 
-from ccrules.judging.panel import DecisionInput
+from ccrules.panel.decisions import DecisionInput
 from ccrules.screening.evaluate import evaluate
 from ccrules.service import ListQuery
 from ccrules.store import Store, codec
@@ -23,8 +23,8 @@ from helpers import example, example_names, make_token
 
 
 @pytest.fixture(scope="module")
-def evaluations(rulebook):
-    return [(evaluate(example(name), rulebook), example(name)) for name in example_names()]
+def evaluations(live_rulebook):
+    return [(evaluate(example(name), live_rulebook), example(name)) for name in example_names()]
 
 
 def test_every_example_reads_back_byte_for_byte_at_a_fifth_of_its_size(tmp_path, rulebook,
@@ -114,7 +114,7 @@ def test_a_database_of_the_old_layout_is_upgraded_in_place(tmp_path, rulebook, e
         (kept,) = store.db.execute("select sum(length(asks) + length(proposal) + "
                                    "length(result)) from evaluation_bodies").fetchone()
         assert kept < sum(len(t.encode()) for t in texts.values()) / 4
-        assert store.db.execute("pragma user_version").fetchone()[0] == 2
+        assert store.db.execute("pragma user_version").fetchone()[0] == 3
         assert "result" not in store.db.table("evaluations").columns_dict
         for ident, text in texts.items():
             assert store.get_json(ident) == text  # old rows, byte for byte
@@ -125,7 +125,8 @@ def test_a_database_of_the_old_layout_is_upgraded_in_place(tmp_path, rulebook, e
         assert {r["id"]: [r[c] for c in columns] for r in page.items} == listed_before
         old_id = next(iter(texts))
         record = add_decision(store, old_id, DecisionInput.checked(
-            {"decision": "deferred", "accept_all": True}), Decider(None, "panel", None))
+            {"decision": "deferred", "accept_all": True, "decided_by": "P. Chair"}),
+            Decider(None, "panel", None))
         assert history(store, old_id, None)[1][0].id == record.id
         store.save_many(evaluations[5:], rulebook)  # new rows beside the old
         assert store.count() == len(evaluations)
@@ -182,30 +183,31 @@ def many(tmp_path, rulebook, evaluations):
 @pytest.mark.parametrize("sort", ["created_at", "title", "verdict", "applicant"])
 @pytest.mark.parametrize("descending", [True, False])
 def test_cursor_pages_cover_every_row_once_in_the_offset_order(many, sort, descending):
-    everything = many.list(sort=sort, descending=descending, limit=200).items
+    everything = many.list(versions="all", sort=sort, descending=descending, limit=200).items
     seen, cursor = [], None
     while True:
-        page = many.list(sort=sort, descending=descending, limit=17, cursor=cursor)
+        page = many.list(versions="all", sort=sort, descending=descending, limit=17, cursor=cursor)
         seen += page.items
         if page.next_cursor is None:
             break
         cursor = page.next_cursor
     assert [r["id"] for r in seen] == [r["id"] for r in everything]
     assert len(seen) == 137 == page.total
-    by_offset = many.list(sort=sort, descending=descending, limit=17, offset=34).items
+    by_offset = many.list(versions="all", sort=sort, descending=descending, limit=17,
+                          offset=34).items
     assert by_offset == everything[34:51]  # offsets still work, in the same order
 
 
 def test_a_bad_or_foreign_cursor_is_refused_not_a_500(many):
-    cursor = many.list(limit=5).next_cursor
+    cursor = many.list(versions="all", limit=5).next_cursor
     for bad in ("", "not a cursor", "!!!!", "W10", cursor + "x", "x" * 2000):
         if bad:
             with pytest.raises(BadQuery):
-                many.list(cursor=bad)
+                many.list(versions="all", cursor=bad)
     with pytest.raises(BadQuery):
-        many.list(cursor=cursor, sort="title")
+        many.list(versions="all", cursor=cursor, sort="title")
     with pytest.raises(BadQuery):
-        many.list(cursor=cursor, offset=5)
+        many.list(versions="all", cursor=cursor, offset=5)
 
 
 def test_the_api_pages_by_cursor(client, auth):
@@ -235,9 +237,10 @@ def test_the_api_pages_by_cursor(client, auth):
 
 def test_streams_read_in_batches_and_keep_order(many, monkeypatch):
     monkeypatch.setattr(Store, "BATCH", 16)
-    streamed = list(many.stream(sort="title", descending=False, asks=True))
+    streamed = list(many.stream(sort="title", descending=False, asks=True, versions="all"))
     assert [r["id"] for r in streamed] == [
-        r["id"] for r in many.list(sort="title", descending=False, limit=200).items]
+        r["id"] for r in many.list(versions="all", sort="title", descending=False,
+                                   limit=200).items]
     assert all(isinstance(r["conditions"], list) for r in streamed)
     assert len({r["id"] for r in many.stored()}) == 137
 

@@ -83,14 +83,18 @@ def test_round_table_filter_and_csv_export(page):
     page.locator("#proposal_files").set_input_files(
         [str(EXAMPLES / "michigan-keystone.json"), str(EXAMPLES / "ilcop-redesigned.json")])
     page.get_by_role("button", name="Screen files").click()
-    page.get_by_text("Done: refresh the round").wait_for()
+    page.locator("#batch-summary").wait_for()
+    assert page.locator("#batch-summary").inner_text().startswith(
+        "Stored: michigan-keystone.json, ilcop-redesigned.json.")
     assert page.locator("#batch-progress").get_attribute("value") == "2"
     shot(page, "04-batch-upload")
     page.goto("/evaluations")
-    assert page.locator("#round-count").inner_text() == "3 evaluations"
+    assert page.locator("#round-count").inner_text() == \
+        "3 applications (the current version of each)"
     page.get_by_label("Verdict", exact=True).select_option("not_recommended")
     page.get_by_role("button", name="Filter").click()
-    assert page.locator("#round-count").inner_text() == "1 evaluation"
+    assert page.locator("#round-count").inner_text() == \
+        "1 application (the current version of each)"
     rows = page.locator("table.round tbody tr")
     assert rows.count() == 1 and "Improving Lung Cancer Outcomes Project" in rows.inner_text()
     shot(page, "05-round-filtered")
@@ -99,7 +103,8 @@ def test_round_table_filter_and_csv_export(page):
     exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     assert [r["Verdict"] for r in exported] == ["not recommended"]
     page.goto("/evaluations?sort=title&dir=asc")
-    titles = page.locator("table.round tbody tr td:nth-child(1) a").all_inner_texts()
+    titles = page.locator("table.round tbody tr td:nth-child(1) a:not(.version)"
+                          ).all_inner_texts()
     assert titles == sorted(titles)
 
 
@@ -157,7 +162,8 @@ def test_an_empty_form_is_refused_and_nothing_is_stored(page):
     page.get_by_role("button", name="Evaluate file").click()
     assert "Choose a proposal file" in page.get_by_role("alert").inner_text()
     page.goto("/evaluations")
-    assert page.locator("#round-count").inner_text() == "0 evaluations"
+    assert page.locator("#round-count").inner_text() == \
+        "0 applications (the current version of each)"
 
 
 def test_the_round_table_on_a_phone_keeps_the_verdict(page):
@@ -201,3 +207,63 @@ def test_the_round_report_prints_one_proposal_to_a_page(page):
     (SHOTS / "11-round-report.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
     assert pages == 1 + len(names), pages  # the cover, then one page per proposal
+
+
+def _fits(page, width: int = 390) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_round_with_versions_on_the_round_page_and_on_a_phone(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/rounds")
+    _fits(page)
+    page.get_by_label("Name").fill("Spring 2027")
+    page.get_by_label("Opens").fill("2027-03-01")
+    page.get_by_label("Closes").fill("2027-04-30")
+    page.get_by_role("button", name="Create the round").click()
+    page.wait_for_url("**/evaluations?round=*")
+    assert page.locator("h1").inner_text() == "Spring 2027"
+    page.locator("#proposal_files").set_input_files(
+        [str(EXAMPLES / "sepsis-bundle-emergency-departments.json"),
+         str(EXAMPLES / "michigan-keystone.json")])
+    page.locator("#batch-round").select_option(label="Spring 2027")
+    page.get_by_role("button", name="Screen files").click()
+    page.locator("#batch-summary").wait_for()
+    assert "(new)" in page.locator("#batch-results").inner_text()
+    page.reload()
+    assert page.locator("#round-count").inner_text().startswith("2 applications")
+    # edit one application and evaluate it again: a second version, one row still
+    page.locator("table.round tbody a", has_text="Sepsis Six").first.click()
+    page.get_by_role("link", name="Edit and re-evaluate").click()
+    page.locator("#f-enrolment-local_lead_time_pct").fill("30")
+    page.get_by_role("button", name="Evaluate and store").click()
+    page.wait_for_url("**/evaluations/*")
+    versions = page.locator("#versions")
+    assert "Version 2 of 2" in versions.inner_text()
+    assert "Local leads' dedicated time: 0% of their time → 30% of their time" in \
+        page.locator("#changes").inner_text()
+    _fits(page)
+    shot(page, "20-versions-390px")
+    page.goto(page.url.split("/evaluations/")[0] + "/evaluations")
+    page.locator("#round").select_option(label="Spring 2027")
+    page.get_by_role("button", name="Filter").click()
+    assert page.locator("table.round tbody tr").count() == 2
+    link = page.locator("a.version", has_text="v2")
+    assert link.count() == 1 and link.is_visible()
+    box = link.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    _fits(page)
+    shot(page, "21-round-with-versions-390px")
+    page.locator("#all-versions").check()
+    page.get_by_role("button", name="Filter").click()
+    assert page.locator("table.round tbody tr").count() == 3
+    assert "(superseded)" in page.locator("table.round tbody").inner_text()
+    link = page.locator("a.version", has_text="v2").first
+    link.click()
+    page.wait_for_url("**/evaluations/*#versions")
+    rows = page.locator("#versions-table tbody tr")
+    assert rows.count() == 2 and "(current)" in rows.nth(1).inner_text()
+    rows.nth(0).get_by_role("link").click()
+    assert "an earlier evaluation" in page.locator("#version-line").inner_text()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "22-earlier-version")

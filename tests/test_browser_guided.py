@@ -54,7 +54,7 @@ def test_guided_mode_narrows_the_range_to_a_decided_verdict(page):
     # expertise question now ranks first (it was what sites implement)
     assert page.locator("#question-label").inner_text() == "Expertise in the core team"
     assert page.locator("#guided-range").inner_text() == \
-        "between recommended and conditional"
+        "recommended to conditional"
     shot(page, "10-guided-first-question")
 
     page.get_by_role("button", name="Don't know").click()  # skipped, not recorded
@@ -72,7 +72,7 @@ def test_guided_mode_narrows_the_range_to_a_decided_verdict(page):
         assert steps < 30, "the interview did not end"
         if steps == 3:
             shot(page, "11-guided-narrowing")
-    assert ranges[0] == "between recommended and conditional"  # since issue 20 (see above)
+    assert ranges[0] == "recommended to conditional"  # since issue 20 (see above)
     # it narrowed on the way: one verdict before the end, while too little was known to
     # decide it (completeness under the policy's minimum)
     assert ranges.index("conditional") < len(ranges) - 1

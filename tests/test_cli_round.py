@@ -4,10 +4,15 @@ import csv
 import io
 import json
 
+import pytest
+
 from ccrules.cli import main
 from ccrules.store import Store
 
 from helpers import EXAMPLES
+
+# rounds: on the frozen rules (tests/fixtures/rules)
+pytestmark = pytest.mark.mechanism
 
 
 def test_screen_a_folder_as_json(runner):
@@ -34,10 +39,12 @@ def test_screen_table_and_csv(runner, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert rows[0]["File"] == "ilcop.json" and rows[0]["Verdict"] == "not recommended"
     assert rows[0]["Applicant"] and rows[0]["Verdict range"] == "not recommended"
-    web_headings = ["Applicant", "Title", "Reference", "Verdict", "Verdict range",
-                    "Completeness", "Blockers", "Majors", "Open questions", "Evaluated",
-                    "Evaluation id", "Link"]
+    web_headings = ["Reference", "Applicant", "Title", "Version", "Verdict", "Verdict range",
+                    "Completeness", "Blockers", "Majors", "Conditions of award",
+                    "Facts to establish", "Panel decision", "Decision reason", "Evaluated",
+                    "Link"]
     assert list(rows[0]) == ["File"] + web_headings  # the round page's CSV columns
+    assert rows[0]["Completeness"].endswith("%") and rows[0]["Version"] == ""
 
 
 def test_screen_and_store(runner, tmp_path):

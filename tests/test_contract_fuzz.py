@@ -48,7 +48,16 @@ CROSS_FIELD = ("sites enrolled is more than the", "disagrees with the site count
                "state the count only when the elements are not named",
                "a site that designs its own plan decides what it does",
                "is not a name: an empty list states", "'none' is listed beside named items",
-               "an option called 'none'", "is not an option: an empty list states")
+               "an option called 'none'", "is not an option: an empty list states",
+               # across fields too: a round closes on or after it opens; a decision against
+               # the verdict gives its reason
+               "the round must close on or after the day it opens", "give the panel's reason",
+               # a round id that fits the schema but names no round this token may read
+               "no round ",
+               "The proposal is empty")
+# JSON Schema cannot say "at least one answer": an empty proposal (a title and a summary
+# alone) fits it, and is refused with 422 saying so (ccrules/proposal/answered.py)
+EMPTY = "The proposal is empty"
 
 
 # An opaque cursor: any string fits its schema, but only one the service gave is a position
@@ -60,7 +69,7 @@ def _cross_field_only(response) -> bool:
     if response.status_code != 422:
         return False
     error = response.json().get("error") or {}
-    if OPAQUE in (error.get("detail") or ""):
+    if OPAQUE in (error.get("detail") or "") or EMPTY in (error.get("detail") or ""):
         return True
     errors = error.get("errors") or []
     return bool(errors) and all(any(c in e["msg"] for c in CROSS_FIELD) for e in errors)

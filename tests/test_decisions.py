@@ -27,6 +27,7 @@ def evaluate(client, headers, name=SEPSIS):
 
 
 def decide(client, headers, evaluation_id, **body):
+    body.setdefault("decided_by", "A. Officer")
     return client.post(f"/api/v1/evaluations/{evaluation_id}/decisions", json=body,
                        headers=headers)
 
@@ -51,7 +52,7 @@ def test_a_decision_round_trips_through_the_api(client, auth):
     assert r.headers["Location"] == f"/api/v1/evaluations/{ev}/decisions"
     assert (body["decision"], body["verdict"], body["agreement"], body["current"]) == (
         "funded_with_conditions", "conditional", "agree", True)
-    assert body["decided_by"]["name"] == "tester" and body["decided_by"]["id"]
+    assert body["decided_by"]["name"] == "A. Officer" and body["decided_by"]["id"]
     findings = {f["rule_id"]: f for f in body["findings"]}
     conditions = {c["rule_id"]: c for c in body["conditions"]}
     # CO-07 alone is set aside, as finding and as condition; everything else is accepted
@@ -95,8 +96,9 @@ def test_another_token_can_neither_read_nor_add_decisions_and_admin_can(app, cli
     seen = history(client, admin, ev)
     assert seen.status_code == 200
     assert seen.get_json()["decisions"] == [first.get_json()]
-    added = decide(client, admin, ev, decision="deferred", accept_all=True)
-    assert added.status_code == 201 and added.get_json()["decided_by"]["name"] == "auditor"
+    added = decide(client, admin, ev, decision="deferred", accept_all=True,
+                   decided_by="An Auditor")
+    assert added.status_code == 201 and added.get_json()["decided_by"]["name"] == "An Auditor"
     assert [d["decision"] for d in history(client, auth, ev).get_json()["decisions"]] == [
         "deferred", "funded_with_conditions"]
 
@@ -138,9 +140,13 @@ def test_a_later_decision_supersedes_and_the_history_is_kept(app, client, auth):
     ({"decision": "funded"}, ["set_aside"]),
     ({"decision": "approved", "accept_all": True}, ["decision"]),
     ({"decision": "funded", "accept_all": True, "by": "me"}, ["by"]),
+    ({"decision": "funded", "accept_all": True, "decided_by": None}, ["decided_by"]),
+    ({"decision": "funded", "accept_all": True, "decided_by": "   "}, ["decided_by"]),
+    ({"decision": "declined", "accept_all": True}, ["reason"]),  # against "conditional"
 ])
 def test_invalid_decisions_are_422_and_nothing_is_stored(client, auth, body, loc):
     ev = evaluate(client, auth)
+    body = {"decided_by": "A. Officer", **body}
     error = assert_error(client.post(f"/api/v1/evaluations/{ev}/decisions", json=body,
                                      headers=auth), 422)
     assert error["title"] == "Invalid decision"
@@ -164,12 +170,15 @@ def test_decisions_round_trip_through_the_command_line(app, client, runner):
         "decide", ev, "--decision", "funded_with_conditions",
         "--set-aside", "CO-07", CO07["reason"],
         "--set-aside", "finding:IM-11", "Audit is in the contract.",
-        "--note", "Panel of 4 March", "--token", token, "--db", db, "--format", "json"])
+        "--note", "Panel of 4 March", "--by", "P. Chair", "--token", token, "--db", db,
+        "--format", "json"])
     assert decided.exit_code == 0, decided.output
     record = json.loads(decided.stdout)
-    assert record["decided_by"]["name"] == "officer" and record["note"] == "Panel of 4 March"
+    assert record["decided_by"]["name"] == "P. Chair" and record["note"] == "Panel of 4 March"
+    assert record["decided_by"]["id"]  # the token's id: whose access recorded it
     # the API reads what the command line recorded, and the command line what the API did
-    api = decide(client, bearer(token), ev, decision="declined", accept_all=True).get_json()
+    api = decide(client, bearer(token), ev, decision="declined", accept_all=True,
+                 reason="The budget went to the ICU round.").get_json()
     listed = runner.invoke(main, ["decisions", ev, "--token", token, "--db", db,
                                   "--format", "json"])
     assert listed.exit_code == 0, listed.output

@@ -13,7 +13,7 @@ from ccrules.proposal.facts import flatten
 from ccrules.screening.evaluate import evaluate
 from ccrules.screening.whatif import apply_changes, evaluate_with_what_if, parse_assignments
 
-from helpers import EXAMPLES, ROOT, example
+from helpers import ANSWERED, EXAMPLES, ROOT, example
 
 
 def terms(finding_or_why_not):
@@ -259,10 +259,10 @@ def test_what_if_over_the_api(client, auth):
     assert "IM-S2" not in [w["rule_id"] for w in body["why_not"]]  # it fired
     assert [w["rule_id"] for w in body["what_if"]["evaluation"]["why_not"]][-1] == "IM-S2"
     bad = client.post("/api/v1/evaluations", headers=auth, json={
-        "proposal": {}, "what_if": {"problem.evidence": "strong"}})
+        "proposal": ANSWERED, "what_if": {"problem.evidence": "strong"}})
     assert bad.status_code == 422
     assert bad.get_json()["error"]["errors"][0]["loc"] == ["what_if", "problem.evidence"]
-    bad = client.post("/api/v1/evaluations", headers=auth, json={"proposal": {},
+    bad = client.post("/api/v1/evaluations", headers=auth, json={"proposal": ANSWERED,
                                                                 "why_not": ["XX-01"]})
     assert bad.get_json()["error"]["errors"] == [{"loc": ["why_not", 0],
                                                   "msg": "no rule 'XX-01'"}]

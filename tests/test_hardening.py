@@ -22,7 +22,16 @@ from ccrules.cli import main
 from ccrules.service import spreadsheet_cell
 from ccrules.store import Store
 
-from helpers import PageClient, Served, call, example, make_token, post_evaluation, wait_until
+from helpers import (
+    ANSWERED,
+    PageClient,
+    Served,
+    call,
+    example,
+    make_token,
+    post_evaluation,
+    wait_until,
+)
 
 
 def raw(base: str, payload: bytes, wait: float = 1.0) -> bytes:
@@ -149,7 +158,7 @@ def test_the_limit_counts_proposals_across_api_and_pages(limited):
     pages.sign_in(token)  # the same token on the pages: the same counter
     r = pages.post("/evaluations/new", {"title": "one more", "problem.evidence_base": "strong"})
     assert r.status_code == 429
-    refused = client.post("/api/v1/evaluations", headers=auth, json={"proposal": {}})
+    refused = client.post("/api/v1/evaluations", headers=auth, json={"proposal": ANSWERED})
     assert refused.status_code == 429 and refused.headers["Retry-After"]
 
 
@@ -161,7 +170,7 @@ def test_refused_requests_do_not_count(limited):
                           json={"proposal": {"problem": {"scope": "vast"}}})
         assert bad.status_code == 422
     assert client.post("/api/v1/evaluations", headers=auth,
-                       json={"proposal": {}}).status_code == 201
+                       json={"proposal": ANSWERED}).status_code == 201
 
 
 def test_a_web_batch_over_the_cap_is_refused(tmp_path, rulebook):
@@ -181,7 +190,8 @@ def test_the_limit_is_shared_by_every_worker(tmp_path):
     served = Served.start(tmp_path, env={"CCRULES_RATE_LIMIT": "5 per minute"})
     try:
         wait_until(lambda: len(served.workers()) == 2, what="both workers")
-        statuses = [post_evaluation(served.base, served.token, {})[0] for _ in range(9)]
+        statuses = [post_evaluation(served.base, served.token, ANSWERED)[0]
+                    for _ in range(9)]
         assert statuses.count(201) == 5 and statuses[5:] == [429] * 4
     finally:
         served.stop()
@@ -207,7 +217,7 @@ def test_every_formula_lead_is_neutralised(value):
 
 def test_the_command_line_csv_is_safe_too(runner, tmp_path):
     path = tmp_path / "=cmd.json"  # the file name is the CSV's first column
-    path.write_text(json.dumps({"title": "a proposal"}))
+    path.write_text(json.dumps({"title": "a proposal", "context": {"sites_enrolled": 3}}))
     out = runner.invoke(main, ["screen", str(path), "--format", "csv"]).output
     (row,) = list(csv.DictReader(io.StringIO(out.strip())))
     assert row["File"] == "'=cmd.json"
@@ -271,7 +281,7 @@ def test_revoking_a_token_ends_api_access_and_page_sessions(app, runner):
 
 @pytest.mark.server
 def test_a_chunked_body_over_the_limit_is_refused(server):
-    body = json.dumps({"proposal": {}}).encode()[:-1] + b" " * 1_100_000 + b"}"
+    body = json.dumps({"proposal": ANSWERED}).encode()[:-1] + b" " * 1_100_000 + b"}"
     chunks = b"".join(f"{len(body[i:i + 65536]):x}\r\n".encode() + body[i:i + 65536] + b"\r\n"
                       for i in range(0, len(body), 65536)) + b"0\r\n\r\n"
     head = (f"POST /api/v1/evaluations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "

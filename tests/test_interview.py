@@ -37,6 +37,9 @@ from ccrules.rulebook.model import Verdict
 
 from helpers import EXAMPLES, ROOT, PageClient, example, example_names, make_token
 
+# agreement arithmetic / interview mechanics: on the frozen rules (tests/fixtures/rules)
+pytestmark = pytest.mark.mechanism
+
 DRAFT = "incomplete-draft"
 COMPLETED = merged(example(DRAFT), DELIRIUM)
 # a dotted field path, an identifier (enum values have underscores), or "(s)"
@@ -66,7 +69,7 @@ def test_conditional_with_a_better_best_case_is_not_decided(rulebook):
         Verdict.conditional, Verdict.recommended, Verdict.conditional)
     assert not state.decided and not state.finished
     assert [q.field for q in state.questions] == ["core_team.paid_core_staff"]
-    assert state.range_words == "between recommended and conditional"
+    assert state.range_words == "recommended to conditional"
     yes = apply(rulebook, state, "core_team.paid_core_staff", True)
     assert yes.decided and yes.verdict == Verdict.recommended
     no = apply(rulebook, state, "core_team.paid_core_staff", False)
@@ -287,7 +290,7 @@ def test_cli_interview_reaches_a_decided_verdict_and_writes_the_file_back(rulebo
     assert result.exit_code == 0, result.output
     assert "DECIDED: CONDITIONAL" in result.output
     # issue 20: the draft's open commitments no longer put not recommended in its range
-    assert "Verdict range: between recommended and conditional" in result.output
+    assert "Verdict range: recommended to conditional" in result.output
     assert "Verdict range: conditional" in result.output  # it narrowed as answers came in
     assert not PATHLIKE.search(result.output.split("Wrote")[0].replace(str(path), "")), \
         result.output
@@ -400,7 +403,7 @@ def test_guided_page_from_an_upload_to_a_stored_result(signed_in):
     assert page.status_code == 200
     text = visible(html)
     assert "Expertise in the core team" in text  # the first question since issue 20
-    assert "between recommended and conditional" in text and "0 answered" in text
+    assert "recommended to conditional" in text and "0 answered" in text
     assert not PATHLIKE.search(text.replace("examples/", "")), text
     steps = 0
     while 'id="guided-done"' not in html:

@@ -15,7 +15,7 @@ import pytest
 
 from ccrules.proposal import kinds as K
 from ccrules.proposal.fields import catalogue
-from ccrules.report.round import headings
+from ccrules.report.export import EXPORT_HEADINGS
 from ccrules.report.text import render_text
 from ccrules.screening.evaluate import evaluate
 from ccrules.store import Store
@@ -177,28 +177,30 @@ def upload(pages: PageClient, files: list[tuple[str, bytes]], as_json: bool = Tr
         headers={"Accept": "application/json"} if as_json else {})
 
 
-def test_batch_upload_counts_every_file_in_its_place(signed_in):
-    files = [("ilcop.json", json.dumps(example("ilcop")).encode()),
-             ("bad.json", b"{not json"),
-             ("invalid.json", b'{"problem": {"scope": "galactic"}}'),
-             ("michigan.json", json.dumps(example("michigan-keystone")).encode())]
-    body = upload(signed_in, files).get_json()
-    assert [row["name"] for row in body["results"]] == [name for name, _ in files]
-    assert body["counts"]["invalid"] == 2 and body["counts"]["not_recommended"] == 1
-    assert body["counts"]["recommended"] == 1 and sum(body["counts"].values()) == 4
-    errors = {row["name"]: row["error"] for row in body["results"] if "error" in row}
-    assert errors["bad.json"].startswith("bad.json: not valid JSON")
-    assert errors["invalid.json"].startswith("invalid.json: ")
-    assert "problem.scope" in errors["invalid.json"]
-    listing = signed_in.get("/evaluations").get_data(as_text=True)
-    assert "2 evaluations" in listing  # the two valid ones are stored
+def test_a_batch_upload_is_all_or_nothing_and_names_every_fault(signed_in):
+    good = [("ilcop.json", json.dumps(example("ilcop")).encode()),
+            ("michigan.json", json.dumps(example("michigan-keystone")).encode())]
+    files = [good[0], ("bad.json", b"{not json"),
+             ("invalid.json", b'{"problem": {"scope": "galactic"}}'), good[1]]
+    r = upload(signed_in, files)
+    assert r.status_code == 422
+    faults = {tuple(e["loc"][:2]): e["msg"] for e in r.get_json()["error"]["errors"]}
+    assert set(faults) == {("proposals", 1), ("proposals", 2)}
+    assert "none was stored" in r.get_json()["error"]["detail"]
+    assert "0 applications" in signed_in.get("/evaluations").get_data(as_text=True)
+    body = upload(signed_in, good).get_json()  # the valid ones alone are stored
+    assert [row["name"] for row in body["results"]] == ["ilcop.json", "michigan.json"]
+    assert body["counts"]["not_recommended"] == 1 and body["counts"]["recommended"] == 1
+    assert body["stored"] == {"new": 2, "changed": 0, "unchanged": 0}
+    assert "2 applications" in signed_in.get("/evaluations").get_data(as_text=True)
 
 
 def test_batch_upload_as_a_plain_form_reports_on_the_round_page(signed_in):
     r = upload(signed_in, [("bad.json", b"[")], as_json=False)
     assert r.status_code == 303
     page = signed_in.get("/evaluations").get_data(as_text=True)
-    assert "Screened 0 of 1 file. bad.json: not valid JSON" in page
+    assert "Nothing was stored" in page and "Refused: bad.json" in page
+    assert "bad.json: not valid JSON" in page
 
 
 def test_batch_upload_without_files_is_a_clear_message(signed_in):
@@ -220,9 +222,9 @@ def round_of_examples(app, signed_in):
 def test_round_filters_by_text_and_verdict_and_ignores_bad_values(round_of_examples):
     pages = round_of_examples
     page = pages.get("/evaluations?q=lung&verdict=conditional").get_data(as_text=True)
-    assert "1 evaluation" in page and "redesigned" in page
+    assert "1 application" in page and "redesigned" in page
     page = pages.get("/evaluations?since=yesterday&verdict=maybe&sort=evil").get_data(True)
-    assert "3 evaluations" in page  # bad values are ignored, not an error page
+    assert "3 applications" in page  # bad values are ignored, not an error page
     page = pages.get("/evaluations?sort=title&dir=asc").get_data(as_text=True)
     titles = re.findall(r'<a href="/evaluations/[0-9a-f]+">([^<]+)</a>', page)
     assert titles == sorted(titles) and len(titles) == 3
@@ -231,12 +233,13 @@ def test_round_filters_by_text_and_verdict_and_ignores_bad_values(round_of_examp
 def test_csv_export_follows_the_filters(round_of_examples):
     text = round_of_examples.get("/evaluations.csv?verdict=not_recommended").get_data(True)
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == headings()  # the same columns as `ccrules screen --format csv`
+    assert list(rows[0]) == EXPORT_HEADINGS  # the same columns as the Excel and Markdown
     assert [r["Verdict"] for r in rows] == ["not recommended"]
     assert rows[0]["Title"].startswith("Improving Lung Cancer Outcomes Project")
     assert rows[0]["Verdict range"] == "not recommended" and rows[0]["Blockers"] == "1"
     # relative (no CCRULES_BASE_URL here): never built from the request's Host header
-    assert rows[0]["Link"] == "/evaluations/" + rows[0]["Evaluation id"]
+    assert re.fullmatch(r"/evaluations/[0-9a-f]{32}", rows[0]["Link"])
+    assert rows[0]["Version"] == "1" and rows[0]["Panel decision"] == ""
 
 
 def test_csv_export_has_every_row_past_ten_thousand(app, signed_in):
@@ -251,7 +254,7 @@ def test_csv_export_has_every_row_past_ten_thousand(app, signed_in):
         with store.db.conn:
             store.db.conn.executemany(
                 "insert into evaluations (id, created_at, verdict, title, reference, "
-                "ruleset_version, owner) values (?, ?, ?, ?, ?, ?, ?)",
+                "ruleset_version, owner, current) values (?, ?, ?, ?, ?, ?, ?, 1)",
                 [(ident, now, "recommended", f"P{i}", None, version, token_id)
                  for i, ident in enumerate(ids)])
             store.db.conn.executemany("insert into evaluation_bodies (id, proposal, result) "
@@ -345,7 +348,8 @@ def test_the_panel_decision_from_the_result_page(app, signed_in):
     assert "No decision recorded yet" in page
     token = signed_in.csrf(location)
     post = signed_in.client.post(location + "/decision", data={
-        "csrf_token": token, "decision": "funded_with_conditions", "set_aside": "CO-07"})
+        "csrf_token": token, "decision": "funded_with_conditions", "set_aside": "CO-07",
+        "decided_by": "P. Chair"})
     assert post.status_code == 422  # a set-aside finding needs its reason
     assert "a reason is required" in post.get_data(as_text=True)
     store = Store(app.config["DATABASE"])
@@ -355,7 +359,8 @@ def test_the_panel_decision_from_the_result_page(app, signed_in):
         store.close()
     ok = signed_in.client.post(location + "/decision", data={
         "csrf_token": token, "decision": "funded_with_conditions", "set_aside": "CO-07",
-        "reason.CO-07": "Sites already fund lead time from a national scheme"})
+        "reason.CO-07": "Sites already fund lead time from a national scheme",
+        "decided_by": "P. Chair"})
     assert ok.status_code == 303
     page = signed_in.get(location).get_data(as_text=True)
     assert "<strong>Funded with conditions</strong>" in page and "(agree with the verdict)" in \
@@ -366,6 +371,8 @@ def test_the_panel_decision_from_the_result_page(app, signed_in):
 def test_the_round_report_in_markdown_follows_the_officers_order(round_of_examples):
     text = round_of_examples.get("/evaluations/report.md?sort=title&dir=asc").get_data(True)
     titles = re.findall(r"^## (.+?)(?: \\\[.*\\\])?$", text, flags=re.M)
+    titles = [t for t in titles if t != "The panel's decision"]
+    assert text.count("## The panel's decision") == 3  # each brief says it (none yet)
     assert len(titles) == 3 and titles == sorted(titles)
     assert text.count('<div style="page-break-before: always"></div>') == 3
     assert re.findall(r"page (\d) of 4\._$", text, flags=re.M) == ["2", "3", "4"]

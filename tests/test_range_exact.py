@@ -24,6 +24,7 @@ from ccrules.proposal.reading import parse_proposal
 from ccrules.rulebook.model import Verdict
 
 from helpers import ROOT
+from strategies import scaled
 
 MOST = 3000  # completions enumerated for one draft; larger drafts are left out
 COST = ROOT / "tests" / "scenarios" / "cost"
@@ -95,13 +96,14 @@ def check(judge, data) -> bool:
 def test_the_range_is_exact_on_small_generated_proposals(rulebook):
     judge = judge_for(rulebook)
     checked = 0
-    for _name, data in drafts(500):
+    n = scaled(500)  # a tenth under `make quick`
+    for _name, data in drafts(n):
         try:
             parse_proposal(data)
         except Exception:  # noqa: BLE001 - a removed answer can leave a draft inconsistent
             continue
         checked += check(judge, data)
-    assert checked >= 150
+    assert checked >= n * 0.3
 
 
 def test_the_range_is_exact_on_the_saved_cost_proposals(rulebook):

@@ -15,6 +15,9 @@ from ccrules.screening.evaluate import evaluate
 
 from helpers import EXAMPLES, example, example_names
 
+# report layout: on the frozen rules (tests/fixtures/rules)
+pytestmark = pytest.mark.mechanism
+
 FIELD_PATH = re.compile(r"\b(problem|intervention|core_team|enrolment|measurement|community|"
                         r"context|derived)(\\?)\.[a-z]")
 

@@ -148,8 +148,7 @@ def test_a_policy_fault_is_reported_once_and_the_rules_as_not_checked(rules_copy
     from ccrules.errors import RuleError
     path = rules_copy / "policy.yaml"
     text = path.read_text()
-    text = text.replace("    local_lead_time_pct:\n      value: 10\n",
-                        "    local_lead_time_pct:\n      value: ten\n")
+    text = re.sub(r"(\n    local_lead_time_pct:\n      value: )\S+\n", r"\1ten\n", text)
     text = text.replace("at_least: {param: rework_dimensions}", "at_least: {param: fronts}")
     path.write_text(text)
     with pytest.raises(RuleError) as info:

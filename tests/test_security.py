@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from helpers import example, make_token
+from helpers import ANSWERED, example, make_token
 
 OPEN = {"/healthz", "/openapi.json", "/docs", "/docs/", "/docs/<path:filename>",
         "/static/<path:filename>", "/signin"}
@@ -94,12 +94,12 @@ def test_rate_limit_per_token_in_the_error_shape(tmp_path):
     codes = [client.post("/api/v1/evaluations", json={"proposal": example("ilcop")},
                          headers=first).status_code for _ in range(4)]
     assert codes == [201, 201, 201, 429]
-    limited = client.post("/api/v1/evaluations", json={"proposal": {}}, headers=first)
+    limited = client.post("/api/v1/evaluations", json={"proposal": ANSWERED}, headers=first)
     body = limited.get_json()
     assert set(body) == {"error"} and body["error"]["status"] == 429
     assert int(limited.headers["Retry-After"]) > 0
     # another token has its own allowance, and reads are not limited
-    assert client.post("/api/v1/evaluations", json={"proposal": {}},
+    assert client.post("/api/v1/evaluations", json={"proposal": ANSWERED},
                        headers=second).status_code == 201
     assert client.get("/api/v1/evaluations", headers=first).status_code == 200
 

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from ccrules.cli import main
 from ccrules.proposal.reading import TooLarge
-from ccrules.report.round import headings
+from ccrules.report.export import EXPORT_HEADINGS
 from ccrules.screening.batch import screen
 from ccrules.sheets.export import export_files, sheet, template
 from ccrules.sheets.layout import FIRST_ROW, by_path, columns, letter
@@ -24,6 +24,9 @@ from ccrules.sheets.read import read_sheet
 from ccrules.sheets.results import FILLS, screened_workbook
 
 from helpers import EXAMPLES, PageClient, example, make_token
+
+# sheets: on the frozen rules (tests/fixtures/rules)
+pytestmark = pytest.mark.mechanism
 
 FILES = sorted(EXAMPLES.glob("*.json"))
 FORMATS = ["xlsx", "csv"]
@@ -96,7 +99,7 @@ def test_the_cli_exports_a_round_and_screens_it_back(fmt, runner, tmp_path):
 def test_the_template_has_a_column_per_field_with_help_choices_and_bounds(runner, tmp_path):
     path = tmp_path / "round.xlsx"
     out = runner.invoke(main, ["sheet", "template", "-o", str(path)])
-    assert out.exit_code == 0 and "64 columns" in out.output
+    assert out.exit_code == 0 and f"{len(columns())} columns" in out.output
     book = load_workbook(path)
     assert book.sheetnames == ["Proposals", "Help", "Choices"]
     assert book["Choices"].sheet_state == "hidden"
@@ -269,8 +272,9 @@ def test_a_csv_formula_is_text_and_is_written_out_as_text(rulebook):
     assert row.proposal.title == "=1+1"  # text, not 2
     book = load_workbook(io.BytesIO(screened_workbook(screen([(row.name, row.proposal)],
                                                              rulebook))))
-    titles = [c.value for c in book["Results"]["C"]]
-    assert titles == ["Title", "'=1+1"]
+    titles = [c for c in book["Results"]["D"]]  # File, Reference, Applicant, Title
+    # a string cell: Excel shows =1+1 as text, never runs it, and shows no apostrophe
+    assert [c.value for c in titles] == ["Title", "=1+1"] and titles[1].data_type == "s"
     exported = sheet([row.proposal], "csv")
     assert "'=1+1" in exported.decode("utf-8-sig")
     assert read_sheet(exported, "again.csv")[0].proposal.title == "=1+1"
@@ -289,9 +293,8 @@ def test_the_results_workbook_has_the_round_columns_colours_filter_and_counts(ru
     book = load_workbook(out_path)
     ws = book["Results"]
     header = [c.value for c in ws[1]]
-    assert header == ["File", *headings(), "Conditions of award",
-                      "Questions for the applicant", "Faults"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:P{len(FILES) + 2}"
+    assert header == ["File", *EXPORT_HEADINGS, "Faults"]  # the CSV's and Markdown's too
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:Q{len(FILES) + 2}"
     rows = [dict(zip(header, (c.value for c in row), strict=False))
             for row in ws.iter_rows(min_row=2)]
     col = header.index("Verdict")
@@ -304,7 +307,12 @@ def test_the_results_workbook_has_the_round_columns_colours_filter_and_counts(ru
     conditional = [r for r in rows if r["Verdict"] == "conditional"]
     assert conditional and all(r["Conditions of award"].startswith("1. ") for r in conditional)
     draft = next(r for r in rows if r["File"] == "incomplete-draft.json")
-    assert draft["Questions for the applicant"].count("\n") + 1 == draft["Open questions"]
+    assert draft["Facts to establish"].startswith("1. ")
+    assert isinstance(draft["Completeness"], float) and 0 < draft["Completeness"] < 1
+    assert ws.cell(row=2, column=header.index("Completeness") + 1).number_format == "0%"
+    assert hasattr(draft["Evaluated"], "year")  # a date-time cell, not text
+    findings = list(book["Findings"].iter_rows(min_row=2, values_only=True))
+    assert {f[3] for f in findings} >= {"CO-07"} and all(f[4] for f in findings)
     assert rows[-1]["Verdict"] == "invalid" and "broken.json" in rows[-1]["Faults"]
     counts = dict(book["Verdicts"].iter_rows(min_row=2, values_only=True))
     assert counts["conditional"] == len(conditional) and counts["invalid"] == 1
@@ -331,7 +339,7 @@ def test_an_uploaded_sheet_stores_each_row(fmt, signed_in):
     names = [x["name"].split(": ", 1)[1] for x in results]
     assert names == [e["title"] for e in expected]
     page = signed_in.get("/evaluations").get_data(as_text=True)
-    assert f"{len(FILES)} evaluations" in page
+    assert f"{len(FILES)} applications" in page
     keystone = next(x for x in results if "Michigan" in x["name"])
     assert keystone["verdict"] == "recommended"
     assert signed_in.get(f"/evaluations/{keystone['id']}").status_code == 200
@@ -344,7 +352,7 @@ def test_a_faulty_sheet_stores_none_of_its_rows(signed_in):
     r = upload(signed_in, "bad.xlsx", bad, json_answer=False)
     assert r.status_code == 303
     page = signed_in.get("/evaluations").get_data(as_text=True)
-    assert "0 evaluations" in page
+    assert "0 applications (the current version of each)" in page
     assert f"row 5, Data submission (column {sub_letter})" in page
 
 
@@ -404,6 +412,11 @@ def _app(tmp_path, rulebook, **config):
     return pages
 
 
+def answered(n: int) -> list[dict]:
+    """n proposals, each its own application, each answering something."""
+    return [{**example("ilcop"), "title": f"P{i}", "reference": f"R-{i}"} for i in range(n)]
+
+
 def _stored(pages) -> str:
     return re.search(r'id="round-count">([^<]+)<', pages.get("/evaluations").get_data(
         as_text=True)).group(1)
@@ -411,26 +424,26 @@ def _stored(pages) -> str:
 
 def test_a_web_sheet_over_the_batch_limit_stores_nothing(tmp_path, rulebook):
     pages = _app(tmp_path, rulebook, MAX_BATCH=3)
-    r = upload(pages, "four.csv", sheet([{"title": f"P{i}"} for i in range(4)], "csv"))
+    r = upload(pages, "four.csv", sheet(answered(4), "csv"))
     assert r.status_code == 413 and "at most 3" in r.get_data(as_text=True)
     json_and_sheet = pages.post("/evaluations/batch", {"proposal_files": [
         (io.BytesIO(b"{}"), "a.json"),
-        (io.BytesIO(sheet([{"title": "x"}] * 3, "csv")), "three.csv")]},
+        (io.BytesIO(sheet(answered(3), "csv")), "three.csv")]},
         content_type="multipart/form-data")
     assert json_and_sheet.status_code == 413
     assert "At most 3 proposals per upload; 4 were sent" in json_and_sheet.get_data(True)
-    assert _stored(pages) == "0 evaluations"
+    assert _stored(pages) == "0 applications (the current version of each)"
 
 
 def test_a_sheets_rows_count_against_the_rate_limit(tmp_path, rulebook):
     pages = _app(tmp_path, rulebook, RATE_LIMIT="4 per minute")
-    r = upload(pages, "five.csv", sheet([{"title": f"P{i}"} for i in range(5)], "csv"))
-    assert r.status_code == 429 and _stored(pages) == "0 evaluations"
-    assert upload(pages, "three.xlsx", sheet([{"title": "x"}] * 3)).status_code == 200
-    assert _stored(pages) == "3 evaluations"
+    r = upload(pages, "five.csv", sheet(answered(5), "csv"))
+    assert r.status_code == 429 and _stored(pages) == "0 applications (the current version of each)"
+    assert upload(pages, "three.xlsx", sheet(answered(3))).status_code == 200
+    assert _stored(pages) == "3 applications (the current version of each)"
     r = upload(pages, "two.csv", sheet([{"title": "y"}] * 2, "csv"))
     assert r.status_code == 429 and r.headers["Retry-After"]
-    assert _stored(pages) == "3 evaluations"
+    assert _stored(pages) == "3 applications (the current version of each)"
 
 
 def test_files_that_unpack_or_grow_past_the_bounds_are_refused():

@@ -25,7 +25,17 @@ import pytest
 from ccrules.sheets.read import read_sheet
 from ccrules.store import Store
 
-from helpers import BIN, PageClient, Served, call, example, free_port, make_token, wait_until
+from helpers import (
+    ANSWERED,
+    BIN,
+    PageClient,
+    Served,
+    call,
+    example,
+    free_port,
+    make_token,
+    wait_until,
+)
 
 NO_SECURE_COOKIE = {"CCRULES_SESSION_COOKIE_SECURE": "false"}  # pages over plain HTTP
 
@@ -192,8 +202,9 @@ def test_the_probes_costly_bodies_are_refused_within_100_ms(tmp_path):
         assert 880_000 < len(sheet) < 1_000_000
         took, answer = timed(lambda: pages.upload("/evaluations/batch", "round.csv", sheet))
         status, _, data = answer
-        (row,) = json.loads(data)["results"]
-        assert status == 200 and "unknown column: a heading of" in row["error"]
+        faults = json.loads(data)["error"]["errors"]  # the upload is refused whole
+        assert status == 422 and any("unknown column: a heading of" in f["msg"]
+                                     for f in faults)
         figures["a CSV of 255 long headings"] = took
         print("\n" + "; ".join(f"{k}: {v * 1000:.0f} ms" for k, v in figures.items()))
         assert all(t < 0.1 for t in figures.values()), figures
@@ -232,12 +243,12 @@ def test_refused_requests_spend_a_budget_of_their_own(tmp_path, rulebook):
     for _ in range(3):
         assert client.post("/api/v1/evaluations", headers=mine,
                            json={"proposal": {"nope": 1}}).status_code == 422
-    blocked = client.post("/api/v1/evaluations", headers=mine, json={"proposal": {}})
+    blocked = client.post("/api/v1/evaluations", headers=mine, json={"proposal": ANSWERED})
     assert blocked.status_code == 429 and blocked.headers["Retry-After"]
     assert "refused requests" in blocked.get_json()["error"]["detail"]
     other = {"Authorization": f"Bearer {make_token(app, 'other')}"}
     assert client.post("/api/v1/evaluations", headers=other,
-                       json={"proposal": {}}).status_code == 201
+                       json={"proposal": ANSWERED}).status_code == 201
 
 
 # 3. The agreement report stays linear -----------------------------------------------------
@@ -245,20 +256,22 @@ def test_refused_requests_spend_a_budget_of_their_own(tmp_path, rulebook):
 def _seed_decisions(db, rulebook, decisions: int = 1_035) -> int:
     """`decisions` evaluations of ilcop (29 findings each), each with a decision setting
     every finding aside with its own reason of 2,000 characters; returns the reasons."""
-    from ccrules.judging.panel import DecisionInput
+    from ccrules.panel.decisions import DecisionInput
     from ccrules.screening.evaluate import evaluate
     from ccrules.store.decisions import COLUMNS, Decider, add_decision
     proposal = example("ilcop")
     evaluation = evaluate(proposal, rulebook)
     store = Store(db)
     try:
-        items = [(evaluation.model_copy(update={"id": uuid.uuid4().hex}), proposal)
-                 for _ in range(decisions)]
+        items = [(evaluation.model_copy(update={"id": uuid.uuid4().hex}),
+                  {**proposal, "reference": f"R-{i}"})  # each its own application
+                 for i in range(decisions)]
         store.save_many(items, rulebook)
         first = items[0][0]
         add_decision(store, first.id, DecisionInput.checked({
             "decision": "funded", "set_aside": [{"rule_id": f.rule_id, "reason": "x"}
-                                                 for f in first.findings]}),
+                                                 for f in first.findings],
+            "decided_by": "seed", "reason": "x"}),
                      Decider("seed", "seed", None))
         names = COLUMNS.split(", ")
         template = dict(zip(names, store.db.execute(
@@ -338,8 +351,8 @@ def test_a_page_counts_its_session_token_whatever_header_it_sends(tmp_path):
         assert statuses == [303, 303, 303, 429, 429]  # no escape past the session's limit
         for _ in range(3):  # and the other token's own limit is untouched
             assert call(served.base, "/api/v1/evaluations", other,
-                        {"proposal": {"title": "mine"}})[0] == 201
-        assert call(served.base, "/api/v1/evaluations", other, {"proposal": {}})[0] == 429
+                        {"proposal": {**ANSWERED, "title": "mine"}})[0] == 201
+        assert call(served.base, "/api/v1/evaluations", other, {"proposal": ANSWERED})[0] == 429
     finally:
         served.stop()
 
@@ -543,17 +556,19 @@ def test_an_unsupported_workbook_is_named_as_such(signed_in, name, data):
     r = signed_in.post("/evaluations/batch", {"proposal_files": [(io.BytesIO(data), name)]},
                        content_type="multipart/form-data",
                        headers={"Accept": "application/json"})
-    (row,) = r.get_json()["results"]
-    assert "not a supported workbook" in row["error"] and "UnicodeDecodeError" not in \
-        row["error"]
+    assert r.status_code == 422  # refused whole, nothing stored
+    (fault,) = r.get_json()["error"]["errors"]
+    assert "not a supported workbook" in fault["msg"] and "UnicodeDecodeError" not in \
+        fault["msg"]
 
 
 def test_a_binary_file_that_is_not_json_says_so(signed_in):
     r = signed_in.post("/evaluations/batch", {"proposal_files": [
         (io.BytesIO(b"\xff\xfe\x00binary"), "p.json")]}, content_type="multipart/form-data",
         headers={"Accept": "application/json"})
-    (row,) = r.get_json()["results"]
-    assert "not a JSON file" in row["error"] and "UnicodeDecodeError" not in row["error"]
+    assert r.status_code == 422
+    (fault,) = r.get_json()["error"]["errors"]
+    assert "not a JSON file" in fault["msg"] and "UnicodeDecodeError" not in fault["msg"]
 
 
 @pytest.mark.parametrize("sent, whole", [

@@ -10,6 +10,8 @@
     var bar = document.getElementById("batch-progress");
     var list = document.getElementById("batch-results");
     var token = form.querySelector("input[name=csrf_token]").value;
+    var round = form.querySelector("select[name=round]");
+    var stored = [], refused = [];
     bar.hidden = false; bar.max = files.length; bar.value = 0;
     list.textContent = "";
     var chain = Promise.resolve();
@@ -18,17 +20,21 @@
         var body = new FormData();
         body.append("csrf_token", token);
         body.append("proposal_files", file);
+        if (round && round.value) { body.append("round", round.value); }
         return fetch(form.action, {method: "POST", body: body, credentials: "same-origin",
                                    headers: {"Accept": "application/json"}})
           .then(function (r) { return r.json(); })
           .then(function (data) {
-            var refused = (data.error && data.error.detail) || "upload failed";
-            (data.results || [{name: file.name, error: file.name + ": " + refused}]).forEach(function (row) {
+            var why = (data.error && data.error.detail) || "upload failed";
+            (data.results ? stored : refused).push(file.name);
+            var words = {"new": "new", "changed": "changed: version ", "unchanged": "already screened, unchanged"};
+            (data.results || [{name: file.name, error: file.name + ": not stored: " + why}]).forEach(function (row) {
               var li = document.createElement("li");
               if (row.id) {
                 var a = document.createElement("a");
                 a.href = "/evaluations/" + row.id;
-                a.textContent = row.name + ": " + row.verdict.replace(/_/g, " ");
+                a.textContent = row.name + ": " + row.verdict.replace(/_/g, " ") + " (" +
+                  words[row.status] + (row.status === "changed" ? row.version : "") + ")";
                 li.appendChild(a);
               } else {
                 li.textContent = row.error;  // it names its file
@@ -37,6 +43,7 @@
             });
           })
           .catch(function () {
+            refused.push(file.name);
             var li = document.createElement("li");
             li.textContent = file.name + ": upload failed";
             list.appendChild(li);
@@ -46,10 +53,15 @@
     });
     chain.then(function () {
       var done = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = window.location.pathname;
-      a.textContent = "Done: refresh the round";
-      done.appendChild(a);
+      done.id = "batch-summary";
+      done.textContent = (stored.length ? "Stored: " + stored.join(", ") + ". " : "Nothing was stored. ") +
+        (refused.length ? "Not stored (each refused whole): " + refused.join(", ") + ". " : "");
+      if (stored.length) {
+        var a = document.createElement("a");
+        a.href = window.location.pathname + window.location.search;
+        a.textContent = "Refresh the round";
+        done.appendChild(a);
+      }
       list.appendChild(done);
     });
   });

@@ -19,16 +19,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from ..judging.panel import Decision, DecisionRecord
+from ..panel.decisions import Decision, DecisionRecord
 from ..rulebook.model import Verdict
 from ..store.database import Store
 from ..store.decisions import current_decisions
-from .reasons import (  # noqa: F401 (group_reasons is re-exported)
-    MAX_GROUPS,
-    ReasonGroup,
-    group_reasons,
-    grouped,
-)
+from .reasons import MAX_GROUPS, ReasonGroup, grouped
 
 
 class RuleOverrides(BaseModel):
@@ -63,11 +58,13 @@ class AgreementReport(BaseModel):
 
 def agreement_report(store: Store, scope: str | None, since: datetime | None = None,
                      until: datetime | None = None, verdict: str | None = None,
-                     text: str | None = None) -> AgreementReport:
-    """The agreement over the evaluations `scope` may read (its own, or all for None) made
-    in [since, until) with this verdict and text, if given."""
+                     text: str | None = None, round_id: str | None = None
+                     ) -> AgreementReport:
+    """The agreement over the current evaluations of the applications `scope` may read (its
+    own, or all for None) made in [since, until) with this verdict and text, in this round,
+    if given."""
     total, records = current_decisions(store, scope, verdict, _stamp(since), _stamp(until),
-                                       text)
+                                       text, round_id)
     return tally(total, records)
 
 

@@ -2,7 +2,7 @@
 those whose verdict would change, with the rules responsible; and, for the evaluations a
 panel has decided, which verdicts would move toward the panel's decision and which away.
 
-Toward and away use the agreement of judging/panel.py: a new verdict moves toward the
+Toward and away use the agreement of panel/decisions.py: a new verdict moves toward the
 decision when it agrees with it more (disagree < partly < agree), away when less; a change
 that agrees neither more nor less (e.g. conditional to not_recommended when the panel
 deferred) is 'neither'."""
@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from ..judging.panel import AGREEMENT_SCORE, agreement
+from ..panel.decisions import AGREEMENT_SCORE, agreement
 from ..rulebook.loader import Rulebook
 from ..rulebook.model import Severity, Verdict
 from ..screening.evaluate import judge

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import intake, interview, panel, proposals, rules, service, sheets
+from . import admin, intake, interview, panel, proposals, rounds, rules, sheets
 from .common import Commands
 
 
@@ -20,10 +20,10 @@ def main() -> None:
 
 
 for command in (proposals.evaluate_cmd, proposals.schema_cmd, proposals.screen_cmd,
-                rules.rules_group, rules.lessons_cmd, service.token_group, service.reevaluate_cmd,
-                service.backup_cmd, service.serve_cmd,
+                rules.rules_group, rules.lessons_cmd, admin.token_group, admin.reevaluate_cmd,
+                admin.backup_cmd, admin.serve_cmd,
                 panel.decide_cmd, panel.decisions_cmd, panel.agreement_cmd,
-                sheets.sheet_group,
+                rounds.round_group, sheets.sheet_group,
                 interview.interview_cmd,
                 intake.intake_cmd, intake.confirm_cmd):
     main.add_command(command)

@@ -58,6 +58,15 @@ def load_rules(path: Path | None) -> Rulebook:
     return load_rulebook(path)
 
 
+def login() -> str:
+    """The person at the keyboard, by their login name."""
+    import getpass
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "command line"
+
+
 def dump(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)
 

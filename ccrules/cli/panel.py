@@ -4,21 +4,20 @@ beside the screener's verdicts, and how often they agree."""
 from __future__ import annotations
 
 import csv
-import getpass
 import io
 from pathlib import Path
 
 import click
 
 from ..authoring.agreement import AgreementReport, agreement_report
-from ..judging.panel import DECISION_WORDS, Decision, DecisionInput, DecisionRecord
+from ..panel.decisions import DECISION_WORDS, Decision, DecisionInput, DecisionRecord
 from ..proposal.words import count as plural
 from ..rulebook.model import Verdict
 from ..service import ListQuery
 from ..store.database import Store
 from ..store.decisions import Decider, add_decision, history
 from ..store.tokens import authenticate
-from .common import DB_OPTION, UserError, console, dump, table
+from .common import DB_OPTION, UserError, console, dump, login, table
 
 TOKEN_OPTION = click.option(
     "--token", envvar="CCRULES_TOKEN", show_envvar=True, default=None,
@@ -30,28 +29,19 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), de
 KINDS = {"finding": "finding", "condition": "condition"}
 
 
-def _open(db_path: Path, token: str | None, by: str | None = None) -> tuple[Store, Decider]:
+def _open(db_path: Path, token: str | None) -> tuple[Store, Decider]:
     """The store, and who acts on it: the token's holder, else the person at the keyboard."""
     if not Path(db_path).exists():
         raise UserError(f"no database at {db_path}")
-    if token and by:
-        raise UserError("--by names who decides without a token; a token names itself")
     store = Store(db_path)
     if not token:
-        return store, Decider(None, by or _login(), None)
+        return store, Decider(None, "command line", None)
     try:
         who = authenticate(store, f"Bearer {token}")
     except Exception:
         store.close()
         raise
     return store, Decider(who.id, who.name, who.scope)
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "command line"
 
 
 def _set_aside(items: tuple[tuple[str, str], ...]) -> list[dict]:
@@ -78,19 +68,23 @@ def _set_aside(items: tuple[tuple[str, str], ...]) -> list[dict]:
 @click.option("--accept-all", is_flag=True,
               help="The panel accepted every finding and condition of award.")
 @click.option("--note", default=None, help="The panel's note, in its own words.")
+@click.option("--reason", default=None,
+              help="Why the panel decided against the verdict (required when it does: "
+                   "funding a proposal not recommended, declining a recommended one, ...).")
 @click.option("--by", default=None,
-              help="Who records the decision, when no token is given (default: your login).")
+              help="The person recording the decision, by name (default: your login).")
 @TOKEN_OPTION
 @FORMAT
 @DB_OPTION
-def decide_cmd(evaluation_id, decision, set_aside, accept_all, note, by, token, fmt,
+def decide_cmd(evaluation_id, decision, set_aside, accept_all, note, reason, by, token, fmt,
                db_path) -> None:
     """Record the panel's decision on a stored evaluation: which findings and conditions of
     award it set aside, and why. Every one not set aside is accepted; say --accept-all when
     none was. A later decision supersedes this one; none is ever changed."""
     given = DecisionInput.checked({"decision": decision, "set_aside": _set_aside(set_aside),
-                                   "accept_all": accept_all, "note": note})
-    store, who = _open(db_path, token, by)
+                                   "accept_all": accept_all, "note": note, "reason": reason,
+                                   "decided_by": by or login()})
+    store, who = _open(db_path, token)
     try:
         record = add_decision(store, evaluation_id, given, who)
     finally:
@@ -132,6 +126,8 @@ def _describe(r: DecisionRecord) -> str:
               if not f.accepted]
     lines += [f"    set aside condition {c.rule_id}: {c.reason}" for c in r.conditions
               if not c.accepted]
+    if r.reason:
+        lines.append(f"    reason: {r.reason}")
     if r.note:
         lines.append(f"    note: {r.note}")
     return "\n".join(lines)

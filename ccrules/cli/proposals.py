@@ -10,20 +10,22 @@ import click
 
 from ..errors import CcrulesError
 from ..intake.draft import read_draft
+from ..proposal.answered import require_answers
 from ..proposal.model import Proposal
+from ..report.export import EXPORT_HEADINGS, EXPORT_KEYS, evaluation_values, export_words
 from ..report.markdown import render_markdown
-from ..report.round import COLUMNS as ROUND_COLUMNS
-from ..report.round import evaluation_row, headings
+from ..report.round import evaluation_row
 from ..report.text import render_text
 from ..screening.batch import counts, screen
 from ..screening.evaluate import evaluate
 from ..screening.whatif import evaluate_with_what_if, parse_assignments
-from ..service import write_csv
+from ..service import Actor, screen_and_store, upload_words, uploaded, write_csv
 from ..sheets.read import round_items
 from ..sheets.results import screened_workbook
 from ..store.database import Store
+from ..store.rounds import find_round
 from ..suggestions import suggest
-from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rules, table
+from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rules, login, table
 
 
 @click.command("evaluate")
@@ -64,6 +66,7 @@ def evaluate_cmd(files: tuple[Path, ...], fmt: str, assignments: tuple[str, ...]
     for path in files:
         try:
             proposal = read_draft(path, accept_suggestions)
+            require_answers(proposal)
             results.append(evaluate_with_what_if(proposal, changes, rulebook, asked)
                            if changes else evaluate(proposal, rulebook, why_not=asked))
         except CcrulesError as exc:
@@ -96,10 +99,14 @@ def schema_cmd() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The results workbook to write, with --format xlsx.")
 @click.option("--store", "store_results", is_flag=True,
-              help="Store every evaluation in the audit database.")
+              help="Store every evaluation in the audit database, each as a version of its "
+                   "application (by reference): a proposal unchanged since it was last "
+                   "stored is not stored again.")
+@click.option("--round", "round_name", default=None, metavar="NAME_OR_ID",
+              help="With --store: the round the applications join (ccrules round list).")
 @DB_OPTION
 @RULES_OPTION
-def screen_cmd(paths, fmt, output, store_results, db_path, rules_path) -> None:
+def screen_cmd(paths, fmt, output, store_results, round_name, db_path, rules_path) -> None:
     """Screen a funding round: proposal files, folders of *.json files, or sheets (.xlsx
     or .csv, one proposal a row, as `ccrules sheet template` makes them).
 
@@ -112,19 +119,27 @@ def screen_cmd(paths, fmt, output, store_results, db_path, rules_path) -> None:
     if (fmt == "xlsx") != bool(output):
         raise UserError("--format xlsx writes a workbook: give it -o FILE (and -o only "
                         "with --format xlsx)")
+    if round_name and not store_results:
+        raise UserError("--round names the round stored evaluations join: give --store too")
     rulebook = load_rules(rules_path)
     items = round_items(paths)  # a sheet's rows are its proposals; a faulty sheet, one error
     store = Store(db_path) if store_results else None  # a database fault stops us first
     err = console(stderr=True)
-    # a bar on a terminal; nothing at all (not even its closing newline) in a pipe or a log
-    with Progress(transient=True, console=err, disable=not err.is_terminal) as bar:
-        task = bar.add_task("Screening", total=len(items))
-        results = screen(items, rulebook, progress=lambda _: bar.advance(task))
-    if store:
-        try:  # one transaction: the round is stored whole or not at all
-            store.save_many([(r.evaluation, r.proposal or {}) for r in results
-                             if r.evaluation], rulebook, owner=None)
-        finally:
+    saved = None
+    try:
+        round_id = find_round(store, round_name, None)["id"] if store and round_name else None
+        # a bar on a terminal; nothing at all (not even its closing newline) in a pipe or log
+        with Progress(transient=True, console=err, disable=not err.is_terminal) as bar:
+            task = bar.add_task("Screening", total=len(items))
+            advance = lambda _: bar.advance(task)  # noqa: E731
+            if store:  # one transaction: the round is stored whole or not at all
+                results, saved = screen_and_store(store, rulebook, items,
+                                                  Actor(None, None, login()), False,
+                                                  round_id, advance)
+            else:
+                results = screen(items, rulebook, progress=advance)
+    finally:
+        if store:
             store.close()
     rows = [_screen_row(r) for r in results]
     tally = counts(results)
@@ -132,15 +147,18 @@ def screen_cmd(paths, fmt, output, store_results, db_path, rules_path) -> None:
         click.echo(dump({"counts": tally, "results": rows}))
     elif fmt == "csv":
         import io
-        keys = ["file"] + [key for key, _ in ROUND_COLUMNS]
-        for chunk in write_csv(io.StringIO(), keys, [_round_row(r) for r in results],
-                               headings=["File"] + headings()):
+        keys = ["file", *EXPORT_KEYS]  # the export's columns, as the round page's CSV
+        rows = [{"file": r.name, **export_words(evaluation_values(r.evaluation))}
+                if r.evaluation else {"file": r.name, "verdict": "invalid"} for r in results]
+        for chunk in write_csv(io.StringIO(), keys, rows, headings=["File", *EXPORT_HEADINGS]):
             sys.stdout.write(chunk)
     else:
         _screen_tables(tally, [_round_row(r) for r in results])
     if fmt == "xlsx":
         output.write_bytes(screened_workbook(results))
         click.echo(f"Wrote {output}: {len(results)} results and the verdict counts.")
+    if saved is not None:
+        click.echo(f"Stored: {upload_words(uploaded(saved))}.", err=True)
     for r in results:
         if r.error:
             click.echo(f"Error: {r.error}", err=True)

@@ -98,10 +98,8 @@ def is_decided(verdict: Verdict, best: Verdict, worst: Verdict) -> bool:
 
 
 def range_words(best: Verdict, worst: Verdict) -> str:
-    """'not recommended', or 'between recommended and not recommended'."""
-    if best == worst:
-        return best.words
-    return f"between {best.words} and {worst.words}"
+    """'not recommended', or 'recommended to not recommended' (Verdict.span)."""
+    return Verdict.span(best, worst)
 
 
 def interview(draft: dict | Proposal, rulebook: Rulebook, answered: tuple[str, ...] = (),

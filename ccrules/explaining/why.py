@@ -17,20 +17,6 @@ from ..rulebook.conditions import (
     negation_normal_form,
 )
 
-
-def value_text(value: Any) -> str:
-    """A value in machine terms (for rule authors' messages)."""
-    if value is None:
-        return "unknown"
-    if isinstance(value, (list, tuple)):
-        if value and isinstance(value[0], dict):
-            return words.count(len(value), "option")
-        return "[" + ", ".join(map(str, value)) + "]"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
-
-
 _THRESHOLD = {"lt": "below {}", "le": "{} or less", "gt": "above {}", "ge": "{} or more"}
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import ErrorItem, ProposalError
+from ..errors import MAX_LISTED, ErrorItem, ProposalError
+from ..errors import validation_errors as base_validation_errors
 from .fields import catalogue, suggest_key
 from .model import GROUPS, Proposal
 from .words import count, number
@@ -103,7 +104,6 @@ def parse_proposal(data: Any) -> Proposal:
             from None
 
 
-MAX_LISTED = 100  # faults listed in one refusal (a request of 29,000 faults is answered fast)
 
 
 @cache
@@ -164,20 +164,18 @@ def _proposal_offset(loc: tuple) -> int | None:
 
 def validation_errors(exc: ValidationError, prefix: tuple = (),
                       in_request: bool = False) -> list[ErrorItem]:
-    """Every fault of a pydantic validation error, located and worded, with a did-you-mean
-    for an unknown proposal field. `in_request`: the model is a request that carries the
-    proposal under 'proposal' (or 'proposals', i). At most MAX_LISTED, the first ones."""
-    items = []
-    for err in exc.errors(include_url=False)[:MAX_LISTED]:
-        loc = tuple(err["loc"])
+    """Every fault of a proposal's validation error (errors.validation_errors), worded for a
+    funder: the choices in words, the bound as a number, a did-you-mean for an unknown
+    field. `in_request`: the model is a request that carries the proposal under 'proposal'
+    (or 'proposals', i)."""
+    def wording(err: dict, loc: tuple) -> str | None:
         offset = _proposal_offset(loc) if in_request else 0
-        msg = str(err["msg"]).removeprefix("Value error, ")
+        if offset is None:
+            return None
         if err["type"] == "extra_forbidden":
-            msg = "unknown field" + (suggest_key(loc[offset:]) if offset is not None else "")
-        elif offset is not None:
-            msg = plain_message(err, loc[offset:]) or msg
-        items.append(ErrorItem(prefix + loc, msg))
-    return items
+            return "unknown field" + suggest_key(loc[offset:])
+        return plain_message(err, loc[offset:])
+    return base_validation_errors(exc, prefix, wording)
 
 
 _PLAIN = {

@@ -100,9 +100,7 @@ def verdict_range(best: Verdict | str | None, worst: Verdict | str | None) -> st
     unknown (a listing row from before ranges were stored)."""
     if not best or not worst:
         return ""
-    if best == worst:
-        return verdict_words(best)
-    return f"{verdict_words(best)} to {verdict_words(worst)}"
+    return Verdict.span(Verdict(best), Verdict(worst))
 
 
 def range_words(ev: Evaluation) -> str:
@@ -110,8 +108,7 @@ def range_words(ev: Evaluation) -> str:
     best, worst = ev.verdict_range.best, ev.verdict_range.worst
     if best == worst:
         return "no open answer can change it"
-    return (f"depending on the open answers, anything from {verdict_words(best)} to "
-            f"{verdict_words(worst)}")
+    return f"depending on the open answers, anything from {Verdict.span(best, worst)}"
 
 
 def _finding(f: Finding, titles: dict[str, str]) -> Entry:

@@ -44,6 +44,12 @@ class Verdict(StrEnum):
         """The verdict as a reader writes it: 'not recommended'."""
         return self.value.replace("_", " ")
 
+    @staticmethod
+    def span(best: Verdict, worst: Verdict) -> str:
+        """A verdict range in words: 'conditional' when settled, 'recommended to not
+        recommended' when open (the one wording of a range)."""
+        return best.words if best == worst else f"{best.words} to {worst.words}"
+
     @property
     def rank(self) -> int | None:
         """How the verdict ranks, worst first: not_recommended 0, conditional 1, recommended

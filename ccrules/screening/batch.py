@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterable
 
 from ..errors import CcrulesError, ProposalError
 from ..judging.result import Evaluation
+from ..proposal.answered import require_answers
 from ..proposal.model import Proposal
 from ..proposal.reading import parse_proposal, read_proposal
 from ..rulebook.loader import Rulebook
@@ -46,7 +47,7 @@ def screen(items: Iterable[tuple[str, Any]], rulebook: Rulebook,
            progress: Callable[[Screened], None] | None = None) -> list[Screened]:
     """Evaluate (name, proposal) pairs in order; a proposal may be a Proposal, raw JSON data,
     a Path to read, or the ProposalError met while reading it (kept in its place, counted as
-    invalid)."""
+    invalid). A proposal that answers nothing (a title and a summary alone) is invalid."""
     out = []
     for index, (name, data) in enumerate(items):
         item = Screened(index, name)
@@ -55,6 +56,8 @@ def screen(items: Iterable[tuple[str, Any]], rulebook: Rulebook,
                 raise data
             proposal = (data if isinstance(data, Proposal) else read_proposal(data)
                         if isinstance(data, Path) else parse_proposal(data))
+            require_answers(proposal if isinstance(data, Proposal) else data
+                            if isinstance(data, dict) else proposal)
             item.proposal = proposal.model_dump(mode="json", exclude_none=True)
             item.evaluation = evaluate(proposal, rulebook)
         except ProposalError as exc:

@@ -1,9 +1,10 @@
-"""A round's results as a workbook: one row per proposal in the round's columns and words
-(ccrules.report.round, as the round page and its CSV have them), then the conditions of
-award and the questions for the applicant in plain language; verdicts coloured, the header
-frozen, filters on, a link to each result page when the base URL is known. A second sheet
-counts the verdicts. Every text cell is safe from running as a formula. Written in
-openpyxl's write-only mode, so a long round streams through."""
+"""A round's results as a workbook: one row per application in the export's columns
+(ccrules.report.export: the same as the CSV and the Markdown), typed (counts and versions as
+numbers, completeness as a percentage, the evaluation's time as a date), verdicts coloured,
+the header frozen, filters on, a link to each result page when the base URL is known. A
+Findings sheet lists each application's findings, a Verdicts sheet counts the verdicts. A
+text cell is always written as text, so a workbook never runs it as a formula (and never
+shows an apostrophe). Written in openpyxl's write-only mode, so a long round streams through."""
 
 from __future__ import annotations
 
@@ -12,43 +13,32 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..judging.result import Evaluation
+from ..report.export import EXPORT_COLUMNS, evaluation_values, export_values
 from ..report.model import verdict_words
-from ..report.round import COLUMNS, evaluation_row, listing_row, verdict_counts
+from ..report.round import verdict_counts
 from ..screening.batch import INVALID, Screened
-from ..service import spreadsheet_cell
 from .layout import letter
 
 NAME = ("name", "File")
-EXTRA = [("conditions", "Conditions of award"), ("questions", "Questions for the applicant")]
 FAULTS = ("faults", "Faults")
-RESULTS, COUNTS = "Results", "Verdicts"
+RESULTS, FINDINGS, COUNTS = "Results", "Findings", "Verdicts"
+FINDING_COLUMNS = [("reference", "Reference"), ("version", "Version"), ("title", "Title"),
+                   ("rule", "Rule"), ("severity", "Severity"), ("finding", "Finding"),
+                   ("message", "What it says")]
 FILLS = {"recommended": "C6EFCE", "conditional": "FFEB9C", "not_recommended": "FFC7CE",
          "insufficient_information": "DDEBF7", INVALID: "D9D9D9"}
 WIDTHS = {"name": 36, "applicant": 28, "title": 40, "verdict": 22, "range": 30,
-          "conditions": 70, "questions": 70, "faults": 70, "link": 40, "id": 30,
-          "created_at": 20}
+          "conditions": 70, "facts": 70, "faults": 70, "link": 40, "decision": 22,
+          "decision_reason": 40, "created_at": 18, "reference": 16, "finding": 40,
+          "message": 80}
+FORMATS = {"completeness": "0%", "created_at": "yyyy-mm-dd hh:mm", "version": "0",
+           "blockers": "0", "majors": "0"}
 HEADER_FILL = "1F3864"
 
 
-def numbered(texts: Iterable[str]) -> str:
-    """'1. first\\n2. second' (blank when there is nothing)."""
-    return "\n".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))
-
-
-def evaluation_result(ev: Evaluation, link: str = "", name: str = "") -> dict[str, Any]:
-    """An evaluation just made, as a results row."""
-    return {"name": name, **evaluation_row(ev, link), "_verdict": ev.verdict.value,
-            "conditions": numbered(c.text for c in ev.conditions),
-            "questions": numbered(m.question for m in ev.missing)}
-
-
 def stored_result(listed: Mapping[str, Any], link: str = "") -> dict[str, Any]:
-    """A stored evaluation (its listing row with its conditions' texts and questions, as
-    Store.stream(asks=True) reads them), as a results row."""
-    return {**listing_row(listed, link), "_verdict": listed["verdict"],
-            "conditions": numbered(listed.get("conditions") or []),
-            "questions": numbered(listed.get("questions") or [])}
+    """A stored evaluation (Store.stream(asks=True)), as a results row."""
+    return export_values(listed, link)
 
 
 def invalid_result(name: str, error: Any) -> dict[str, Any]:
@@ -59,8 +49,8 @@ def invalid_result(name: str, error: Any) -> dict[str, Any]:
 def screened_workbook(results: list[Screened], base_url: str = "") -> bytes:
     """The workbook of a round just screened: a row per proposal, named (an invalid one with
     its faults); links when the evaluations are stored under `base_url`."""
-    rows = [evaluation_result(r.evaluation, f"{base_url}/evaluations/{r.evaluation.id}"
-                              if base_url else "", r.name)
+    rows = [{"name": r.name, **evaluation_values(
+                r.evaluation, f"{base_url}/evaluations/{r.evaluation.id}" if base_url else "")}
             if r.evaluation else invalid_result(r.name, r.error) for r in results]
     return results_workbook(rows, names=True, faults=any(r.error for r in results))
 
@@ -75,29 +65,44 @@ def results_workbook(rows: Iterable[Mapping[str, Any]], names: bool = False,
 
 def write_results(rows: Iterable[Mapping[str, Any]], out: Any, names: bool = False,
                   faults: bool = False) -> int:
-    """Write the workbook to `out` (a binary file): Results (a header row, then `rows`; a
-    File column first with `names`, a Faults column last with `faults`) and Verdicts (how
-    many of each). Rows stream through: only the verdict counts are kept. Returns the
-    number of rows."""
+    """Write the workbook to `out` (a binary file): Results (a header row, then `rows`, as
+    export_values makes them; a File column first with `names`, a Faults column last with
+    `faults`), Findings (each row's findings) and Verdicts (how many of each). Rows stream
+    through (the sheets are written side by side): only the verdict counts are kept.
+    Returns the number of rows."""
     from openpyxl import Workbook
 
-    columns = ([NAME] if names else []) + COLUMNS + EXTRA + ([FAULTS] if faults else [])
+    columns = ([NAME] if names else []) + EXPORT_COLUMNS + ([FAULTS] if faults else [])
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(RESULTS)
+    sheet = _sheet(book, RESULTS, columns)
+    found = _sheet(book, FINDINGS, FINDING_COLUMNS)
+    verdicts: Counter[str] = Counter()
+    styles: dict[tuple[str, str], Any] = {}
+    listed = 0
+    for row in rows:
+        verdicts[row["_verdict"]] += 1
+        sheet.append([_cell(sheet, key, row, styles) for key, _ in columns])
+        for rule, severity, title, message in row.get("_findings") or []:
+            listed += 1
+            finding = {"reference": row.get("reference", ""), "version": row.get("version"),
+                       "title": row.get("title", ""), "rule": rule, "severity": severity,
+                       "finding": title, "message": message, "_verdict": ""}
+            found.append([_cell(found, key, finding, styles) for key, _ in FINDING_COLUMNS])
+    total = sum(verdicts.values())
+    sheet.auto_filter.ref = f"A1:{letter(len(columns))}{total + 1}"
+    found.auto_filter.ref = f"A1:{letter(len(FINDING_COLUMNS))}{listed + 1}"
+    _counts(book.create_sheet(COUNTS), verdicts)
+    book.save(out)
+    return total
+
+
+def _sheet(book: Any, title: str, columns: list[tuple[str, str]]) -> Any:
+    sheet = book.create_sheet(title)
     for c, (key, _) in enumerate(columns, start=1):
         sheet.column_dimensions[letter(c)].width = WIDTHS.get(key, 14)
     sheet.freeze_panes = "A2"
     sheet.append([_heading(sheet, text) for _, text in columns])
-    verdicts: Counter[str] = Counter()
-    styles: dict[tuple[str, str], Any] = {}
-    for row in rows:
-        verdicts[row["_verdict"]] += 1
-        sheet.append([_cell(sheet, key, row, styles) for key, _ in columns])
-    total = sum(verdicts.values())
-    sheet.auto_filter.ref = f"A1:{letter(len(columns))}{total + 1}"
-    _counts(book.create_sheet(COUNTS), verdicts)
-    book.save(out)
-    return total
+    return sheet
 
 
 def _heading(sheet: Any, text: str) -> Any:
@@ -117,7 +122,9 @@ def _cell(sheet: Any, key: str, row: Mapping[str, Any],
     from openpyxl.styles.cell_style import StyleArray
 
     value = row.get(key, "")
-    cell = WriteOnlyCell(sheet, value=spreadsheet_cell(value) if value != "" else None)
+    cell = WriteOnlyCell(sheet, value=value if value != "" else None)
+    if isinstance(value, str) and value:
+        cell.data_type = "s"  # text, even when it starts like a formula: never run
     kind = (key, row["_verdict"] if key == "verdict" else "link" if key == "link" and value
             else "")
     style = styles.get(kind)
@@ -135,6 +142,8 @@ def _style(cell: Any, kind: tuple[str, str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if kind[0] in FORMATS:
+        cell.number_format = FORMATS[kind[0]]
     if kind[0] == "verdict":
         fill = FILLS.get(kind[1])
         if fill:

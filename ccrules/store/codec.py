@@ -122,21 +122,37 @@ def unpack(blob: bytes | str, books: dict[bytes, list[str]] | None = None) -> st
     raise ValueError(f"unknown stored format {kind}")
 
 
-def pack_asks(conditions: Iterable[str], questions: Iterable[str]) -> bytes:
+def pack_asks(conditions: Iterable[str], questions: Iterable[str],
+              findings: Iterable[list[str]] = ()) -> bytes:
     """What a results workbook shows of an evaluation beyond its listing: the conditions'
-    texts and the questions for the applicant."""
-    return pack(json.dumps([list(conditions), list(questions)], ensure_ascii=False))
+    texts, the questions for the applicant, and the findings (rule, severity, title,
+    message)."""
+    return pack(json.dumps([list(conditions), list(questions), [list(f) for f in findings]],
+                           ensure_ascii=False))
 
 
-def unpack_asks(blob: bytes | str | None) -> tuple[list[str], list[str]]:
+def unpack_asks(blob: bytes | str | None) -> tuple[list[str], list[str], list[list[str]]]:
     if blob is None:
-        return [], []
-    conditions, questions = json.loads(unpack(blob))
-    return conditions, questions
+        return [], [], []
+    conditions, questions, *rest = json.loads(unpack(blob))
+    return conditions, questions, rest[0] if rest else []
 
 
-def asks_of_result(text: str) -> tuple[list[str], list[str]]:
-    """The conditions' texts and the questions, read from a result's JSON text."""
+def findings_of(findings: Iterable[Any]) -> list[list[str]]:
+    """The findings (dicts of a stored result, or Finding objects) as the asks keep them."""
+    out = []
+    for f in findings:
+        get = f.get if isinstance(f, dict) else lambda k, f=f: getattr(f, k, "")
+        severity = get("severity")
+        out.append([str(get("rule_id")), str(getattr(severity, "value", severity)),
+                    str(get("title")), str(get("message") or "")])
+    return out
+
+
+def asks_of_result(text: str) -> tuple[list[str], list[str], list[list[str]]]:
+    """The conditions' texts, the questions and the findings, read from a result's JSON
+    text."""
     result = json.loads(text)
     return ([c["text"] for c in result.get("conditions") or []],
-            [m["question"] for m in result.get("missing") or []])
+            [m["question"] for m in result.get("missing") or []],
+            findings_of(result.get("findings") or []))

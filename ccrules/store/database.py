@@ -24,7 +24,7 @@ from sqlite_utils.db import NotFoundError
 from ..errors import CcrulesError
 from ..judging.result import Evaluation
 from ..rulebook.loader import Rulebook, rulebook_from_documents
-from . import codec, schema
+from . import applications, codec, schema
 from .keyset import BadQuery, Order
 
 __all__ = ["BadQuery", "NotFound", "Page", "Store", "StoreError"]
@@ -68,6 +68,20 @@ def _now() -> str:
 
 
 @dataclass(frozen=True)
+class Saved:
+    """Where one evaluation of a batch went, and its stored JSON text (None: not stored,
+    unchanged; `evaluation_id` is then the application's current evaluation)."""
+
+    placement: applications.Placement
+    evaluation_id: str
+    text: str | None
+
+    @property
+    def status(self) -> str:
+        return self.placement.status
+
+
+@dataclass(frozen=True)
 class Page:
     items: list[dict]
     total: int
@@ -99,7 +113,13 @@ class Store:
             raise StoreError(f"cannot open the audit database {self.path}: {reason}") from None
 
     def _create(self) -> None:
-        schema.create(self.db)
+        schema.create(self.db, None if self.path == ":memory:" else self._backup_first)
+
+    def _backup_first(self, layout: int) -> None:
+        """Before upgrading a database of an earlier layout: a backup beside it, as
+        `ccrules backup` makes (StoreError, and no upgrade, if it cannot be made)."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        self.backup(f"{self.path}.layout{max(layout, 1)}-{stamp}-{os.getpid()}.bak")
 
     def close(self) -> None:
         self.db.conn.close()
@@ -157,22 +177,24 @@ class Store:
     def save_many(self, items: list[tuple[Evaluation, dict[str, Any]]], rulebook: Rulebook,
                   owner: str | None = None) -> list[str]:
         """Store evaluations with their proposals and the ruleset snapshot in one
-        transaction: all are kept, or (if anything fails, the process included) none.
-        Returns each stored result as JSON text, in order (serialised once: the stored
-        copy is this text, compressed)."""
+        transaction: all are kept, or (if anything fails, the process included) none. Each
+        becomes a version of its application (store/applications.py). Returns each stored
+        result as JSON text, in order."""
+        return [s.text or "" for s in self.save_versions(items, rulebook, owner)]
+
+    def save_versions(self, items: list[tuple[Evaluation, dict[str, Any]]],
+                      rulebook: Rulebook, owner: str | None = None,
+                      skip_unchanged: bool = False, round_id: str | None = None,
+                      changed_by: str | None = None,
+                      application_id: str | None = None) -> list[Saved]:
+        """As save_many, saying where each went: a new application, a new version of one
+        (changed), or (with `skip_unchanged`, for uploads) not stored at all because its
+        application's current evaluation has the same proposal. With `round_id`, every
+        application joins that round; `application_id` is the application an edit started
+        from (store/applications.place). Results are serialised once: the stored copy is
+        this text, compressed."""
         book = codec.codebook_for(rulebook)
-        texts, listed, bodies = [], [], []
-        for evaluation, proposal in items:
-            text = evaluation.model_dump_json()
-            texts.append(text)
-            listed.append([evaluation.id, evaluation.created_at, evaluation.verdict.value,
-                           evaluation.title, evaluation.reference, rulebook.version, owner,
-                           *schema.listing_values(evaluation, proposal)])
-            bodies.append([evaluation.id, codec.pack_asks(
-                (c.text for c in evaluation.conditions),
-                (m.question for m in evaluation.missing)),
-                codec.pack(json.dumps(proposal, ensure_ascii=False)),
-                codec.pack_result(text, book)])
+        saved: list[Saved] = []
         # One transaction: the snapshots and every evaluation. Threads of this process
         # take turns on a lock first: waiting for SQLite's own lock sleeps a millisecond
         # or more at a time, longer than the commit it waits for.
@@ -180,13 +202,38 @@ class Store:
             self.save_ruleset(rulebook)
             if book.digest not in self._saved_books:
                 schema.save_codebook(self.db, book)
-            self.db.conn.executemany(
-                f"insert into evaluations ({self.SUMMARY}) values "
-                f"({', '.join('?' * len(listed[0]))})", listed)
-            self.db.conn.executemany("insert into evaluation_bodies (id, asks, proposal, "
-                                     "result) values (?, ?, ?, ?)", bodies)
+            for evaluation, proposal in items:
+                where = applications.place(self.db, owner, proposal, application_id)
+                if skip_unchanged and where.status == "unchanged":
+                    if round_id is not None:
+                        applications.join(self.db, where.application_id, round_id)
+                    saved.append(Saved(where, where.replaces or "", None))
+                    continue
+                saved.append(Saved(where, evaluation.id, self._insert(
+                    evaluation, proposal, rulebook, book, where, changed_by, round_id)))
         self._saved_books.add(book.digest)
-        return texts
+        return saved
+
+    def _insert(self, evaluation: Evaluation, proposal: dict[str, Any], rulebook: Rulebook,
+                book: codec.Codebook, where: applications.Placement, changed_by: str | None,
+                round_id: str | None) -> str:
+        text = evaluation.model_dump_json()
+        applications.link(self.db, where, evaluation.created_at, round_id)
+        listed = [evaluation.id, evaluation.created_at, evaluation.verdict.value,
+                  evaluation.title, where.reference, rulebook.version, where.owner,
+                  *schema.listing_values(evaluation, proposal),
+                  where.application_id, where.version, where.replaces, where.digest,
+                  changed_by, 1, schema.LAYOUT]
+        self.db.conn.execute(f"insert into evaluations ({self.SUMMARY}) values "
+                             f"({', '.join('?' * len(listed))})", listed)
+        self.db.conn.execute(
+            "insert into evaluation_bodies (id, asks, proposal, result) values (?, ?, ?, ?)",
+            [evaluation.id, codec.pack_asks((c.text for c in evaluation.conditions),
+                                            (m.question for m in evaluation.missing),
+                                            codec.findings_of(evaluation.findings)),
+             codec.pack(json.dumps(proposal, ensure_ascii=False)),
+             codec.pack_result(text, book)])
+        return text
 
     def _unpack(self, blob: bytes | str) -> str:
         digest = codec.digest_of(blob)
@@ -225,16 +272,26 @@ class Store:
 
     SORTABLE = ("created_at", "verdict", "title", "reference", "applicant")
     SUMMARY = ("id, created_at, verdict, title, reference, ruleset_version, owner, "
-               + ", ".join(schema.LISTING))
+               + ", ".join([*schema.LISTING, *schema.VERSIONING]))
     # What a round's table and exports show of each evaluation: its listing row, kept
     # beside the compressed result so a listing never reads or decodes results.
-    LISTED = "id, created_at, verdict, title, reference, ruleset_version, " + ", ".join(
-        schema.LISTING)
+    LISTED = ("id, created_at, verdict, title, reference, ruleset_version, "
+              + ", ".join(schema.LISTING) + ", application_id, version, current")
     BATCH = 500  # rows read at a time by a stream
+    # an export's row also has its current decision and the reason given for it
+    DECIDED = "".join(f", (select d.{c} from decisions d where d.evaluation_id = "
+                      f"evaluations.id order by d.rowid desc limit 1) as {name}"
+                      for c, name in (("decision", "decision"), ("reason", "decision_reason")))
 
     def _where(self, owner: str | None, verdict: str | None, since: str | None,
-               until: str | None, text: str | None) -> tuple[str | None, dict[str, Any]]:
-        filters = {"owner = :owner": ("owner", owner),
+               until: str | None, text: str | None, round_id: str | None = None,
+               versions: str = "current") -> tuple[str | None, dict[str, Any]]:
+        """The listing's filters as SQL: by default only each application's current
+        evaluation (versions="all": every one)."""
+        filters = {"current = :current": ("current", 1 if versions == "current" else None),
+                   "application_id in (select id from applications where round_id = "
+                   ":round_id)": ("round_id", round_id),
+                   "owner = :owner": ("owner", owner),
                    "verdict = :verdict": ("verdict", verdict),
                    "created_at >= :since": ("since", since),
                    "created_at < :until": ("until", until),
@@ -252,7 +309,7 @@ class Store:
             where.append(order.after())
             params = {**params, "after_key": after[0], "after_id": after[1]}
         select = self.LISTED + (", (select asks from evaluation_bodies b where b.id = "
-                                "evaluations.id) as asks" if asks else "")
+                                "evaluations.id) as asks" + self.DECIDED if asks else "")
         cursor = self.db.execute(
             f"select {select} from evaluations where {' and '.join(where) or '1'} "
             f"order by {order.sql} limit :limit offset :offset",
@@ -261,13 +318,15 @@ class Store:
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         if asks:
             for row in rows:
-                row["conditions"], row["questions"] = codec.unpack_asks(row.pop("asks"))
+                row["conditions"], row["questions"], row["findings"] = codec.unpack_asks(
+                    row.pop("asks"))
         return rows
 
     def list(self, owner: str | None = None, verdict: str | None = None,
              since: str | None = None, until: str | None = None, text: str | None = None,
              sort: str = "created_at", descending: bool = True, limit: int = 50,
-             offset: int = 0, cursor: str | None = None) -> Page:
+             offset: int = 0, cursor: str | None = None, round_id: str | None = None,
+             versions: str = "current") -> Page:
         """Stored evaluations filtered by owner, verdict, date and text (in the title,
         reference or applicant), sorted by one column (newest first by default), one page
         of them: after `cursor` (a page's next_cursor) if given, else after `offset` rows."""
@@ -275,7 +334,7 @@ class Store:
         after = order.read(cursor) if cursor else None
         if after is not None and offset:
             raise BadQuery("give a cursor or an offset, not both")
-        clause, params = self._where(owner, verdict, since, until, text)
+        clause, params = self._where(owner, verdict, since, until, text, round_id, versions)
         rows = self._rows(clause, params, order, limit + 1, offset, after)
         more = len(rows) > limit
         rows = rows[:limit]
@@ -286,9 +345,10 @@ class Store:
 
     def verdict_counts(self, owner: str | None = None, verdict: str | None = None,
                        since: str | None = None, until: str | None = None,
-                       text: str | None = None) -> dict[str, int]:
+                       text: str | None = None, round_id: str | None = None,
+                       versions: str = "current") -> dict[str, int]:
         """How many evaluations the filters select, by verdict."""
-        clause, params = self._where(owner, verdict, since, until, text)
+        clause, params = self._where(owner, verdict, since, until, text, round_id, versions)
         rows = self.db.execute(f"select verdict, count(*) from evaluations where "
                                f"{clause or '1'} group by verdict", params).fetchall()
         return {v: n for v, n in rows}
@@ -296,12 +356,14 @@ class Store:
     def stream(self, owner: str | None = None, verdict: str | None = None,
                since: str | None = None, until: str | None = None, text: str | None = None,
                sort: str = "created_at", descending: bool = True,
-               asks: bool = False) -> Iterator[dict]:
+               asks: bool = False, round_id: str | None = None,
+               versions: str = "current") -> Iterator[dict]:
         """Every stored evaluation the filters select, in order, read BATCH rows at a time
         by keyset (for exports, which have no page limit: memory stays flat however many
-        there are). With `asks`, each row also has its conditions' texts and questions."""
+        there are). With `asks`, each row also has its conditions' texts, questions and
+        findings, and its current decision with its reason."""
         order = Order(sort, descending)
-        clause, params = self._where(owner, verdict, since, until, text)
+        clause, params = self._where(owner, verdict, since, until, text, round_id, versions)
         after = None
         while True:
             rows = self._rows(clause, params, order, self.BATCH, after=after, asks=asks)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ..judging.panel import (
+from ..panel.decisions import (
     ConditionReview,
     DecidedBy,
     DecisionInput,
@@ -25,14 +25,15 @@ from ..judging.panel import (
 from .database import Store
 
 COLUMNS = ("id, evaluation_id, decision, findings, conditions, note, decided_by, "
-           "decided_by_name, decided_at")
+           "decided_by_name, decided_at, reason")
 # the latest decision of each evaluation (rowids only grow: nothing is ever deleted)
 LATEST = "d.rowid = (select max(x.rowid) from decisions x where x.evaluation_id = d.evaluation_id)"
 
 
 @dataclass(frozen=True)
 class Decider:
-    """Who records a decision, and whose evaluations they may decide (None: all)."""
+    """Whose access records a decision (the token's id and name; the decision names the
+    person, DecisionInput.decided_by), and whose evaluations they may decide (None: all)."""
 
     id: str | None
     name: str
@@ -51,7 +52,7 @@ def add_decision(store: Store, evaluation_id: str, given: DecisionInput,
            "findings": json.dumps([f.model_dump() for f in findings], ensure_ascii=False),
            "conditions": json.dumps([c.model_dump() for c in conditions], ensure_ascii=False),
            "note": (given.note or "").strip() or None, "decided_by": who.id,
-           "decided_by_name": who.name,
+           "decided_by_name": given.decided_by, "reason": given.reason,
            "decided_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     with store.db.conn:
         store.db.execute(f"insert into decisions ({COLUMNS}) values "
@@ -72,11 +73,13 @@ def history(store: Store, evaluation_id: str,
 
 def current_decisions(store: Store, owner: str | None = None, verdict: str | None = None,
                       since: str | None = None, until: str | None = None,
-                      text: str | None = None) -> tuple[int, list[DecisionRecord]]:
-    """Among the evaluations the filters select (as in a listing), how many there are and
-    the current decision of each one that has one, in the order the evaluations were
-    stored."""
-    clause, params = store._where(owner, verdict, since, until, text)  # a listing's filters
+                      text: str | None = None, round_id: str | None = None,
+                      versions: str = "current") -> tuple[int, list[DecisionRecord]]:
+    """Among the evaluations the filters select (as in a listing: by default each
+    application's current evaluation only), how many there are and the current decision of
+    each one that has one, in the order the evaluations were stored."""
+    clause, params = store._where(owner, verdict, since, until, text, round_id,
+                                  versions)  # a listing's filters
     where = clause or "1"
     (total,) = store.db.execute(f"select count(*) from evaluations where {where}",
                                 params).fetchone()
@@ -106,6 +109,6 @@ def _record(row: dict, verdict: str, current: bool) -> DecisionRecord:
         decision=row["decision"], agreement=agreement(verdict, row["decision"]),
         findings=[FindingReview(**f) for f in json.loads(row["findings"])],
         conditions=[ConditionReview(**c) for c in json.loads(row["conditions"])],
-        note=row["note"], decided_by=DecidedBy(id=row["decided_by"],
+        note=row["note"], reason=row.get("reason"), decided_by=DecidedBy(id=row["decided_by"],
                                                name=row["decided_by_name"]),
         decided_at=row["decided_at"], current=current)

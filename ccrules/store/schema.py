@@ -1,11 +1,25 @@
 """The audit database's tables, and the upgrade of a database made by an earlier version.
 
-Layout 2 (PRAGMA user_version = 2) keeps an evaluation in two rows:
+Layout 3 (PRAGMA user_version = 3) keeps an evaluation in two rows:
 
 - `evaluations`: what a listing shows and filters on (ids, dates, verdicts, titles, the
   range, counts), small, so a round of 100,000 is scanned, sorted and counted quickly;
 - `evaluation_bodies`: the proposal and the result exactly as returned, compressed
   (store/codec.py), and what a results workbook shows beyond the listing.
+
+Every evaluation belongs to an application (`applications`: the funder's reference, one
+assigned where the proposal has none, its owner and its round) as one of its versions
+(store/applications.py): `version`, the evaluation it `replaces`, the proposal's `digest`
+(a version is a new one only when the proposal changed), who made it (`changed_by`),
+whether it is the application's `current` evaluation, and the layout it was stored under
+(`schema_version`). Rounds are in `rounds` (store/rounds.py).
+
+Layout 2 had no applications, versions or rounds. Opening such a database takes a backup
+beside it first (`<file>.layout2-<time>.bak`, as `ccrules backup` makes), then upgrades it in
+place in one transaction: each stored evaluation becomes a version of its reference's
+application, in date order (the same owner and reference: the same application; a changed
+proposal: the next version; no reference: an application of its own, with a reference
+assigned); the workbook's asks gain the findings; nothing is deleted.
 
 Layout 1 (user_version 0) held the proposal and the result as JSON text in `evaluations`.
 Opening such a database upgrades it in place, in one transaction (other processes wait):
@@ -16,16 +30,18 @@ back. A row's result reads back byte for byte as before."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
 
 from ..errors import CcrulesError
 from ..rulebook.loader import rulebook_from_documents
-from . import codec
+from . import applications, codec
 
-LAYOUT = 2
+LAYOUT = 3
 LISTING = {"applicant": str, "best": str, "worst": str, "completeness": float,
            "blockers": int, "majors": int, "open_questions": int}
 # what the listing used to read from each row's JSON (layout 1), to fill LISTING
@@ -40,22 +56,33 @@ FROM_JSON = {
               "where json_extract(value, '$.severity') = 'major')",
     "open_questions": "json_array_length(result, '$.missing')"}
 # keyset pages (sort value, id): one index per sortable column
-INDEXES = [["created_at", "id"], ["owner", "created_at", "id"], ["verdict", "id"]]
+INDEXES = [["created_at", "id"], ["owner", "created_at", "id"], ["verdict", "id"],
+           ["application_id", "current"]]
+# an evaluation's place among its application's versions (layout 3)
+VERSIONING = {"application_id": str, "version": int, "replaces": str, "digest": str,
+              "changed_by": str, "current": int, "schema_version": int}
 TEXT_SORTS = ("title", "reference", "applicant")
 
 
-def create(db: sqlite_utils.Database) -> None:
-    """Make every table that is missing, and upgrade a layout-1 database."""
+def create(db: sqlite_utils.Database, backup: Callable[[int], None] | None = None) -> None:
+    """Make every table that is missing, and upgrade a database of an earlier layout (with
+    `backup(layout)` called first, when there is anything to upgrade)."""
+    found = db.execute("pragma user_version").fetchone()[0]
+    evaluations = db.table("evaluations")
+    if backup is not None and evaluations.exists() and found < LAYOUT and evaluations.count:
+        backup(found)
     db.table("rulesets").create({"version": str, "documents": str, "created_at": str},
                                 pk="version", if_not_exists=True)
     db.table("codebooks").create({"digest": str, "strings": str}, pk="digest",
                                  not_null={"strings"}, if_not_exists=True)
-    evaluations = db.table("evaluations")
     if evaluations.exists() and "result" in evaluations.columns_dict:
         upgrade(db)
+    _applications(db)
+    if evaluations.exists() and "application_id" not in evaluations.columns_dict:
+        upgrade_versions(db)
     evaluations.create(
         {"id": str, "created_at": str, "verdict": str, "title": str, "reference": str,
-         "ruleset_version": str, "owner": str, **LISTING},
+         "ruleset_version": str, "owner": str, **LISTING, **VERSIONING},
         pk="id", not_null={"created_at", "verdict", "ruleset_version"},
         foreign_keys=[("ruleset_version", "rulesets", "version")], if_not_exists=True)
     db.table("evaluation_bodies").create(
@@ -68,8 +95,26 @@ def create(db: sqlite_utils.Database) -> None:
     _others(db)
 
 
+def _applications(db: sqlite_utils.Database) -> None:
+    db.table("rounds").create(
+        {"id": str, "name": str, "opens": str, "closes": str, "owner": str,
+         "created_at": str, "closed_at": str}, pk="id",
+        not_null={"name", "opens", "closes", "created_at"}, if_not_exists=True)
+    db.table("applications").create(
+        {"id": str, "owner": str, "reference": str, "assigned": int, "round_id": str,
+         "created_at": str}, pk="id", not_null={"reference", "created_at"},
+        foreign_keys=[("round_id", "rounds", "id")], if_not_exists=True)
+    db.execute("create index if not exists idx_applications_owner_reference "
+               "on applications (owner, reference)")
+    db.execute("create index if not exists idx_applications_round on applications "
+               "(round_id)")
+
+
 def _indexes(db: sqlite_utils.Database) -> None:
+    present = db.table("evaluations").columns_dict
     for columns in INDEXES:
+        if not set(columns) <= set(present):
+            continue  # a column a later layout adds (the upgrade makes the index then)
         db.execute(f"create index if not exists idx_evaluations_{'_'.join(columns)} "
                    f"on evaluations ({', '.join(columns)})")
     for column in TEXT_SORTS:
@@ -93,10 +138,12 @@ def _others(db: sqlite_utils.Database) -> None:
     db.table("decisions").create(
         {"id": str, "evaluation_id": str, "decision": str, "findings": str,
          "conditions": str, "note": str, "decided_by": str, "decided_by_name": str,
-         "decided_at": str}, pk="id",
+         "decided_at": str, "reason": str}, pk="id",
         not_null={"evaluation_id", "decision", "findings", "conditions",
                   "decided_by_name", "decided_at"},
         foreign_keys=[("evaluation_id", "evaluations", "id")], if_not_exists=True)
+    if "reason" not in db.table("decisions").columns_dict:  # made before layout 3
+        db.table("decisions").add_column("reason", str)
     db.table("decisions").create_index(["evaluation_id"], if_not_exists=True)
     for action in ("update", "delete"):
         db.execute(f"create trigger if not exists decisions_no_{action} before "
@@ -187,3 +234,44 @@ def listing_values(evaluation: Any, proposal: dict[str, Any]) -> list[Any]:
     return [proposal.get("applicant"), evaluation.verdict_range.best.value,
             evaluation.verdict_range.worst.value, evaluation.completeness,
             evaluation.count("blocker"), evaluation.count("major"), len(evaluation.missing)]
+
+
+def upgrade_versions(db: sqlite_utils.Database) -> None:
+    """Layout 2 to 3, in one transaction (see store/schema.py): every stored evaluation
+    becomes a version of its reference's application, in date order."""
+    conn = db.conn
+    conn.execute("begin immediate")
+    try:
+        table = db.table("evaluations")
+        if "application_id" in table.columns_dict:
+            conn.rollback()
+            return
+        for name, kind in VERSIONING.items():
+            table.add_column(name, kind)
+        books = {bytes.fromhex(d): json.loads(s) for d, s in
+                 db.execute("select digest, strings from codebooks").fetchall()}
+        rows = db.execute("select e.id, e.owner, e.created_at, e.reference, b.proposal, "
+                          "b.result from evaluations e join evaluation_bodies b on b.id = e.id "
+                          "order by e.created_at, e.rowid").fetchall()
+        for ident, owner, created_at, _, packed, result in rows:
+            try:
+                proposal = json.loads(codec.unpack(packed))
+            except (ValueError, TypeError):
+                proposal = {}
+            where = applications.place(db, owner, proposal)
+            applications.link(db, where, created_at)
+            db.execute("update evaluations set application_id = ?, version = ?, replaces = ?, "
+                       "digest = ?, current = 1, schema_version = 2, reference = ? "
+                       "where id = ?", [where.application_id, where.version, where.replaces,
+                                        where.digest, where.reference, ident])
+            try:
+                asks = codec.pack_asks(*codec.asks_of_result(codec.unpack(result, books)))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+            db.execute("update evaluation_bodies set asks = ? where id = ?", [asks, ident])
+        _indexes(db)
+        conn.execute(f"pragma user_version = {LAYOUT}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise

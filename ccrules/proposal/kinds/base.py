@@ -134,6 +134,10 @@ class Kind:
         """(value, words) of each answer it can take, where there are few."""
         return []
 
+    def form_options(self, info: FieldInfo) -> list[tuple[str, str]]:
+        """(the value the form sends, words) for each option of a select widget."""
+        return [(str(self.shown(v)), w) for v, w in self.options(info)]
+
     def how_to_write(self, info: FieldInfo) -> str:
         """How a sheet's cell note tells the officer to write an answer."""
         return f"Text, at most {info.max_length} characters." if info.max_length else ""

@@ -41,7 +41,7 @@ class YesNo(Kind):
     name = "bool"
     ops = frozenset({"eq"})
     question = "one"
-    widget = "yesno"
+    widget = "select"
     wanted = "yes or no"
 
     def term_value(self, info, op, value):
@@ -179,7 +179,7 @@ class Choice(Kind):
     name = "enum"
     ops = SCALAR_OPS | {"in", "not_in"}
     question = "one"
-    widget = "choice"
+    widget = "select"
     wanted = "one of the choices"
 
     def term_value(self, info, op, value):

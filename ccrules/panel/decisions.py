@@ -31,6 +31,7 @@ from ..rulebook.model import Verdict
 MAX_SET_ASIDE = 200  # items one decision may set aside
 MAX_REASON = 2000
 MAX_NOTE = 4000
+MAX_NAME = 200
 
 
 class Decision(StrEnum):
@@ -67,6 +68,17 @@ def agreement(verdict: Verdict | str, decision: Decision | str) -> Agreement:
     if verdict in _FUNDS and decision in _FUNDS:
         return "partly"
     return "disagree"
+
+
+def goes_against(verdict: Verdict | str, decision: Decision | str) -> bool:
+    """Whether a decision goes against the verdict, and so needs the panel's reason: it
+    funds what the screener did not recommend funding (not recommended, insufficient
+    information), or declines what it recommended funding (recommended, conditional).
+    Deferring never does."""
+    verdict, decision = Verdict(verdict), Decision(decision)
+    if decision is Decision.declined:
+        return verdict in _FUNDS
+    return decision in _FUNDS and verdict not in _FUNDS
 
 
 class DecisionError(CcrulesError):
@@ -119,6 +131,22 @@ class DecisionInput(_Strict):
         "choice; not allowed with items set aside."))
     note: str | None = Field(default=None, max_length=MAX_NOTE,
                              description="The panel's note, in its own words.")
+    reason: str | None = Field(default=None, max_length=MAX_REASON, description=(
+        "Why the panel decided against the verdict: required when it funds a proposal the "
+        "verdict does not (not recommended, insufficient information) or declines one it "
+        "does (recommended, conditional)."))
+    decided_by: str = Field(min_length=1, max_length=MAX_NAME, description=(
+        "The person recording the decision, by name (free text until sign-in by name "
+        "exists)."))
+
+    @field_validator("reason", "decided_by")
+    @classmethod
+    def _words(cls, value: str | None, info: Any) -> str | None:
+        value = " ".join(value.split()) if value is not None else None
+        if info.field_name == "decided_by" and not value:
+            raise PydanticCustomError("name_required",
+                                      "say who records the decision, by name")
+        return value or None
 
     @classmethod
     def checked(cls, data: Any) -> DecisionInput:
@@ -148,7 +176,7 @@ class ConditionReview(_Strict):
 class DecidedBy(_Strict):
     id: str | None = Field(description="The API token's id (null: recorded from the command "
                                        "line without a token).")
-    name: str
+    name: str = Field(description="The person who recorded it, as they gave their name.")
 
 
 class DecisionRecord(_Strict):
@@ -163,6 +191,8 @@ class DecisionRecord(_Strict):
     findings: list[FindingReview]
     conditions: list[ConditionReview]
     note: str | None
+    reason: str | None = Field(description="Why the panel decided against the verdict "
+                                           "(required then; null otherwise, if not given).")
     decided_by: DecidedBy
     decided_at: str
     current: bool = Field(description="Whether this is the evaluation's current decision.")
@@ -192,6 +222,11 @@ def review(evaluation: Mapping[str, Any], given: DecisionInput
     if not given.set_aside and not given.accept_all and (findings or conditions):
         faults.append(ErrorItem(("set_aside",), "say which findings or conditions the panel "
                                                 "set aside, or accept them all"))
+    verdict = evaluation.get("verdict")
+    if verdict in set(Verdict) and not given.reason and goes_against(verdict, given.decision):
+        faults.append(ErrorItem(("reason",), (
+            f"{DECISION_WORDS[given.decision]} goes against the verdict "
+            f"({Verdict(verdict).words}): give the panel's reason")))
     if faults:
         raise DecisionError(f"The decision has {count(len(faults), 'fault')}; nothing was stored.",
                             faults)

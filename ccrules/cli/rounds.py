@@ -1,0 +1,73 @@
+"""`ccrules round create|list|close`: a funder's rounds, named cohorts with an opening and a
+closing date (ccrules.store.rounds). `ccrules screen --store --round NAME` uploads into one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..store.database import Store
+from ..store.rounds import RoundInput, close_round, create_round, find_round, list_rounds
+from .common import DB_OPTION, console, dump, table
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
+                      default="table", show_default=True)
+
+
+@click.group("round")
+def round_group() -> None:
+    """Rounds: named cohorts of applications, each with an opening and a closing date."""
+
+
+@round_group.command("create")
+@click.argument("name")
+@click.option("--opens", required=True, help="The day it opens (ISO 8601: 2026-12-01).")
+@click.option("--closes", required=True, help="The day it closes.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@DB_OPTION
+def round_create(name: str, opens: str, closes: str, fmt: str, db_path: Path) -> None:
+    """Create a round called NAME and print its id."""
+    given = RoundInput.checked({"name": name, "opens": opens, "closes": closes})
+    store = Store(db_path)
+    try:
+        made = create_round(store, given, owner=None)
+    finally:
+        store.close()
+    click.echo(dump(made) if fmt == "json" else
+               f"Created round {made['name']!r} ({made['opens']} to {made['closes']}), "
+               f"id {made['id']}")
+
+
+@round_group.command("list")
+@FORMAT
+@DB_OPTION
+def round_list(fmt: str, db_path: Path) -> None:
+    """Every round: id, name, dates, applications, open or closed."""
+    store = Store(db_path)
+    try:
+        rows = list_rounds(store, None)
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(dump(rows))
+        return
+    console(width=120).print(table(
+        "Rounds", ["id", "name", "opens", "closes", "applications", "status"],
+        [[r["id"], r["name"], r["opens"], r["closes"], str(r["applications"]),
+          "open" if r["open"] else f"closed {r['closed_at'][:10]}"] for r in rows],
+        right=("applications",)))
+
+
+@round_group.command("close")
+@click.argument("name_or_id")
+@DB_OPTION
+def round_close(name_or_id: str, db_path: Path) -> None:
+    """Close a round: it takes no more applications (nothing in it changes)."""
+    store = Store(db_path)
+    try:
+        found = close_round(store, find_round(store, name_or_id, None)["id"], None)
+    finally:
+        store.close()
+    click.echo(f"Closed round {found['name']!r} ({found['id']}) at {found['closed_at']}")
