@@ -85,4 +85,5 @@ def test_an_unreadable_document_gets_a_message_on_the_page(page, tmp_path):
     assert "Nothing was stored." in alert.inner_text()
     shot(page, "intake-04-unreadable")
     page.goto("/evaluations")
-    assert page.locator("#round-count").inner_text() == "0 evaluations"
+    assert page.locator("#round-count").inner_text().startswith("0 "), \
+        page.locator("#round-count").inner_text()
