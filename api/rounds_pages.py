@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from ccrules.errors import ProposalError
+from ccrules.errors import InputError
 from ccrules.store import rounds
 
 from .storage import store
@@ -16,7 +16,7 @@ bp = Blueprint("rounds", __name__)
 bp.before_request(require_session)
 
 
-def _page(form: dict | None = None, error: ProposalError | None = None, status: int = 200):
+def _page(form: dict | None = None, error: InputError | None = None, status: int = 200):
     errors = {".".join(map(str, e.loc)): e.msg for e in error.errors} if error else {}
     return render_template("rounds.html", rounds=rounds.list_rounds(store(), g.principal.scope),
                            form=form or {}, errors=errors,
@@ -33,7 +33,7 @@ def create():
     form = {k: request.form.get(k, "") for k in ("name", "opens", "closes")}
     try:
         made = rounds.create_round(store(), rounds.RoundInput.checked(form), g.principal.id)
-    except ProposalError as exc:
+    except InputError as exc:
         return _page(form, exc, 422)
     flash(f"Created the round {made['name']}.")
     return redirect(url_for("pages.round_table", round=made["id"]), code=303)

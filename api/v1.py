@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from ccrules.authoring.agreement import agreement_report
 from ccrules.authoring.catalogue import lesson_rows
-from ccrules.errors import ErrorItem, ProposalError
+from ccrules.errors import ErrorItem, InputError, ProposalError
 from ccrules.judging.result import Evaluation
 from ccrules.proposal.model import GROUPS
 from ccrules.proposal.reading import fault_summary, many_unknown_keys, validation_errors
@@ -250,7 +250,7 @@ def get_agreement():
     unknown = [ErrorItem(("query", k), "unknown parameter") for k in request.args
                if k not in AgreementQuery.model_fields]
     if unknown:
-        raise ProposalError(f"The query has {count(len(unknown), 'fault')}.", unknown)
+        raise InputError(f"The query has {count(len(unknown), 'fault')}.", unknown)
     query = ListQuery.strict(request.args)
     report = agreement_report(store(), g.principal.scope, query.since, query.until,
                               query.verdict.value if query.verdict else None, query.q,

@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 
-from ccrules.errors import ProposalError
+from ccrules.errors import InputError, ProposalError
 from ccrules.judging.result import Evaluation
 from ccrules.panel.decisions import (
     DECISION_WORDS,
@@ -424,7 +424,7 @@ def batch():
     try:  # all or nothing: one invalid proposal (or file) and none of the upload is stored
         results, saved = screen_and_store(store(), rulebook(), items, Actor.of(g.principal),
                                           all_or_nothing=True, round_id=round_id)
-    except ProposalError as exc:
+    except InputError as exc:  # a proposal, a file or the round
         if wants_json:
             raise
         flash(_refusal(exc, [name for name, _ in items]))
@@ -466,7 +466,7 @@ def _round_page(round_id: str | None) -> str:
         url_for("pages.round_table")
 
 
-def _refusal(exc: ProposalError, names: list[str]) -> str:
+def _refusal(exc: InputError, names: list[str]) -> str:
     """An upload refused whole, in words: which files or rows, and each fault where it is."""
     from ccrules.errors import ErrorItem
     from ccrules.sheets.problems import where

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ErrorItem, ProposalError
+from .errors import ErrorItem, InputError, ProposalError
 from .judging.result import Evaluation
 from .proposal.answered import require_answers
 from .proposal.model import Proposal
@@ -91,12 +91,12 @@ class ListQuery(BaseModel):
 
     @classmethod
     def strict(cls, args: Mapping[str, str]) -> ListQuery:
-        """From a query string; every bad value is a ProposalError naming it (API: 422)."""
+        """From a query string; every bad value is an InputError naming it (API: 422)."""
         try:
             return cls.model_validate(dict(args))
         except ValidationError as exc:
             items = validation_errors(exc, ("query",))
-            raise ProposalError(f"The query has {count(len(items), 'fault')}.", items) from None
+            raise InputError(f"The query has {count(len(items), 'fault')}.", items) from None
 
     @classmethod
     def lenient(cls, args: Mapping[str, str]) -> ListQuery:
@@ -190,13 +190,13 @@ class Actor:
 
 
 def _round(store: Store, round_id: str | None, actor: Actor) -> None:
-    """The round to join must be readable and open (ProposalError naming it otherwise)."""
+    """The round to join must be readable and open (InputError naming it otherwise)."""
     if round_id is None:
         return
     try:
         rounds.open_round(store, round_id, actor.scope)
     except (rounds.RoundNotFound, rounds.RoundClosed) as exc:
-        raise ProposalError(str(exc), [ErrorItem(("round",), str(exc))]) from None
+        raise InputError(str(exc), [ErrorItem(("round",), str(exc))]) from None
 
 
 def evaluate_and_store(store: Store, rulebook: Rulebook, proposal: Proposal,
@@ -211,7 +211,7 @@ def evaluate_and_store(store: Store, rulebook: Rulebook, proposal: Proposal,
     require_answers(proposal)
     unknown = [(i, r) for i, r in enumerate(why_not) if r not in rulebook.by_id]
     if unknown:
-        raise ProposalError("why_not names an unknown rule.",
+        raise InputError("why_not names an unknown rule.",
                             [ErrorItem(("why_not", i), f"no rule {r!r}") for i, r in unknown])
     _round(store, round_id, actor)
     if application_id is not None:

@@ -278,6 +278,11 @@ def test_a_csv_formula_is_text_and_is_written_out_as_text(rulebook):
     exported = sheet([row.proposal], "csv")
     assert "'=1+1" in exported.decode("utf-8-sig")
     assert read_sheet(exported, "again.csv")[0].proposal.title == "=1+1"
+    workbook = sheet([row.proposal], "xlsx")  # the exported round as a workbook: a text
+    # cell, no apostrophe, no formula, and it reads back the same
+    cell = load_workbook(io.BytesIO(workbook))["Proposals"].cell(FIRST_ROW, 1)
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+    assert read_sheet(workbook, "again.xlsx")[0].proposal.title == "=1+1"
 
 
 # --- the results workbook -------------------------------------------------------------------

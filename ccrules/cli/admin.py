@@ -26,11 +26,8 @@ def token_group() -> None:
 def token_create(name: str, admin: bool, db_path: Path) -> None:
     """Create an API token called NAME and print it. It is shown only this once: only its
     hash is stored."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         click.echo(create_token(store, name, admin=admin))
-    finally:
-        store.close()
 
 
 @token_group.command("list")
@@ -40,11 +37,8 @@ def token_create(name: str, admin: bool, db_path: Path) -> None:
 def token_list(fmt: str, db_path: Path) -> None:
     """List the API tokens: id, name, admin or not, when made and when revoked (never the
     secrets, which are not stored)."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         rows = list_tokens(store)
-    finally:
-        store.close()
     if fmt == "json":
         click.echo(dump(rows))
         return
@@ -60,11 +54,8 @@ def token_list(fmt: str, db_path: Path) -> None:
 def token_revoke(name_or_id: str, db_path: Path) -> None:
     """Revoke the token with this id, or every token with this name: the API refuses it at
     once, and its page sessions end."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         ids = revoke_tokens(store, name_or_id)
-    finally:
-        store.close()
     click.echo(f"revoked {plural(len(ids), 'token')}: {', '.join(ids)}")
 
 
@@ -79,12 +70,9 @@ def token_revoke(name_or_id: str, db_path: Path) -> None:
 def reevaluate_cmd(evaluation_id, current_rules, fmt, db_path, rules_path) -> None:
     """Evaluate a stored proposal again, by default under the ruleset it was first judged by,
     and say whether the verdict is the same. Exit code 1 if it is not."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         result = reevaluate(store, evaluation_id,
                             load_rules(rules_path) if current_rules else None)
-    finally:
-        store.close()
     if fmt == "json":
         click.echo(dump({"id": evaluation_id, "original_verdict": result.original["verdict"],
                           "verdict": result.again.verdict.value,
@@ -152,11 +140,8 @@ def serve_cmd(host: str, port: int, workers: int, threads: int, db_path: Path,
     from ..web.server import serve
 
     _check_port_free(host, port)
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         first = None if has_tokens(store) else create_token(store, "first")
-    finally:
-        store.close()
     click.echo(f"ccrules serving on http://{host}:{port}/ (API docs: /docs), database {db_path}")
     if first:
         click.echo(f"First API token (shown once): {first}")

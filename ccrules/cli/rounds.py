@@ -30,11 +30,8 @@ def round_group() -> None:
 def round_create(name: str, opens: str, closes: str, fmt: str, db_path: Path) -> None:
     """Create a round called NAME and print its id."""
     given = RoundInput.checked({"name": name, "opens": opens, "closes": closes})
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         made = create_round(store, given, owner=None)
-    finally:
-        store.close()
     click.echo(dump(made) if fmt == "json" else
                f"Created round {made['name']!r} ({made['opens']} to {made['closes']}), "
                f"id {made['id']}")
@@ -45,11 +42,8 @@ def round_create(name: str, opens: str, closes: str, fmt: str, db_path: Path) ->
 @DB_OPTION
 def round_list(fmt: str, db_path: Path) -> None:
     """Every round: id, name, dates, applications, open or closed."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         rows = list_rounds(store, None)
-    finally:
-        store.close()
     if fmt == "json":
         click.echo(dump(rows))
         return
@@ -65,9 +59,6 @@ def round_list(fmt: str, db_path: Path) -> None:
 @DB_OPTION
 def round_close(name_or_id: str, db_path: Path) -> None:
     """Close a round: it takes no more applications (nothing in it changes)."""
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         found = close_round(store, find_round(store, name_or_id, None)["id"], None)
-    finally:
-        store.close()
     click.echo(f"Closed round {found['name']!r} ({found['id']}) at {found['closed_at']}")

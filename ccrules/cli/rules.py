@@ -129,11 +129,8 @@ def rules_catalogue(output: Path | None, db_path: Path | None, rules_path: Path 
     """The rule catalogue in Markdown: rules by dimension, and lessons to rules."""
     overrides = None
     if db_path:
-        store = Store(db_path)
-        try:
+        with Store(db_path) as store:
             overrides = {r: (o.set_aside, o.fired) for r, o in override_rates(store).items()}
-        finally:
-            store.close()
     _write_or_show(render_catalogue(load_rules(rules_path), overrides), output)
 
 
@@ -165,11 +162,8 @@ def rules_impact(new_rules: Path, fmt: str, db_path: Path) -> None:
     change (old verdict, new verdict, the rules responsible), with counts; for those a panel
     has decided, which would move toward its decision, which away, and which are unchanged."""
     rb = load_rules(new_rules)
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         report = impact(store, rb)
-    finally:
-        store.close()
     if fmt == "json":
         click.echo(dump(report.as_dict()))
         return

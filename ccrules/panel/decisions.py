@@ -23,8 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..errors import CcrulesError, ErrorItem
-from ..proposal.reading import validation_errors
+from ..errors import ErrorItem, InputError, validation_errors
 from ..proposal.words import count
 from ..rulebook.model import Verdict
 
@@ -81,7 +80,7 @@ def goes_against(verdict: Verdict | str, decision: Decision | str) -> bool:
     return decision in _FUNDS and verdict not in _FUNDS
 
 
-class DecisionError(CcrulesError):
+class DecisionError(InputError):
     """A decision that cannot be recorded as given (nothing is stored)."""
 
     title = "Invalid decision"
@@ -154,7 +153,7 @@ class DecisionInput(_Strict):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            items = validation_errors(exc, in_request=True)  # no proposal in it
+            items = validation_errors(exc)  # no proposal in it
             raise DecisionError(f"The decision has {count(len(items), 'fault')}.", items) from None
 
 

@@ -1,14 +1,14 @@
 """One cell to a proposal's value and back, by the column's kind (kinds.py): choices in
 words (the machine values read too), yes and no, numbers, lists one item a line (or
 separated by semicolons), menu options one a line. Blank always means unknown; 'none' in a
-list's cell means an empty list. Text is kept from running as a formula."""
+list's cell means an empty list."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..proposal.kinds import PART, KindFault, split  # noqa: F401 (read from here too)
-from ..service import FORMULA_STARTS, spreadsheet_cell
+from ..service import FORMULA_STARTS
 from .layout import Column
 
 
@@ -44,9 +44,9 @@ def read_cell(col: Column, raw: Any, percent_format: bool = False) -> Any:
 # --- writing -------------------------------------------------------------------------------
 
 def write_cell(col: Column, value: Any) -> Any:
-    """A proposal's value as the cell shows it (read_cell reads it back to the same value);
-    text is made safe from running as a formula."""
+    """A proposal's value as the cell shows it (read_cell reads it back to the same value).
+    The sheet keeps text from running as a formula as its format allows (template.py): a
+    workbook's text cells are typed as text, a CSV's formula-like text gets an apostrophe."""
     if value is None:
         return None
-    shown = col.kind.write(col.info, value)
-    return spreadsheet_cell(shown) if isinstance(shown, str) else shown
+    return col.kind.write(col.info, value)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from ..proposal import kinds as K
 from ..proposal.fields import FieldInfo
 from ..proposal.groups import TITLES as GROUP_TITLES  # noqa: F401 (the sheets read it here)
 from ..proposal.groups import field_groups
-from ..proposal.kinds import Kind, fold
+from ..proposal.kinds import fold
 
 GROUP_ROW, LABEL_ROW, PATH_ROW, FIRST_ROW = 1, 2, 3, 4
 
@@ -43,29 +44,15 @@ class Column:
     info: FieldInfo
     group: str
 
-    @property
-    def path(self) -> str:
-        return self.info.path
-
-    @property
-    def kind(self) -> Kind:
-        return self.info.kind
-
-    @property
-    def label(self) -> str:
-        return self.info.label
-
-    @property
-    def description(self) -> str:
-        return self.info.description
-
-    @property
-    def question(self) -> str:
-        return self.info.question
+    def __getattr__(self, name: str) -> Any:
+        """The field's own: path, kind, label, description, question, bounds."""
+        if name == "info":  # not yet set (a copy being made): no recursion
+            raise AttributeError(name)
+        return getattr(self.info, name)
 
     @property
     def is_list(self) -> bool:
-        return self.kind.is_list
+        return self.info.kind.is_list
 
     def help(self) -> str:
         """The cell note: what the field means, the question to the applicant, and how to

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..service import spreadsheet_cell
 from .layout import (
     FIRST_ROW,
     GROUP_ROW,
@@ -45,11 +46,12 @@ def header_rows() -> list[list[str]]:
 
 def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
     """The CSV sheet (UTF-8 with a byte-order mark, as Excel reads it): the header rows,
-    then one row per proposal (cells already written by cells.write_cell)."""
+    then one row per proposal (cells written by cells.write_cell; formula-like text gets an
+    apostrophe, which the reader drops)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerows(header_rows())
-    writer.writerows([("" if v is None else v) for v in row] for row in rows)
+    writer.writerows([("" if v is None else spreadsheet_cell(v)) for v in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -69,6 +71,8 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
         for c, value in enumerate(row, start=1):
             if value is not None:
                 cell = sheet.cell(r, c, _legal(value))
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text, never a formula (and no apostrophe shown)
                 cell.alignment = wrap
     _help(book.create_sheet(HELP), cols)
     _validations(book, sheet, cols)

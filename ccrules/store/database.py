@@ -121,6 +121,12 @@ class Store:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         self.backup(f"{self.path}.layout{max(layout, 1)}-{stamp}-{os.getpid()}.bak")
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         self.db.conn.close()
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import CcrulesError, ProposalError
+from ..errors import CcrulesError, InputError
 from ..proposal.reading import validation_errors
 from ..proposal.words import count
 from .database import Store
@@ -65,12 +65,12 @@ class RoundInput(BaseModel):
 
     @classmethod
     def checked(cls, data: Any) -> RoundInput:
-        """From data; every fault is a ProposalError naming it (API: 422)."""
+        """From data; every fault is an InputError naming it (API: 422)."""
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             items = validation_errors(exc, in_request=True)
-            raise ProposalError(f"The round has {count(len(items), 'fault')}.", items) \
+            raise InputError(f"The round has {count(len(items), 'fault')}.", items) \
                 from None
 
 

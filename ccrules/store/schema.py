@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlite_utils
@@ -189,13 +190,34 @@ def save_codebook(db: sqlite_utils.Database, book: codec.Codebook) -> None:
                [book.digest.hex(), book.json])
 
 
+@contextmanager
+def _step(db: sqlite_utils.Database, layout: int) -> Iterator[Callable[[], None]]:
+    """One upgrade step in one transaction (BEGIN IMMEDIATE: one upgrader; the others wait,
+    then find it done): on success the indexes are made, the layout recorded and the step
+    committed; on any failure nothing of it stays. The step calls `done()` to leave with
+    nothing to do."""
+    conn = db.conn
+    conn.execute("begin immediate")
+    left = []
+    try:
+        yield lambda: left.append(True)
+        if left:
+            conn.rollback()
+            return
+        _indexes(db)
+        conn.execute(f"pragma user_version = {layout}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
 def upgrade(db: sqlite_utils.Database) -> None:
     """Layout 1 to 2, in one transaction, then VACUUM (see the module's docstring)."""
     conn = db.conn
-    conn.execute("begin immediate")  # one upgrader; the others wait, then find it done
-    try:
+    with _step(db, 2) as done:  # one upgrader; the others wait, then find it done
         if "result" not in db.table("evaluations").columns_dict:
-            conn.rollback()
+            done()
             return
         packer = _Packer(db)
         conn.create_function("ccrules_pack", 1, codec.pack, deterministic=True)
@@ -217,12 +239,6 @@ def upgrade(db: sqlite_utils.Database) -> None:
                      "ccrules_pack_result(result, ruleset_version) from evaluations "
                      "order by rowid")
         db.table("evaluations").transform(drop={"proposal", "result"})
-        _indexes(db)
-        conn.execute(f"pragma user_version = {LAYOUT}")
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
     try:
         conn.execute("vacuum")  # give back the space the text columns held
     except sqlite3.OperationalError:
@@ -239,12 +255,10 @@ def listing_values(evaluation: Any, proposal: dict[str, Any]) -> list[Any]:
 def upgrade_versions(db: sqlite_utils.Database) -> None:
     """Layout 2 to 3, in one transaction (see store/schema.py): every stored evaluation
     becomes a version of its reference's application, in date order."""
-    conn = db.conn
-    conn.execute("begin immediate")
-    try:
+    with _step(db, 3) as done:
         table = db.table("evaluations")
         if "application_id" in table.columns_dict:
-            conn.rollback()
+            done()
             return
         for name, kind in VERSIONING.items():
             table.add_column(name, kind)
@@ -269,9 +283,3 @@ def upgrade_versions(db: sqlite_utils.Database) -> None:
             except (ValueError, KeyError, TypeError, AttributeError):
                 continue
             db.execute("update evaluation_bodies set asks = ? where id = ?", [asks, ident])
-        _indexes(db)
-        conn.execute(f"pragma user_version = {LAYOUT}")
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
