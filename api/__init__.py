@@ -18,6 +18,8 @@ from ccrules.store.database import DEFAULT_DB
 from . import (
     admin_pages,
     errors,
+    intake,
+    intake_pages,
     limits,
     panel_pages,
     rounds_pages,
@@ -82,5 +84,9 @@ def create_app(test_config: dict | None = None, *, overrides: dict | None = None
     app.register_blueprint(rounds_pages.bp)
     app.register_blueprint(sheets_pages.bp)
     app.register_blueprint(admin_pages.bp)
+    # the application document: POST /api/v1/intake, its page, and the form's suggestions
+    app.register_blueprint(intake.api_bp)
+    app.register_blueprint(intake_pages.bp)
+    app.add_template_global(intake.intake_state)
     register_docs(app)
     return app

@@ -7,7 +7,8 @@ an unlimited stream of costly refusals.
 
 Who is counted is who was authenticated: the API token the request proved (api/v1.py), or
 the person of the signed-in page session (api/web.py); never a token id merely named in a
-header. Local password sign-in has limits of its own (api/signin.py). Each request also gets a small budget of did-you-mean suggestions.
+header. Local password sign-in has limits of its own (api/signin.py). Each request also
+gets a small budget of did-you-mean suggestions.
 
 The limit is RATE_LIMIT (CCRULES_RATE_LIMIT, e.g. "120 per minute"). The counters live in
 RATE_LIMIT_STORAGE (CCRULES_RATE_LIMIT_STORAGE): by default a SQLite file beside the audit

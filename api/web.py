@@ -80,6 +80,7 @@ from .forms import (
     submitted_values,
     what_if_fields,
 )
+from .intake import reviewed
 from .limits import check_refusals, stores
 from .links import link_base
 from .security import check_csrf
@@ -175,7 +176,7 @@ def submit():
                 raise ProposalError("Choose a proposal file (JSON) to evaluate.")
             data = parse_json(upload.read(), upload.filename or "upload")
         else:
-            data = proposal_from_form(request.form)
+            data, _ = reviewed(request.form, proposal_from_form(request.form))
         require_answers(data)
         evaluation, _ = evaluate_and_store(
             store(), rulebook(), parse_proposal(data), Actor.of(g.principal),

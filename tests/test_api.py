@@ -42,7 +42,7 @@ def test_healthz_and_openapi_are_open(client, app):
                                   "/api/v1/rounds/{round_id}/close",
                                   "/api/v1/applications/{application_id}",
                                   "/api/v1/applications/{application_id}/round",
-                                  "/openapi.json"}
+                                  "/api/v1/intake", "/openapi.json"}
     post = spec["paths"]["/api/v1/evaluations"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/EvaluationRequest"}

@@ -26,6 +26,7 @@ LAYERS = [
     {"ccrules.authoring"},
     {"ccrules.service"},
     {"ccrules.sheets"},
+    {"ccrules.intake"},
     {"ccrules.web"},
     {"ccrules.cli", "ccrules.__main__"},
 ]

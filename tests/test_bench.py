@@ -87,3 +87,16 @@ def test_request_parts_benchmark_runs():
     # on a shared machine two timings of a few ms can come either way round)
     assert 0 < line["request_without_evaluation_ms"]["median"] and 0 < line["request_ms"][
         "median"]
+
+
+def test_intake_benchmark_prints_each_set_and_the_30_page_timing():
+    lines = run("intake.py", "--runs", "1")
+    sets = {line["set"]: line for line in lines if "set" in line and "field" not in line}
+    assert set(sets) == {"paper", "own", "held-out"}
+    for line in sets.values():
+        assert 0 < line["suggested"] and 0 <= line["precision"] <= 1, line
+    assert sets["paper"]["meets"]["recall"] in (True, False)
+    fields = [line for line in lines if "field" in line]
+    assert all(line["right"] <= line["suggested"] for line in fields)
+    timing = lines[-1]
+    assert timing["pages"] == 30 and timing["warm_median_s"] > 0 and timing["machine"]["cpus"]

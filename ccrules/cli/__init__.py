@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import admin, interview, panel, proposals, rounds, rules, sheets, users
+from . import admin, intake, interview, panel, proposals, rounds, rules, sheets, users
 from .common import Commands
 
 
@@ -24,5 +24,6 @@ for command in (proposals.evaluate_cmd, proposals.schema_cmd, proposals.screen_c
                 admin.reevaluate_cmd, admin.backup_cmd, admin.serve_cmd,
                 panel.decide_cmd, panel.decisions_cmd, panel.agreement_cmd,
                 rounds.round_group, sheets.sheet_group,
-                interview.interview_cmd):
+                interview.interview_cmd,
+                intake.intake_cmd, intake.confirm_cmd):
     main.add_command(command)

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from ..errors import CcrulesError
+from ..intake.draft import read_draft
 from ..proposal.answered import require_answers
 from ..proposal.model import Proposal
-from ..proposal.reading import read_proposal
 from ..report.export import EXPORT_HEADINGS, EXPORT_KEYS, evaluation_values, export_words
 from ..report.markdown import render_markdown
 from ..report.round import evaluation_row
@@ -41,9 +41,13 @@ from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rule
               help="Also explain why this rule did not fire. Repeatable.")
 @click.option("--brief", is_flag=True,
               help="Print only the brief (verdict, why, what to do next): one page.")
+@click.option("--accept-suggestions", "accept_suggestions", is_flag=True,
+              help="Evaluate a draft from `ccrules intake` even though some of its suggested "
+                   "answers are not confirmed (they are then taken as answers).")
 @RULES_OPTION
 def evaluate_cmd(files: tuple[Path, ...], fmt: str, assignments: tuple[str, ...],
-                 why_not: tuple[str, ...], brief: bool, rules_path: Path | None) -> None:
+                 why_not: tuple[str, ...], brief: bool, accept_suggestions: bool,
+                 rules_path: Path | None) -> None:
     """Evaluate proposal FILES (JSON) and print the verdict and its reasons: a brief first
     (verdict, why, what to do next), then the full findings as an appendix.
 
@@ -61,7 +65,7 @@ def evaluate_cmd(files: tuple[Path, ...], fmt: str, assignments: tuple[str, ...]
     results, failed = [], 0
     for path in files:
         try:
-            proposal = read_proposal(path)
+            proposal = read_draft(path, accept_suggestions)
             require_answers(proposal)
             results.append(evaluate_with_what_if(proposal, changes, rulebook, asked)
                            if changes else evaluate(proposal, rulebook, why_not=asked))

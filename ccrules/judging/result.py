@@ -220,6 +220,18 @@ class Limit(Out):
 COMPUTED = frozenset({"facts_to_establish", "commitments_to_require"})
 
 
+class SourceQuote(Out):
+    """An answer confirmed from the application document, with the sentence it came from."""
+
+    field: str
+    label: str = Field(description="The field's name in a funder's words.")
+    answer: str = Field(description="The confirmed answer, in words.")
+    quote: str = Field(description="The sentence of the application it came from.")
+    where: str | None = Field(default=None, description="Its page or paragraph.")
+    edited: bool = Field(default=False, description="Whether the officer changed the "
+                                                    "suggested answer before confirming it.")
+
+
 class Evaluation(Out):
     """A verdict on one proposal, with its reasons, evidence and conditions."""
 
@@ -264,6 +276,9 @@ class Evaluation(Out):
     options: list[OptionAssessment] = Field(default_factory=list, description=(
         "Each menu option judged on its own, when sites choose from a menu."))
     what_if: WhatIf | None = None
+    quotations: list[SourceQuote] = Field(default_factory=list, description=(
+        "For each answer confirmed from the application document (ccrules intake), the "
+        "sentence it came from."))
     search: SearchStatus = Field(default_factory=SearchStatus)
     ruleset: RulesetRef
     created_at: str

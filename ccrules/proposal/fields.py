@@ -178,6 +178,8 @@ def _schema_of(path: str, schema: dict[str, typing.Any]) -> dict[str, typing.Any
 def _walk(model: type[BaseModel], prefix: str, schema: dict[str, typing.Any]):
     for name, f in model.model_fields.items():
         path = prefix + name
+        if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("not_an_answer"):
+            continue  # e.g. the quotations kept from an application document
         bare, _ = _unwrap(f.annotation)
         if isinstance(bare, type) and issubclass(bare, BaseModel) and \
                 typing.get_origin(bare) is not list:

@@ -45,6 +45,7 @@ from .bounds import (  # noqa: F401 (LIMIT, MAX_ITEMS, NONE_NAMES: read from her
     named_items,
 )
 from .bounds import plain_number as _n
+from .quotations import Quoted
 
 
 def F(description: str, question: str = "", *, label: str, unit: str = "", **kw: Any) -> Any:
@@ -360,8 +361,7 @@ class Community(Part):
     social_time: Bool | None = F(
         "Whether gatherings include unstructured social time.",
         "Will gatherings include unstructured social time?", label="Social time at meetings")
-    virtual_only: Bool | None = F(
-        "Whether every community event is virtual.",
+    virtual_only: Bool | None = F("Whether every community event is virtual.",
         "Will every community event be virtual?", label="Every community event virtual")
 
     @field_validator("virtual_only")
@@ -453,7 +453,7 @@ class Context(Part):
         label="Support for local leads")
 
 
-class Proposal(Part):
+class Proposal(Quoted, Part):
     """A proposed improvement programme, as a funder would have it described."""
 
     _ignored: list[str] = PrivateAttr(default_factory=list)  # retired fields it carried

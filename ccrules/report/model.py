@@ -365,6 +365,16 @@ def sections(ev: Evaluation) -> list[Section]:
             out.append(Section(key, head, numbered=False, entries=[
                 Entry(text=m.question, details=(("Bears on", "; ".join(
                     rule_titles.get(r, r) for r in m.rules)),)) for m in asked]))
+    if ev.quotations:
+        out.append(Section(
+            "from_application", "Answers confirmed from the application document",
+            intro=("Each answer an officer confirmed from the application (ccrules intake), "
+                   "with the sentence it came from."), entries=[
+                Entry(text=f"{q.label}: {q.answer}" + (" (edited by the officer)"
+                                                       if q.edited else ""),
+                      key=q.field, details=(("From the application", f"\u201c{q.quote}\u201d"
+                                             + (f" ({q.where})" if q.where else "")),))
+                for q in ev.quotations]))
     if ev.limits:
         out.append(Section("limits", "What a verdict means", intro=LIMITS_INTRO, entries=[
             Entry(text=f"{x.text} ({x.lines})") for x in ev.limits]))

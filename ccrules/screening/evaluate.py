@@ -27,11 +27,13 @@ from ..judging.result import (
     Limit,
     RulesetRef,
     SearchStatus,
+    SourceQuote,
     Undetermined,
     VerdictRange,
     WhyNot,
 )
 from ..proposal.facts import flatten
+from ..proposal.fields import catalogue
 from ..proposal.model import Proposal
 from ..proposal.reading import parse_proposal
 from ..rulebook.conditions import fields_of
@@ -100,6 +102,7 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
                             counterfactual_nodes=nodes),
         why_not=_why_not(judge, facts, judgement, why_not),
         options=assess_options(proposal),
+        quotations=source_quotes(proposal),
         ruleset=RulesetRef(version=rulebook.version, rules=[r.id for r in rulebook.rules]),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
@@ -110,6 +113,22 @@ def evaluate(proposal: Proposal | dict, rulebook: Rulebook,
     return evaluation.model_copy(update={"lesson_titles": {
         lesson: rulebook.lesson_title(lesson)
         for lesson in sorted(cited, key=lambda x: int(x[1:])) if rulebook.lesson_title(lesson)}})
+
+
+def source_quotes(proposal: Proposal) -> list[SourceQuote]:
+    """The quotations kept with answers confirmed from an application document (intake)."""
+    fields = catalogue()
+    out = []
+    for q in proposal.quotations or []:
+        value: Any = proposal
+        for part in q.field.split("."):
+            value = getattr(value, part, None)
+        if value is None:
+            continue  # the answer was cleared after all: its quotation says nothing
+        info = fields[q.field]
+        out.append(SourceQuote(field=q.field, label=info.label, answer=info.words(value),
+                               quote=q.quote, where=q.where, edited=q.edited))
+    return out
 
 
 def _why_not(judge: Judge, facts: dict[str, Any], judgement: Judgement,
