@@ -40,7 +40,7 @@ from ccrules.explaining.interview import (
 )
 from ccrules.proposal.fields import label
 from ccrules.proposal.reading import parse_json, parse_proposal
-from ccrules.service import evaluate_and_store, require
+from ccrules.service import Actor, evaluate_and_store, require
 
 from .limits import stores
 from .storage import rulebook, store
@@ -120,7 +120,7 @@ def evaluate():
     except ProposalError as exc:
         return _page(error=f"The proposal sent back could not be read: {_words(exc)}",
                      status=400)
-    evaluation, _ = evaluate_and_store(store(), rulebook(), proposal, g.principal.id)
+    evaluation, _ = evaluate_and_store(store(), rulebook(), proposal, Actor.of(g.principal))
     return redirect(url_for("pages.result", evaluation_id=evaluation.id), code=303)
 
 

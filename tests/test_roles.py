@@ -182,10 +182,12 @@ def test_a_panel_member_sees_no_edit_or_upload_and_is_refused_them(app, client):
 
 
 def test_an_officer_sees_the_edit_and_upload(signed_in, app, client):
-    r = signed_in.post("/evaluations/new", {"title": "A", "problem.evidence_base": "strong"})
+    r = signed_in.post("/evaluations/new", {"title": "A", "problem.evidence_base": "strong",
+                                            "context.sites_enrolled": "3"})
     assert r.status_code == 303
     result = signed_in.get(r.headers["Location"]).get_data(as_text=True)
     assert 'id="edit"' in result and "New proposal" in result
+    assert "Version 1 of 1, by officer." in result  # the version names who made it
     assert 'id="batch-form"' in signed_in.get("/evaluations").get_data(as_text=True)
     assert signed_in.get("/admin").status_code == 403
 
