@@ -1,4 +1,4 @@
-"""`ccrules round create|list|close`: a funder's rounds, named cohorts with an opening and a
+"""`ccrules round create|list|add|close`: a funder's rounds, named cohorts with an opening and a
 closing date (ccrules.store.rounds). `ccrules screen --store --round NAME` uploads into one."""
 
 from __future__ import annotations
@@ -7,8 +7,17 @@ from pathlib import Path
 
 import click
 
+from ..proposal.words import count as plural
+from ..store import applications
 from ..store.database import Store
-from ..store.rounds import RoundInput, close_round, create_round, find_round, list_rounds
+from ..store.rounds import (
+    RoundInput,
+    assign,
+    close_round,
+    create_round,
+    find_round,
+    list_rounds,
+)
 from .common import DB_OPTION, console, dump, table
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
@@ -62,3 +71,18 @@ def round_close(name_or_id: str, db_path: Path) -> None:
     with Store(db_path) as store:
         found = close_round(store, find_round(store, name_or_id, None)["id"], None)
     click.echo(f"Closed round {found['name']!r} ({found['id']}) at {found['closed_at']}")
+
+
+@round_group.command("add")
+@click.argument("round_name", metavar="ROUND")
+@click.argument("keys", nargs=-1, required=True, metavar="APPLICATION...")
+@DB_OPTION
+def round_add(round_name: str, keys: tuple[str, ...], db_path: Path) -> None:
+    """Move applications (each by its id or the funder's reference) into the open round
+    ROUND (by name or id). An application is in one round at a time: this moves it."""
+    with Store(db_path) as store:
+        found = find_round(store, round_name, None)
+        ids = [applications.find(store.db, key, None)["id"] for key in keys]  # all, or none
+        for ident in ids:
+            assign(store, ident, found["id"], None)
+    click.echo(f"Moved {plural(len(ids), 'application')} into round {found['name']!r}")

@@ -126,6 +126,21 @@ def readable(db: sqlite_utils.Database, application_id: str, scope: str | None) 
     return found
 
 
+def find(db: sqlite_utils.Database, id_or_reference: str, scope: str | None) -> dict:
+    """An application `scope` may read, by its id or by the funder's reference
+    (NotFoundApplication if none, or if the reference is more than one owner's)."""
+    if (found := _app(db, id_or_reference)) is not None:
+        return readable(db, found["id"], scope)
+    owned = "" if scope is None else " and owner = ?"
+    rows = db.execute(f"select id from applications where reference = ?{owned} "
+                      f"order by created_at, rowid",
+                      [id_or_reference, *([scope] if scope is not None else [])]).fetchall()
+    if len(rows) != 1:
+        which = f"; give one of the ids: {', '.join(r[0] for r in rows)}" if rows else ""
+        raise NotFoundApplication(f"no single application {id_or_reference!r}{which}")
+    return readable(db, rows[0][0], scope)
+
+
 VERSION_COLUMNS = ("id, created_at, verdict, title, reference, version, replaces, "
                    "changed_by, current, best, worst, completeness, blockers, majors")
 
