@@ -21,8 +21,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/ccrules serve
 
+# The whole suite, on two workers (pytest-xdist): about 7 minutes on the 2-core machine.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # The fast loop while working: everything but the slow, real-server and browser tests
 # (markers in pyproject.toml), on both cores (pytest-xdist). Measured in docs/performance.md.
@@ -39,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.http_load
 	$(BIN)/python -m bench.request_parts
 	$(BIN)/python -m bench.intake
+	$(BIN)/python -m bench.rules_load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

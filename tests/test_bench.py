@@ -100,3 +100,10 @@ def test_intake_benchmark_prints_each_set_and_the_30_page_timing():
     assert all(line["right"] <= line["suggested"] for line in fields)
     timing = lines[-1]
     assert timing["pages"] == 30 and timing["warm_median_s"] > 0 and timing["machine"]["cpus"]
+
+
+def test_rules_load_benchmark_compares_the_two_parsers():
+    (line,) = run("rules_load.py", "--rounds", "3", "--loads", "1")
+    assert {"libyaml", "pure_python"} == set(line["rulebook_load_ms"])
+    assert all(v["median"] > 0 for v in line["rulebook_load_ms"].values())
+    assert line["pure_python_over_libyaml"]["median"] > 0

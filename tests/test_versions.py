@@ -233,6 +233,29 @@ def test_the_command_line_runs_rounds(runner, tmp_path):
     assert runner.invoke(main, ["screen", files[0], "--round", "x"]).exit_code == 1
 
 
+def test_the_command_line_moves_applications_into_a_round(runner, tmp_path):
+    db = str(tmp_path / "cli.db")
+    for name in ("Spring 2027", "Autumn 2027"):
+        assert runner.invoke(main, ["round", "create", name, "--opens", "2027-03-01",
+                                    "--closes", "2027-10-30", "--db", db]).exit_code == 0
+    files = [str(EXAMPLES / f"{n}.json") for n in ("ilcop", SEPSIS)]
+    assert runner.invoke(main, ["screen", *files, "--store", "--round", "Spring 2027",
+                                "--db", db]).exit_code == 0
+    reference = example("ilcop")["reference"]
+    moved = runner.invoke(main, ["round", "add", "Autumn 2027", reference, "--db", db])
+    assert moved.exit_code == 0 and "Moved 1 application into round 'Autumn 2027'" in \
+        moved.output, moved.output
+    listed = {r["name"]: r["applications"] for r in json.loads(runner.invoke(
+        main, ["round", "list", "--db", db, "--format", "json"]).stdout)}
+    assert listed == {"Spring 2027": 1, "Autumn 2027": 1}
+    unknown = runner.invoke(main, ["round", "add", "Autumn 2027", reference, "NO-SUCH-REF",
+                                   "--db", db])
+    assert unknown.exit_code == 1 and "NO-SUCH-REF" in unknown.output  # all or none moved
+    assert runner.invoke(main, ["round", "close", "Autumn 2027", "--db", db]).exit_code == 0
+    late = runner.invoke(main, ["round", "add", "Autumn 2027", reference, "--db", db])
+    assert late.exit_code == 1 and "takes no more applications" in late.output
+
+
 # --- 2. the agreement over current versions ----------------------------------------------------
 
 def test_the_agreement_of_a_round_with_re_evaluations_counts_current_versions(app, client):

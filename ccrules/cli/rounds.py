@@ -1,5 +1,5 @@
-"""`ccrules round create|list|close|seat|members`: a funder's rounds, named cohorts with an
-opening and a closing date, and who sits on each (ccrules.store.rounds). `ccrules screen
+"""`ccrules round create|list|add|close|seat|members`: a funder's rounds, named cohorts with
+an opening and a closing date, and who sits on each (ccrules.store.rounds). `ccrules screen
 --store --round NAME` uploads into one."""
 
 from __future__ import annotations
@@ -8,10 +8,13 @@ from pathlib import Path
 
 import click
 
+from ..proposal.words import count as plural
+from ..store import applications
 from ..store.database import Store
 from ..store.rounds import (
     RoundInput,
     add_member,
+    assign,
     close_round,
     create_round,
     find_round,
@@ -73,6 +76,21 @@ def round_close(name_or_id: str, db_path: Path) -> None:
     with Store(db_path) as store:
         found = close_round(store, find_round(store, name_or_id, None)["id"], None)
     click.echo(f"Closed round {found['name']!r} ({found['id']}) at {found['closed_at']}")
+
+
+@round_group.command("add")
+@click.argument("round_name", metavar="ROUND")
+@click.argument("keys", nargs=-1, required=True, metavar="APPLICATION...")
+@DB_OPTION
+def round_add(round_name: str, keys: tuple[str, ...], db_path: Path) -> None:
+    """Move applications (each by its id or the funder's reference) into the open round
+    ROUND (by name or id). An application is in one round at a time: this moves it."""
+    with Store(db_path) as store:
+        found = find_round(store, round_name, None)
+        ids = [applications.find(store.db, key, None)["id"] for key in keys]  # all, or none
+        for ident in ids:
+            assign(store, ident, found["id"], None)
+    click.echo(f"Moved {plural(len(ids), 'application')} into round {found['name']!r}")
 
 
 @round_group.command("seat")

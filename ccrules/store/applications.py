@@ -128,6 +128,22 @@ def readable(db: sqlite_utils.Database, application_id: str, scope: Scope) -> di
     return found
 
 
+def find(db: sqlite_utils.Database, id_or_reference: str, scope: Scope) -> dict:
+    """An application `scope` may read, by its id or by the funder's reference
+    (NotFoundApplication if none, or if the reference is more than one readable one's)."""
+    if (found := _app(db, id_or_reference)) is not None:
+        return readable(db, found["id"], scope)
+    access = expanded(db, scope)
+    rows = [r for r in db.execute("select id, owner, round_id from applications where "
+                                  "reference = ? order by created_at, rowid",
+                                  [id_or_reference]).fetchall()
+            if may_read(access, r[1], r[2])]
+    if len(rows) != 1:
+        which = f"; give one of the ids: {', '.join(r[0] for r in rows)}" if rows else ""
+        raise NotFoundApplication(f"no single application {id_or_reference!r}{which}")
+    return readable(db, rows[0][0], scope)
+
+
 VERSION_COLUMNS = ("id, created_at, verdict, title, reference, version, replaces, "
                    "changed_by, current, best, worst, completeness, blockers, majors")
 
