@@ -31,6 +31,16 @@ if OTHER_RULES:
                                           else _builtin_folder(package))
     os.environ["CCRULES_RULES"] = OTHER_RULES
 
+# Passwords made in the suite are hashed with argon2id at a low cost: hundreds of tests make
+# and sign in a local user, and argon2-cffi's default costs about 0.13 s to hash and as much
+# to verify here. Same algorithm and code path; the real server the server and browser tests
+# start (a subprocess) keeps the library's own costs.
+from argon2 import PasswordHasher  # noqa: E402
+
+import ccrules.store.users as _users  # noqa: E402
+
+_users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
 # `make quick` (PYTEST_QUICK=1): the fast loop. Property tests draw a tenth of their
 # examples, and the contract fuzzer (slow, and costly even to collect) is not collected.
 QUICK = os.environ.get("PYTEST_QUICK") == "1"

@@ -1,17 +1,22 @@
 """The text pipeline: spaCy's blank English tokenizer with its rule-based sentencizer (no
-model to download), and one Matcher holding every intake pattern."""
+model to download), and one Matcher holding every intake pattern. spaCy is imported when
+a document is first read, not with the package (it costs half a second to import, which
+every other command would pay)."""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import Matcher
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.matcher import Matcher
 
 
 @cache
 def nlp() -> Language:
+    import spacy
+
     pipeline = spacy.blank("en")
     pipeline.add_pipe("sentencizer")
     return pipeline
@@ -20,6 +25,8 @@ def nlp() -> Language:
 @cache
 def matchers(patterns) -> tuple[Matcher, Matcher]:  # noqa: ANN001 (Patterns, hashable by id)
     """The phrases' Matcher and the `within` phrases' Matcher, built once per pattern set."""
+    from spacy.matcher import Matcher
+
     vocab = nlp().vocab
     phrases, within = Matcher(vocab, validate=True), Matcher(vocab, validate=True)
     for key, compiled in patterns.token_patterns.items():

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from dataclasses import field as default
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from spacy.tokens import Doc, Span
 
 from ..proposal import kinds as K
 from ..proposal.fields import catalogue
@@ -18,6 +17,9 @@ from ..proposal.model import Proposal
 from .patterns import COUNT, ITEMS, NAMES, NUMBER, Entry, Patterns, builtin_patterns
 from .reading import Deadline, Document
 from .sentences import matchers, nlp
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span
 
 # Where a clause ends, for the negation and hedge check.
 _BOUNDARY_PUNCT = {",", ";", ":", "(", ")", "\u2014", "\u2013"}

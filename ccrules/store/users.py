@@ -83,8 +83,15 @@ class Principal:
 
 
 _hasher = PasswordHasher()
-# verified against when the e-mail is unknown, so an unknown account costs the same time
-_DUMMY = _hasher.hash(secrets.token_urlsafe(16))
+_DUMMY: list[str] = []  # see _dummy
+
+
+def _dummy() -> str:
+    """A hash verified against when the e-mail is unknown, so an unknown account costs the
+    same time; made on first use (a hash takes a tenth of a second: not at import)."""
+    if not _DUMMY:
+        _DUMMY.append(_hasher.hash(secrets.token_urlsafe(16)))
+    return _DUMMY[0]
 
 
 def role_of(text: str) -> Role:
@@ -246,14 +253,14 @@ def check_password(store: Store, email: str, password: str) -> Principal:
     """The user with this e-mail and password; AccessDenied (one message for every
     reason, so it tells nothing about which accounts exist) otherwise."""
     found = find_user(store, email.strip()) if email.strip() else None
-    stored = found["password_hash"] if found and found["password_hash"] else _DUMMY
+    stored = found["password_hash"] if found and found["password_hash"] else _dummy()
     refused = AccessDenied("The e-mail or password is not right, or the account is "
                            "disabled.")
     try:
         _hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         raise refused from None
-    if found is None or stored is _DUMMY or found["disabled_at"]:
+    if found is None or stored is _dummy() or found["disabled_at"]:
         raise refused
     if _hasher.check_needs_rehash(stored):
         with store.db.conn:
