@@ -12,7 +12,7 @@ from ..store.database import Store
 from ..store.reproduce import reevaluate
 from ..store.tokens import create_token, has_tokens, list_tokens, revoke_tokens
 from ..store.users import first_administrator
-from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rules, table
+from .common import DB_OPTION, RULES_OPTION, UserError, dump, listing, load_rules
 
 
 @click.group("token")
@@ -50,14 +50,9 @@ def token_list(fmt: str, db_path: Path) -> None:
     secrets, which are not stored)."""
     with Store(db_path) as store:
         rows = list_tokens(store)
-    if fmt == "json":
-        click.echo(dump(rows))
-        return
-    console(width=120).print(table("API tokens", ["id", "name", "role", "owner", "created",
-                                                  "revoked"],
-                                   [[r["id"], r["name"], r["role"], r["owner"],
-                                     r["created_at"][:19], (r["revoked_at"] or "")[:19]]
-                                    for r in rows]))
+    listing(fmt, rows, "API tokens", ["id", "name", "role", "owner", "created", "revoked"],
+            lambda r: [r["id"], r["name"], r["role"], r["owner"], r["created_at"][:19],
+                       (r["revoked_at"] or "")[:19]])
 
 
 @token_group.command("revoke")

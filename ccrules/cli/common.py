@@ -78,6 +78,15 @@ def console(stderr: bool = False, width: int | None = None) -> Any:
     return Console(stderr=stderr, width=width)
 
 
+def listing(fmt: str, rows: list[dict], title: str, columns: list[str],
+            cells: Any) -> None:
+    """Rows of a list command: as JSON (`fmt` json), else a table of `cells(row)` each."""
+    if fmt == "json":
+        click.echo(dump(rows))
+        return
+    console(width=120).print(table(title, columns, [cells(r) for r in rows]))
+
+
 def table(title: str, columns: list[str], rows: list[list[str]], right: tuple[str, ...] = ()
           ) -> Any:
     """A rich table with these columns (those named in `right` right-aligned) and rows."""

@@ -23,7 +23,7 @@ from ..store.rounds import (
     remove_member,
 )
 from ..store.users import user
-from .common import DB_OPTION, console, dump, table
+from .common import DB_OPTION, console, dump, listing, table
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
                       default="table", show_default=True)
@@ -118,8 +118,5 @@ def round_members(name_or_id: str, fmt: str, db_path: Path) -> None:
     """Who sits on a round, with their roles."""
     with Store(db_path) as store:
         rows = members(store, find_round(store, name_or_id, None)["id"])
-    if fmt == "json":
-        click.echo(dump(rows))
-        return
-    console(width=120).print(table("Members", ["name", "e-mail", "role"],
-                                   [[r["name"], r["email"], r["role"]] for r in rows]))
+    listing(fmt, rows, "Members", ["name", "e-mail", "role"],
+            lambda r: [r["name"], r["email"], r["role"]])

@@ -19,7 +19,7 @@ from ..store.users import (
     set_password,
     set_role,
 )
-from .common import DB_OPTION, console, dump, table
+from .common import DB_OPTION, listing
 
 ROLES = click.Choice([r.value for r in Role])
 
@@ -62,15 +62,11 @@ def user_list(fmt: str, db_path: Path) -> None:
     """List the users: name, e-mail, role, how they sign in, and whether disabled."""
     with Store(db_path) as store:
         rows = list_users(store)
-    if fmt == "json":
-        click.echo(dump(rows))
-        return
-    console(width=120).print(table("Users", ["id", "name", "e-mail", "role", "sign-in",
-                                             "disabled"], [
-        [r["id"], r["name"], r["email"], r["role"],
-         ", ".join(w for w, on in (("password", r["password"]),
-                                   ("single sign-on", r["oidc_subject"])) if on),
-         (r["disabled_at"] or "")[:19]] for r in rows]))
+    listing(fmt, rows, "Users", ["id", "name", "e-mail", "role", "sign-in", "disabled"],
+            lambda r: [r["id"], r["name"], r["email"], r["role"],
+                       ", ".join(w for w, on in (("password", r["password"]),
+                                                 ("single sign-on", r["oidc_subject"])) if on),
+                       (r["disabled_at"] or "")[:19]])
 
 
 @user_group.command("disable")
