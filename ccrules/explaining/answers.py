@@ -25,8 +25,6 @@ DONT_KNOW = object()  # the answer to a question the officer cannot answer: it i
 SKIP_WORDS = {"", "?", "don't know", "dont know", "do not know", "unknown", "skip"}
 NONE_WORDS = {"none", "no", "nothing", "nobody", "none of these", "0"}
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-SINGULAR = {"months": "month", "departments": "department", "sites": "site",
-            "people": "person"}
 
 
 class AnswerError(ProposalError):
@@ -257,10 +255,8 @@ def _inside(lo: float, lc: bool, hi: float, hc: bool, integer: bool) -> int | fl
 
 
 def _amount(path: str, x: float) -> str:
-    """A number with its unit, singular for one ('1 month', '3 months')."""
-    text = catalogue()[path].amount(x)
-    number, _, unit = text.partition(" ")
-    return f"1 {SINGULAR.get(unit, unit)}" if number == "1" and unit else text
+    """A number with its unit, singular for one ('1 month', '3 months': words.amount)."""
+    return catalogue()[path].amount(x)
 
 
 def _range_words(path: str, lo: float, lc: bool, hi: float, hc: bool, integer: bool,
