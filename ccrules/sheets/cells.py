@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..proposal.kinds import PART, KindFault, split  # noqa: F401 (read from here too)
+from ..proposal.kinds import KindFault
 from ..service import FORMULA_STARTS
 from .layout import Column
 

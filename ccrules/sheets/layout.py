@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..proposal import kinds as K
 from ..proposal.fields import FieldInfo
-from ..proposal.groups import TITLES as GROUP_TITLES  # noqa: F401 (the sheets read it here)
 from ..proposal.groups import field_groups
 from ..proposal.kinds import fold
 
@@ -32,9 +30,6 @@ MAX_PARTS = 500  # files inside an .xlsx
 MAX_COLUMNS = 256  # the template has under 70
 MAX_CELLS = 100_000  # cells read, blank ones included
 MAX_SHARED_STRINGS = 20_000  # different texts a workbook holds (100 rows of 70 columns: 7,000)
-
-BLANK_WORDS, NONE_WORD, YES, NO = K.BLANK_WORDS, K.NONE_WORD, K.YES, K.NO
-
 
 @dataclass(frozen=True)
 class Column:

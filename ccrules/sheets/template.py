@@ -12,11 +12,11 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..proposal.groups import TITLES as GROUP_TITLES
 from ..service import spreadsheet_cell
 from .layout import (
     FIRST_ROW,
     GROUP_ROW,
-    GROUP_TITLES,
     LABEL_ROW,
     MAX_ROWS,
     PATH_ROW,
