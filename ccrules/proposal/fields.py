@@ -181,8 +181,7 @@ def _walk(model: type[BaseModel], prefix: str, schema: dict[str, typing.Any]):
         if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("not_an_answer"):
             continue  # e.g. the quotations kept from an application document
         bare, _ = _unwrap(f.annotation)
-        if isinstance(bare, type) and issubclass(bare, BaseModel) and \
-                typing.get_origin(bare) is not list:
+        if isinstance(bare, type) and issubclass(bare, BaseModel):
             yield from _walk(bare, path + ".", schema)
             continue
         kind, values = _kind(f.annotation)
