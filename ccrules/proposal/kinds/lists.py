@@ -82,6 +82,8 @@ class ListKind(Kind):
 
     def from_form(self, info, get, getlist, errors):
         items = self.form_items(info, get, getlist, errors)
+        if self.typed_none(items):
+            return []
         ticked = bool(get(info.path + NONE_SUFFIX))
         if items and ticked:
             errors.append(ErrorItem(tuple(info.path.split(".")), self.none_and_items))
@@ -90,6 +92,10 @@ class ListKind(Kind):
 
     def form_items(self, info: FieldInfo, get, getlist, errors) -> list:
         return getlist(info.path)
+
+    def typed_none(self, items: list) -> bool:
+        """Whether the items typed say 'none' (an empty list), beside the 'none' box."""
+        return False
 
 
 NONE_SUFFIX = ".__none"  # the form's "none of these" box of a list field: stated as empty
@@ -175,11 +181,8 @@ class Names(ListKind):
     def form_items(self, info, get, getlist, errors):
         return [line.strip() for line in get(info.path).splitlines() if line.strip()]
 
-    def from_form(self, info, get, getlist, errors):
-        lines = self.form_items(info, get, getlist, errors)
-        if len(lines) == 1 and is_none_word(lines[0]):
-            return []  # 'none' typed in the box: as the sheet and guided mode read it
-        return super().from_form(info, get, getlist, errors)
+    def typed_none(self, items):
+        return len(items) == 1 and is_none_word(items[0])  # as the sheet and guided read it
 
     def submitted(self, info, get, getlist):
         return get(info.path) or ([] if get(info.path + NONE_SUFFIX) else None)
