@@ -81,7 +81,7 @@ class State:
 
     @property
     def range_words(self) -> str:
-        return range_words(self.best, self.worst)
+        return Verdict.span(self.best, self.worst)
 
     @property
     def answers(self) -> list[tuple[str, str]]:
@@ -95,11 +95,6 @@ class State:
 def is_decided(verdict: Verdict, best: Verdict, worst: Verdict) -> bool:
     """See the module's docstring: not insufficient_information, and one verdict."""
     return verdict != Verdict.insufficient_information and best == worst
-
-
-def range_words(best: Verdict, worst: Verdict) -> str:
-    """'not recommended', or 'recommended to not recommended' (Verdict.span)."""
-    return Verdict.span(best, worst)
 
 
 def interview(draft: dict | Proposal, rulebook: Rulebook, answered: tuple[str, ...] = (),
