@@ -15,6 +15,7 @@ the PKCE verifier) for an access token and a signed ID token.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import secrets
 import threading
@@ -105,14 +106,20 @@ class Code:
         return None
 
 
+@functools.cache
+def _signing_keys() -> tuple[RSAKey, RSAKey]:
+    """The provider's signing key and a foreign key under the same key id (to forge a token
+    with), made once per process: a 2048-bit RSA key costs about 0.1 s to make."""
+    key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(4), "use": "sig",
+                                                "alg": "RS256"})
+    return key, RSAKey.generate_key(2048, parameters={"kid": key.kid, "alg": "RS256"})
+
+
 class Provider:
     """The provider; `start()` serves it and sets `issuer` (its base URL)."""
 
     def __init__(self, client_id: str = "ccrules", client_secret: str | None = None):
-        self.key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(4),
-                                                         "use": "sig", "alg": "RS256"})
-        self.foreign = RSAKey.generate_key(2048, parameters={"kid": self.key.kid,
-                                                             "alg": "RS256"})
+        self.key, self.foreign = _signing_keys()
         self.client = Client(client_id, client_secret or secrets.token_urlsafe(24))
         self.people: dict[str, Person] = {}
         self.codes: dict[str, Code] = {}
@@ -243,12 +250,13 @@ class Provider:
     def start(self) -> Provider:
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.issuer = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        self._server.shutdown()  # returns within a poll interval
         self._thread.join(timeout=10)
 
     def settings(self) -> dict[str, str]:

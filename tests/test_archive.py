@@ -161,11 +161,12 @@ def test_an_old_database_serves_through_the_app(tmp_path, rulebook, evaluations)
 
 # --- keyset pages ---------------------------------------------------------------------------
 
-@pytest.fixture
-def many(tmp_path, rulebook, evaluations):
+@pytest.fixture(scope="module")
+def many(tmp_path_factory, live_rulebook, evaluations):
     """137 stored evaluations, in batches that share a second (ties on created_at), titles
-    with gaps (some none)."""
-    store = Store(tmp_path / "many.db")
+    with gaps (some none); made once for the module, whose tests only read them."""
+    rulebook = live_rulebook
+    store = Store(tmp_path_factory.mktemp("archive") / "many.db")
     ev, proposal = evaluations[0]
     for batch in range(0, 137, 10):
         items = []

@@ -34,8 +34,8 @@ BASE = {"dimension": "community", "severity": "major", "lessons": ["L13"],
         "recommendation": "Do the right thing.", "citation": "§2.5", "lines": "P:427-433"}
 
 
-def add_rule(folder: Path, **rule) -> None:
-    with open(folder / "extra.yaml", "a") as f:
+def add_rule(folder: Path, file: str = "extra.yaml", **rule) -> None:
+    with open(folder / file, "a") as f:
         f.write(yaml.safe_dump({"rules": [dict(BASE, **rule)]}, sort_keys=False))
 
 
@@ -80,6 +80,37 @@ def test_duplicate_rule(runner, rules_copy):
     assert code == 1
     assert ("extra.yaml:2: XX-03: duplicates CO-02: the two conditions are true in exactly "
             "the same cases") in lines
+
+
+def test_kept_truth_tables_answer_as_a_fresh_check_and_stay_bounded(rules_copy, monkeypatch):
+    """The static checks keep each condition's truth table between checks, keyed by the
+    condition and its fields' regions: a check after edits (one rule contradictory, one a
+    duplicate) finds what a check from nothing finds, and a small bound on the kept cells
+    holds (a table larger than the bound is kept alone)."""
+    from ccrules.authoring import static_checks
+
+    def problems():
+        return [(p.rule_id, p.msg) for p in
+                static_checks.static_problems(load_rulebook(rules_copy))]
+
+    problems()  # the tables of the unedited rules are kept
+    add_rule(rules_copy, id="XX-01", title="Impossible calls",
+             when={"all": [{"field": "community.calls_per_month", "op": "lt", "value": 1},
+                           {"field": "community.calls_per_month", "op": "ge", "value": 3}]},
+             examples={"fires": {}, "does_not_fire": {"community": {"calls_per_month": 2}}})
+    add_rule(rules_copy, "more.yaml", id="XX-03", title="Planned late",
+             when={"not": {"field": "community.planned_from_outset", "op": "eq",
+                           "value": True}},
+             examples={"fires": {"community": {"planned_from_outset": False}},
+                       "does_not_fire": {"community": {"planned_from_outset": True}}})
+    kept = problems()
+    assert {rule for rule, _ in kept} == {"XX-01", "XX-03"}, kept
+    monkeypatch.setattr(static_checks, "_tables", {})
+    monkeypatch.setattr(static_checks, "_cells", 0)
+    monkeypatch.setattr(static_checks, "TABLE_CELLS", 5_000)
+    assert problems() == kept  # from nothing, under a bound that evicts
+    assert 0 < static_checks._cells <= 5_000 or len(static_checks._tables) == 1
+    assert static_checks._cells == sum(len(t) for t in static_checks._tables.values())
 
 
 def test_shadowed_rule(runner, rules_copy):

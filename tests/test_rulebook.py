@@ -98,6 +98,19 @@ def test_invalid_yaml_is_located(rules_copy):
     assert any(p.startswith("bad.yaml:") and "not valid YAML" in p for p in found), found
 
 
+@pytest.mark.parametrize("text, line", [
+    ("rules:\n  - id: XX-01\n    severity: major\n    severity: minor\n", 4),
+    ("rules:\n  - id: XX-01\nrules:\n  - id: XX-02\n", 3),
+])
+def test_a_key_given_twice_is_refused_at_its_line(rules_copy, text, line):
+    """YAML keeps the last of two equal keys silently; a rule file that says `severity`
+    twice, or `rules` twice, is refused where the second one is."""
+    (rules_copy / "twice.yaml").write_text(text)
+    found = problems(rules_copy)
+    assert any(p.startswith(f"twice.yaml:{line}: not valid YAML: the key ") and "is given "
+               "twice" in p for p in found), found
+
+
 @pytest.mark.parametrize("text, expected", [
     ("just a string\n", "a rule file is a mapping with a 'rules' list"),
     ("rules: {id: XX-01}\n", "'rules' must be a list"),

@@ -6,27 +6,54 @@ unknown as one more value: exact for the comparisons rules can make."""
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import RuleProblem
 from ..judging.judge import Judge, judge_for
-from ..rulebook.conditions import leaves
+from ..rulebook.conditions import Node, compile_python, leaves
 from ..rulebook.loader import Rulebook
 from ..rulebook.model import Rule
 
 MAX_COMBINATIONS = 200_000
 
+# A condition's truth table over its fields' regions depends on nothing else, so tables are
+# kept between checks: checking rules again after one edit (`ccrules rules check`, a reload)
+# computes only the tables of conditions or regions that changed. Bounded by the number of
+# cells kept (a cell is one reference), oldest first out.
+TABLE_CELLS = 4_000_000
+_tables: dict[tuple, tuple] = {}
+_cells = 0
 
-def _worlds(judge: Judge, fields: list[str]) -> Iterator[dict[str, Any]] | None:
-    """Every combination of one value per region of each field (unknown included), or None
-    when there are too many to try."""
+
+def _domains(judge: Judge, fields: list[str]) -> list[list[Any]] | None:
+    """One value per region of each field (unknown included), or None when the
+    combinations are too many to try."""
     domains = [judge.domain(f, exhaustive=True) + [None] for f in fields]
     size = 1
     for d in domains:
         size *= len(d)
-    if size > MAX_COMBINATIONS:
-        return None
-    return (dict(zip(fields, combo, strict=True)) for combo in itertools.product(*domains))
+    return None if size > MAX_COMBINATIONS else domains
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _table(when: Node, fields: list[str], domains: list[list[Any]]) -> tuple:
+    """The condition's value (True, False or None) in every combination of the domains,
+    in itertools.product's order."""
+    global _cells
+    key = (when, tuple(fields), tuple(tuple(_frozen(v) for v in d) for d in domains))
+    table = _tables.get(key)
+    if table is None:
+        test = compile_python(when)
+        table = tuple(test(dict(zip(fields, combo, strict=True)))
+                      for combo in itertools.product(*domains))
+        while _tables and _cells + len(table) > TABLE_CELLS:
+            _cells -= len(_tables.pop(next(iter(_tables))))
+        _tables[key] = table
+        _cells += len(table)
+    return table
 
 
 def _fields(rule: Rule) -> list[str]:
@@ -35,16 +62,17 @@ def _fields(rule: Rule) -> list[str]:
 
 def static_problems(rulebook: Rulebook) -> list[RuleProblem]:
     judge = judge_for(rulebook)
-    ev = judge.evaluators
     problems: list[RuleProblem] = []
-    tables: dict[str, list] = {}
+    tables: dict[str, tuple] = {}
+    regions: dict[str, list[list[Any]]] = {}
     for rule in rulebook.rules:
-        worlds = _worlds(judge, _fields(rule))
-        if worlds is None:
+        fields = _fields(rule)
+        domains = _domains(judge, fields)
+        if domains is None:
             continue
-        table = [(w, ev[rule.id](w)) for w in worlds]
-        tables[rule.id] = table
-        if not any(result is True for _, result in table):
+        regions[rule.id] = domains
+        tables[rule.id] = table = _table(rule.when, fields, domains)
+        if True not in table:
             problems.append(RuleProblem(rule.file or "?", "the condition can never be true "
                                         "(its terms contradict each other)", rule.id,
                                         rule.line))
@@ -53,7 +81,7 @@ def static_problems(rulebook: Rulebook) -> list[RuleProblem]:
         if a.id not in tables or b.id not in tables:
             continue
         fa, fb = set(_fields(a)), set(_fields(b))
-        if fa == fb and [r for _, r in tables[a.id]] == [r for _, r in tables[b.id]]:
+        if fa == fb and tables[a.id] == tables[b.id]:
             problems.append(RuleProblem(b.file or "?", f"duplicates {a.id}: the two "
                                         f"conditions are true in exactly the same cases",
                                         b.id, b.line))
@@ -61,12 +89,13 @@ def static_problems(rulebook: Rulebook) -> list[RuleProblem]:
         for inner, outer in ((a, b), (b, a)):
             if (inner.severity, inner.dimension) != (outer.severity, outer.dimension):
                 continue
-            f_in, f_out = set(_fields(inner)), set(_fields(outer))
-            if not f_out < f_in:
+            f_in, f_out = _fields(inner), set(_fields(outer))
+            if not f_out < set(f_in):
                 continue
-            worlds = _worlds(judge, sorted(f_in))
-            if worlds is not None and all(ev[outer.id](w) is True for w in worlds
-                                          if ev[inner.id](w) is True):
+            # the outer condition over the inner's fields, in the inner table's order
+            outer_table = _table(outer.when, f_in, regions[inner.id])
+            if all(o is True for i, o in zip(tables[inner.id], outer_table, strict=True)
+                   if i is True):
                 problems.append(RuleProblem(
                     inner.file or "?", f"is shadowed by {outer.id}: it can fire only when "
                     f"{outer.id} fires, with the same severity and dimension", inner.id,
