@@ -38,6 +38,7 @@ token's id), so whoever could read one before still can."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -76,7 +77,33 @@ TEXT_SORTS = ("title", "reference", "applicant")
 
 def create(db: sqlite_utils.Database, backup: Callable[[int], None] | None = None) -> None:
     """Make every table that is missing, and upgrade a database of an earlier layout (with
-    `backup(layout)` called first, when there is anything to upgrade)."""
+    `backup(layout)` called first, when there is anything to upgrade). A database whose
+    schema is already exactly what this makes from nothing is left as it is, at the cost of
+    one query (most opens: every server worker and command line that opens the store)."""
+    if _schema(db) == _fresh_schema():
+        return
+    _make(db, backup)
+
+
+def _schema(db: sqlite_utils.Database) -> tuple:
+    """The layout number and every table, index and trigger with its SQL."""
+    return (db.execute("pragma user_version").fetchone()[0],
+            tuple(db.execute("select type, name, tbl_name, sql from sqlite_master "
+                             "order by type, name").fetchall()))
+
+
+@functools.cache
+def _fresh_schema() -> tuple:
+    """The schema `_make` gives an empty database (made once per process, in memory)."""
+    db = sqlite_utils.Database(memory=True)
+    try:
+        _make(db, None)
+        return _schema(db)
+    finally:
+        db.conn.close()
+
+
+def _make(db: sqlite_utils.Database, backup: Callable[[int], None] | None) -> None:
     found = db.execute("pragma user_version").fetchone()[0]
     evaluations = db.table("evaluations")
     if backup is not None and evaluations.exists() and found < LAYOUT and evaluations.count:
