@@ -13,7 +13,7 @@ import secrets
 from flask import Flask
 
 from ccrules.proposal.reading import MAX_BYTES
-from ccrules.store.database import DEFAULT_DB
+from ccrules.resources import DEFAULT_DB
 
 from . import (
     admin_pages,

@@ -1,4 +1,5 @@
-"""Where the built-in rule files and example proposals are.
+"""Where the built-in rule files and example proposals are, and where the audit database is
+by default.
 
 They ship inside the installed package as `ccrules.rules` and `ccrules.examples` (mapped from
 the repository's top-level `rules/` and `examples/` folders, see pyproject.toml), so a wheel
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from importlib.resources import as_file, files
 from pathlib import Path
+
+DEFAULT_DB = Path("var") / "ccrules.db"  # relative to the folder the service runs in
 
 
 def _folder(package: str) -> Path:

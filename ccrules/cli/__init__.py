@@ -6,11 +6,25 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import admin, intake, interview, panel, proposals, rounds, rules, sheets, users
 from .common import Commands
 
+# Each command's module is imported only when the command runs (or --help lists them all):
+# `ccrules evaluate` then loads neither the store, the spreadsheets nor the web server.
+COMMANDS = {
+    "evaluate": "evaluate:evaluate_cmd", "schema": "evaluate:schema_cmd",
+    "screen": "screen:screen_cmd", "rules": "rules:rules_group", "lessons": "rules:lessons_cmd",
+    "token": "admin:token_group", "user": "users:user_group",
+    "reevaluate": "admin:reevaluate_cmd", "backup": "admin:backup_cmd",
+    "serve": "admin:serve_cmd", "decide": "panel:decide_cmd",
+    "decisions": "panel:decisions_cmd", "agreement": "panel:agreement_cmd",
+    "round": "rounds:round_group", "sheet": "sheets:sheet_group",
+    "interview": "interview:interview_cmd", "intake": "intake:intake_cmd",
+    "confirm": "intake:confirm_cmd",
+}
 
-@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(cls=Commands, lazy=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ccrules")
 def main() -> None:
     """Screen proposed healthcare-improvement programmes: should this be run as a clinical
@@ -18,12 +32,3 @@ def main() -> None:
     Aveling et al. (2017), comparing Michigan's Keystone ICU project and the UK's ILCOP.
     A verdict is a structured prompt for a funder's panel, not a prediction of success."""
 
-
-for command in (proposals.evaluate_cmd, proposals.schema_cmd, proposals.screen_cmd,
-                rules.rules_group, rules.lessons_cmd, admin.token_group, users.user_group,
-                admin.reevaluate_cmd, admin.backup_cmd, admin.serve_cmd,
-                panel.decide_cmd, panel.decisions_cmd, panel.agreement_cmd,
-                rounds.round_group, sheets.sheet_group,
-                interview.interview_cmd,
-                intake.intake_cmd, intake.confirm_cmd):
-    main.add_command(command)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sqlite3
@@ -13,8 +14,8 @@ from typing import Any
 import click
 
 from ..errors import CcrulesError
+from ..resources import DEFAULT_DB
 from ..rulebook.loader import Rulebook, load_rulebook
-from ..store.database import DEFAULT_DB
 
 DB_OPTION = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -33,7 +34,24 @@ class UserError(click.ClickException):
 class Commands(click.Group):
     """Every command's errors end here: a library error, an unreadable file or a database
     fault is one 'Error: ...' line and exit code 1, never a traceback. Anything else is a bug:
-    one line and exit code 2 (CCRULES_DEBUG=1 shows the traceback)."""
+    one line and exit code 2 (CCRULES_DEBUG=1 shows the traceback).
+
+    `lazy` names commands by "module:attribute" within this package, imported when the
+    command is first asked for (click's documented way to load subcommands lazily)."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy:
+            module, attribute = self.lazy[name].split(":")
+            command = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -30,7 +30,6 @@ from .keyset import BadQuery, Order
 
 __all__ = ["BadQuery", "NotFound", "Page", "Scope", "Store", "StoreError"]
 
-DEFAULT_DB = Path("var") / "ccrules.db"
 
 
 class NotFound(CcrulesError):

@@ -1,5 +1,5 @@
-"""Commands on proposals: evaluate (with what-if and why-not), the schema, and screening a
-round."""
+"""Screening a funding round: proposal files, folders and sheets, with the results as a
+table, CSV, JSON or a workbook, and stored as versions of their applications."""
 
 from __future__ import annotations
 
@@ -8,87 +8,15 @@ from pathlib import Path
 
 import click
 
-from ..errors import CcrulesError
-from ..intake.draft import read_draft
-from ..proposal.answered import require_answers
-from ..proposal.model import Proposal
 from ..report.export import EXPORT_HEADINGS, EXPORT_KEYS, evaluation_values, export_words
-from ..report.markdown import render_markdown
 from ..report.round import evaluation_row
-from ..report.text import render_text
 from ..screening.batch import counts, screen
-from ..screening.evaluate import evaluate
-from ..screening.whatif import evaluate_with_what_if, parse_assignments
 from ..service import Actor, screen_and_store, upload_words, uploaded, write_csv
 from ..sheets.read import round_items
 from ..sheets.results import screened_workbook
 from ..store.database import Store
 from ..store.rounds import find_round
-from ..suggestions import suggest
 from .common import DB_OPTION, RULES_OPTION, UserError, console, dump, load_rules, login, table
-
-
-@click.command("evaluate")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
-              default="text", show_default=True, help="Output format.")
-@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
-              help="What-if: change an answer (e.g. enrolment.data_submission="
-                   "mandatory_with_exit) and show the result beside the original. Repeatable; "
-                   "VALUE is read as JSON when it can be (2, true, [\"a\"]), else as text.")
-@click.option("--why-not", "why_not", multiple=True, metavar="RULE_ID",
-              help="Also explain why this rule did not fire. Repeatable.")
-@click.option("--brief", is_flag=True,
-              help="Print only the brief (verdict, why, what to do next): one page.")
-@click.option("--accept-suggestions", "accept_suggestions", is_flag=True,
-              help="Evaluate a draft from `ccrules intake` even though some of its suggested "
-                   "answers are not confirmed (they are then taken as answers).")
-@RULES_OPTION
-def evaluate_cmd(files: tuple[Path, ...], fmt: str, assignments: tuple[str, ...],
-                 why_not: tuple[str, ...], brief: bool, accept_suggestions: bool,
-                 rules_path: Path | None) -> None:
-    """Evaluate proposal FILES (JSON) and print the verdict and its reasons: a brief first
-    (verdict, why, what to do next), then the full findings as an appendix.
-
-    With --format json, one file gives one Evaluation object and several give a list.
-    A file that cannot be read or validated is reported on stderr (naming the file and
-    the field) and the exit code is 1; the other files are still evaluated.
-    """
-    rulebook = load_rules(rules_path)
-    unknown = [r for r in why_not if r.upper() not in rulebook.by_id]
-    if unknown:
-        raise UserError(f"--why-not: no rule {unknown[0]!r}"
-                        f"{suggest(unknown[0].upper(), rulebook.by_id)}")
-    changes = parse_assignments(assignments)
-    asked = [r.upper() for r in why_not]
-    results, failed = [], 0
-    for path in files:
-        try:
-            proposal = read_draft(path, accept_suggestions)
-            require_answers(proposal)
-            results.append(evaluate_with_what_if(proposal, changes, rulebook, asked)
-                           if changes else evaluate(proposal, rulebook, why_not=asked))
-        except CcrulesError as exc:
-            failed += 1
-            where = "" if str(exc).startswith(str(path)) else f"{path}: "
-            click.echo(f"Error: {where}{exc}", err=True)
-    if fmt == "json":
-        data = [r.model_dump(mode="json") for r in results]
-        if data:
-            click.echo(dump(data[0] if len(files) == 1 else data))
-    else:
-        render = render_text if fmt == "text" else render_markdown
-        click.echo(("\n" + "-" * 88 + "\n\n").join(render(r, brief=brief) for r in results),
-                   nl=False)
-    if failed:
-        sys.exit(1)
-
-
-@click.command("schema")
-def schema_cmd() -> None:
-    """Print the JSON Schema of a proposal (every field, with its description)."""
-    click.echo(dump(Proposal.model_json_schema()))
 
 
 @click.command("screen")
