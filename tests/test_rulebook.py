@@ -190,3 +190,26 @@ def test_an_aggregation_of_no_known_kind_is_refused_at_its_line(rules_copy, chan
         load_rulebook(rules_copy)
     (fault,) = [str(p) for p in info.value.problems if "no known kind" in str(p)]
     assert fault.startswith("policy.yaml:") and fault.split(":")[1].strip().isdigit()
+
+
+def test_parsed_files_are_kept_by_their_text_and_handed_out_as_copies(rules_copy,
+                                                                        monkeypatch):
+    """Loading the same files again reads their parse from memory: an edited file is read
+    anew, what one load's caller changes never reaches the next, and the kept texts stay
+    within their bound (oldest first out)."""
+    from ccrules.rulebook import loader
+
+    first = loader._load_yaml("rules:\n  - id: XX-01\n    lessons: [L13]\n")
+    first["rules"][0]["lessons"].append("L99")
+    again = loader._load_yaml("rules:\n  - id: XX-01\n    lessons: [L13]\n")
+    assert again["rules"][0]["lessons"] == ["L13"] and again is not first
+    write(rules_copy, "extra.yaml", [GOOD_RULE])
+    assert "XX-01" in load_rulebook(rules_copy).by_id
+    write(rules_copy, "extra.yaml", [dict(GOOD_RULE, id="XX-02")])  # edited: read anew
+    assert {"XX-01", "XX-02"} & set(load_rulebook(rules_copy).by_id) == {"XX-02"}
+    monkeypatch.setattr(loader, "_parsed", {})
+    monkeypatch.setattr(loader, "_kept", 0)
+    monkeypatch.setattr(loader, "PARSED_KEPT", 80_000)
+    load_rulebook(rules_copy)
+    assert 0 < loader._kept <= 80_000
+    assert loader._kept == sum(len(t) + len(p) for t, p in loader._parsed.items())
