@@ -86,7 +86,7 @@ def live_rulebook():
 
 @pytest.fixture(scope="session")
 def fixed_rulebook():
-    """The mechanism tests' frozen rules, loaded and checked once for the whole run."""
+    """The mechanism tests' small fixed rules, loaded and checked once for the whole run."""
     return _checked(FIXED_RULES)
 
 
@@ -102,13 +102,13 @@ def rules_path(request) -> Path:
 
 @pytest.fixture
 def rulebook(request, live_rulebook):
-    """The built-in rules; the frozen ones for a mechanism test."""
+    """The built-in rules; the small fixed ones for a mechanism test."""
     return request.getfixturevalue("fixed_rulebook") if _mechanism(request) else live_rulebook
 
 
 @pytest.fixture
 def runner(request):
-    """A CLI runner; a mechanism test's commands use the frozen rules by default."""
+    """A CLI runner; a mechanism test's commands use the small fixed rules by default."""
     return CliRunner(env={"CCRULES_RULES": str(FIXED_RULES)} if _mechanism(request) else None)
 
 

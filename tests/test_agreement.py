@@ -19,7 +19,7 @@ from ccrules.store.decisions import Decider, add_decision
 
 from helpers import PageClient, example, example_names, make_token, make_user, set_severity
 
-# agreement arithmetic / interview mechanics: on the frozen rules (tests/fixtures/rules)
+# agreement arithmetic / interview mechanics: on the small fixed rules (tests/fixtures/rules)
 pytestmark = pytest.mark.mechanism
 
 LEADS = "Local leads have protected time in the host trust"

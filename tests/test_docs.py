@@ -2,13 +2,18 @@
 every package docs/architecture.md names exists and every package is named; every module
 path it cites exists; the deterministic figures of docs/performance.md (each example's
 verdict, completeness and open questions; the number of rules) are what ccrules gives now,
-and every benchmark it cites is a script `make bench` runs. Timings are not checked here:
+and every benchmark it cites is a script `make bench` runs; docs/guided.md's question counts
+are what the guided interview asks, on the live rules. Timings are not checked here:
 they are the figures of the run the document dates."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+from bench.guided_questions import drafts, run
+
+from ccrules.explaining.interview import interview
 from ccrules.screening.evaluate import evaluate
 
 from helpers import ROOT, example, example_names
@@ -65,3 +70,18 @@ def test_every_benchmark_cited_is_a_script_make_bench_runs():
 def _rulebook():
     from ccrules.rulebook import load_rulebook
     return load_rulebook()
+
+
+@pytest.mark.slow
+def test_the_question_counts_in_the_docs_are_what_the_interview_asks(rulebook):
+    table = (ROOT / "docs" / "guided.md").read_text()
+    rows = re.findall(r"^\| (.+?) \| (.+?) \| (\d+) \| (\d+) \| (\d+|-) \| (.+?) \|$", table,
+                      re.M)
+    documented = {(r[0], r[1]): (int(r[2]), int(r[3]), r[5]) for r in rows}
+    measured = {}
+    for name, how, draft, completed in drafts():
+        state, asked, _ = run(rulebook, draft, completed)
+        verdict = state.verdict.value.replace("_", " ") if state.decided else \
+            f"not decided ({state.range_words})"
+        measured[(name, how)] = (len(interview(draft, rulebook).questions), asked, verdict)
+    assert documented == measured

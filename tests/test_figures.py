@@ -1,7 +1,7 @@
 """A funder's figure is policy, and the tests know it (issue 23): in a copy of the live rules
 with `local_lead_time_pct` changed, the fast suite fails only in the tests about that figure
-and in the documents and records generated from the rules. Mechanism tests run on frozen
-rules (tests/fixtures/rules); domain tests read figures from the policy's parameters.
+and in the documents and records generated from the rules. Mechanism tests run on a small
+fixed ruleset (tests/fixtures/rules); domain tests read figures from the policy's parameters.
 
 Slow: it runs the fast suite once more, against the copy (CC_TEST_RULES, see conftest.py)."""
 

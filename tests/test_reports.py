@@ -15,7 +15,7 @@ from ccrules.screening.evaluate import evaluate
 
 from helpers import EXAMPLES, example, example_names
 
-# report layout: on the frozen rules (tests/fixtures/rules)
+# report layout: on the small fixed rules (tests/fixtures/rules)
 pytestmark = pytest.mark.mechanism
 
 FIELD_PATH = re.compile(r"\b(problem|intervention|core_team|enrolment|measurement|community|"
@@ -55,7 +55,9 @@ def test_every_lesson_code_shows_its_title(name, rulebook):
 
 
 def test_conditions_are_stated_once_under_shared_headings(rulebook):
-    ev = evaluate(example("ilcop-paper-alternative"), rulebook)
+    data = example("ilcop-paper-alternative")
+    data["enrolment"]["commitment"] = "ceo_signoff"  # no letter: a second enrolment finding
+    ev = evaluate(data, rulebook)
     text = " ".join(render_text(ev, brief=True).split())
     assert text.count("Before the award is confirmed, the applicant must:") == 1
     heading = ("Make enrolment conditional on minimum commitments from each site's team "

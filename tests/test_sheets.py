@@ -25,7 +25,7 @@ from ccrules.sheets.results import FILLS, screened_workbook
 
 from helpers import EXAMPLES, PageClient, example, make_user
 
-# sheets: on the frozen rules (tests/fixtures/rules)
+# sheets: on the small fixed rules (tests/fixtures/rules)
 pytestmark = pytest.mark.mechanism
 
 FILES = sorted(EXAMPLES.glob("*.json"))

@@ -10,10 +10,15 @@ from .model import Entry, Section, build_report
 WIDTH = 88
 
 
+def _fill(text: str, **indents: str) -> str:
+    """Lines of at most WIDTH; a hyphenated word ("non-negotiable", "evidence-based") is
+    kept whole, so it reads and searches as one."""
+    return textwrap.fill(text, WIDTH, break_on_hyphens=False, **indents)
+
+
 def _wrap(text: str, indent: int = 0, first: str = "") -> str:
     pad = " " * indent
-    return textwrap.fill(text, WIDTH, initial_indent=pad + first,
-                         subsequent_indent=pad + " " * len(first))
+    return _fill(text, initial_indent=pad + first, subsequent_indent=pad + " " * len(first))
 
 
 def _entry(e: Entry, number: int | None = None, indent: int = 2, bullet: str = "") -> list[str]:
@@ -33,8 +38,8 @@ def _table(section: Section) -> list[str]:
     out = []
     for row in rows:
         lead = "  " + "".join(f"{cell:<{w}}" for cell, w in zip(row, widths, strict=False))
-        out.append(textwrap.fill(row[-1], WIDTH, initial_indent=lead,
-                                 subsequent_indent=" " * len(lead)) if row[-1] else lead)
+        out.append(_fill(row[-1], initial_indent=lead, subsequent_indent=" " * len(lead))
+                   if row[-1] else lead)
     return out
 
 
