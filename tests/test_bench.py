@@ -102,8 +102,16 @@ def test_intake_benchmark_prints_each_set_and_the_30_page_timing():
     assert timing["pages"] == 30 and timing["warm_median_s"] > 0 and timing["machine"]["cpus"]
 
 
-def test_rules_load_benchmark_compares_the_two_parsers():
+def test_rules_load_benchmark_compares_the_two_parsers_and_kept_parses():
     (line,) = run("rules_load.py", "--rounds", "3", "--loads", "1")
-    assert {"libyaml", "pure_python"} == set(line["rulebook_load_ms"])
+    assert {"libyaml", "pure_python", "kept"} == set(line["rulebook_load_ms"])
     assert all(v["median"] > 0 for v in line["rulebook_load_ms"].values())
     assert line["pure_python_over_libyaml"]["median"] > 0
+    assert line["libyaml_over_kept"]["median"] > 0
+
+
+def test_rules_check_benchmark_compares_a_check_from_nothing_with_kept_tables():
+    (line,) = run("rules_check.py", "--rounds", "3", "--checks", "1")
+    assert {"from_nothing", "tables_kept"} == set(line["check_ms"])
+    assert all(v["median"] > 0 for v in line["check_ms"].values())
+    assert line["from_nothing_over_kept"]["median"] > 0

@@ -10,10 +10,11 @@ from .model import Entry, Section, build_report
 WIDTH = 88
 
 
-def _fill(text: str, **indents: str) -> str:
+def _fill(text: str, initial_indent: str, subsequent_indent: str) -> str:
     """Lines of at most WIDTH; a hyphenated word ("non-negotiable", "evidence-based") is
     kept whole, so it reads and searches as one."""
-    return textwrap.fill(text, WIDTH, break_on_hyphens=False, **indents)
+    return textwrap.fill(text, WIDTH, initial_indent=initial_indent,
+                         subsequent_indent=subsequent_indent, break_on_hyphens=False)
 
 
 def _wrap(text: str, indent: int = 0, first: str = "") -> str:
