@@ -3,6 +3,7 @@ mechanics run on the small fixed rules (tests/fixtures/rules); the live rules' o
 checked here too."""
 
 import re
+import shutil
 
 import pytest
 import yaml
@@ -217,3 +218,36 @@ def test_parsed_files_are_kept_by_their_text_and_handed_out_as_copies(rules_copy
     load_rulebook(rules_copy)
     assert 0 < loader._kept <= 80_000
     assert loader._kept == sum(len(t) + len(p) for t, p in loader._parsed.items())
+
+
+def test_kept_parses_hold_under_threads_that_load_and_evict(rules_copy, monkeypatch):
+    """Loads on several threads at once (a reload beside requests), under a bound small
+    enough that they evict each other's parses: no load fails, and the count of what is
+    kept stays the sum of what is there."""
+    import threading
+
+    from ccrules.rulebook import loader
+    monkeypatch.setattr(loader, "_parsed", {})
+    monkeypatch.setattr(loader, "_kept", 0)
+    monkeypatch.setattr(loader, "PARSED_KEPT", 160_000)
+    folders = []
+    for i in range(4):  # four different texts for the same file name
+        folder = rules_copy.parent / f"copy{i}"
+        shutil.copytree(rules_copy, folder)
+        write(folder, "extra.yaml", [dict(GOOD_RULE, id=f"XX-{i + 1:02d}")])
+        folders.append(folder)
+    faults: list[BaseException] = []
+
+    def work(folder):
+        try:
+            for _ in range(5):
+                assert len(load_rulebook(folder).rules) == len(load_rulebook(rules_copy).rules) + 1
+        except BaseException as exc:  # reported below, on the test's thread
+            faults.append(exc)
+    threads = [threading.Thread(target=work, args=(f,)) for f in folders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not faults, faults
+    assert loader._kept == sum(len(t) + len(p) for t, p in loader._parsed.items()) <= 160_000

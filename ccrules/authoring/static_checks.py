@@ -6,6 +6,7 @@ unknown as one more value: exact for the comparisons rules can make."""
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import Any
 
 from ..errors import RuleProblem
@@ -23,6 +24,7 @@ MAX_COMBINATIONS = 200_000
 TABLE_CELLS = 4_000_000
 _tables: dict[tuple, tuple] = {}
 _cells = 0
+_tables_lock = threading.Lock()  # a reload's check may run beside another thread's
 
 
 def _domains(judge: Judge, fields: list[str]) -> list[list[Any]] | None:
@@ -49,10 +51,12 @@ def _table(when: Node, fields: list[str], domains: list[list[Any]]) -> tuple:
         test = compile_python(when)
         table = tuple(test(dict(zip(fields, combo, strict=True)))
                       for combo in itertools.product(*domains))
-        while _tables and _cells + len(table) > TABLE_CELLS:
-            _cells -= len(_tables.pop(next(iter(_tables))))
-        _tables[key] = table
-        _cells += len(table)
+        with _tables_lock:
+            while _tables and _cells + len(table) > TABLE_CELLS:
+                _cells -= len(_tables.pop(next(iter(_tables))))
+            if key not in _tables:
+                _tables[key] = table
+                _cells += len(table)
     return table
 
 

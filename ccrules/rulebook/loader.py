@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import pickle
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,7 @@ def _strip_lines(obj: Any) -> Any:
 PARSED_KEPT = 8_000_000
 _parsed: dict[str, bytes] = {}
 _kept = 0
+_parsed_lock = threading.Lock()  # a reload may run beside a request's thread
 
 
 def _load_yaml(text: str) -> Any:
@@ -107,11 +109,13 @@ def _load_yaml(text: str) -> Any:
     packed = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
     size = len(text) + len(packed)
     if size <= PARSED_KEPT // 8:  # a very large file is parsed each time
-        while _parsed and _kept + size > PARSED_KEPT:
-            old = next(iter(_parsed))
-            _kept -= len(old) + len(_parsed.pop(old))
-        _parsed[text] = packed
-        _kept += size
+        with _parsed_lock:
+            while _parsed and _kept + size > PARSED_KEPT:
+                old = next(iter(_parsed))
+                _kept -= len(old) + len(_parsed.pop(old))
+            if text not in _parsed:
+                _parsed[text] = packed
+                _kept += size
     return data
 
 
