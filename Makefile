@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/ccrules serve
 
-# The whole suite, on two workers (pytest-xdist): about 7 minutes on the 2-core machine.
+# The whole suite, on two workers (pytest-xdist): about 4 minutes on the 2-core machine
+# (246 s of pytest time on 2026-12-02; a fresh clone adds the install).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
