@@ -15,7 +15,7 @@ from helpers import ROOT
 
 # Each layer may import from the layers before it (and from itself), never after.
 LAYERS = [
-    {"ccrules.errors", "ccrules.suggestions", "ccrules.resources"},
+    {"ccrules.errors", "ccrules.suggestions", "ccrules.resources", "ccrules.kept"},
     {"ccrules.proposal"},
     {"ccrules.rulebook"},
     {"ccrules.judging"},

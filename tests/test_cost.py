@@ -85,3 +85,20 @@ def test_caches_are_bounded_and_freed_with_the_rulebook():
     assert gone() is None  # the memo went with it
     for cached in (compile_python, negation_normal_form):
         assert cached.cache_info().maxsize == TREE_CACHE
+
+
+def test_kept_work_forgets_its_oldest_first_and_stays_within_its_bound():
+    """ccrules.kept.Kept, which the rule files' parses and the truth tables are kept in."""
+    from ccrules.kept import Kept
+    kept = Kept(10, lambda key, value: len(value))
+    for key in "abc":
+        kept.put(key, "xxxx")  # 4 each: c pushes a out
+    assert [k for k, _ in kept.items()] == ["b", "c"] and kept.total == 8
+    assert kept.get("a") is None and kept.get("b") == "xxxx"
+    kept.put("b", "yy")  # already kept: left as it is
+    assert kept.get("b") == "xxxx" and kept.total == 8
+    kept.put("d", "z" * 12)  # larger than the bound: kept alone
+    assert [k for k, _ in kept.items()] == ["d"] and kept.total == 12
+    capped = Kept(10, lambda key, value: len(value), largest=5)
+    capped.put("e", "z" * 6)  # larger than the largest kept: not kept
+    assert len(capped) == 0 and capped.total == 0

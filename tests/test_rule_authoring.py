@@ -92,6 +92,7 @@ def test_kept_truth_tables_answer_as_a_fresh_check_and_stay_bounded(rules_copy, 
     duplicate) finds what a check from nothing finds, and a small bound on the kept cells
     holds (a table larger than the bound is kept alone)."""
     from ccrules.authoring import static_checks
+    from ccrules.kept import Kept
 
     def problems():
         return [(p.rule_id, p.msg) for p in
@@ -109,12 +110,11 @@ def test_kept_truth_tables_answer_as_a_fresh_check_and_stay_bounded(rules_copy, 
                        "does_not_fire": {"community": {"planned_from_outset": True}}})
     kept = problems()
     assert {rule for rule, _ in kept} == {"XX-01", "XX-03"}, kept
-    monkeypatch.setattr(static_checks, "_tables", {})
-    monkeypatch.setattr(static_checks, "_cells", 0)
-    monkeypatch.setattr(static_checks, "TABLE_CELLS", 5_000)
+    tables = Kept(5_000, lambda key, table: len(table))
+    monkeypatch.setattr(static_checks, "_tables", tables)
     assert problems() == kept  # from nothing, under a bound that evicts
-    assert 0 < static_checks._cells <= 5_000 or len(static_checks._tables) == 1
-    assert static_checks._cells == sum(len(t) for t in static_checks._tables.values())
+    assert 0 < tables.total <= 5_000 or len(tables) == 1
+    assert tables.total == sum(len(t) for _, t in tables.items())
 
 
 @pytest.mark.mechanism  # the checker, on the small fixed rules

@@ -212,12 +212,10 @@ def test_parsed_files_are_kept_by_their_text_and_handed_out_as_copies(rules_copy
     assert "XX-01" in load_rulebook(rules_copy).by_id
     write(rules_copy, "extra.yaml", [dict(GOOD_RULE, id="XX-02")])  # edited: read anew
     assert {"XX-01", "XX-02"} & set(load_rulebook(rules_copy).by_id) == {"XX-02"}
-    monkeypatch.setattr(loader, "_parsed", {})
-    monkeypatch.setattr(loader, "_kept", 0)
-    monkeypatch.setattr(loader, "PARSED_KEPT", 80_000)
+    monkeypatch.setattr(loader, "_parsed", loader.kept_parses(80_000))
     load_rulebook(rules_copy)
-    assert 0 < loader._kept <= 80_000
-    assert loader._kept == sum(len(t) + len(p) for t, p in loader._parsed.items())
+    assert 0 < loader._parsed.total <= 80_000
+    assert loader._parsed.total == sum(len(t) + len(p) for t, p in loader._parsed.items())
 
 
 def test_kept_parses_hold_under_threads_that_load_and_evict(rules_copy, monkeypatch):
@@ -227,9 +225,7 @@ def test_kept_parses_hold_under_threads_that_load_and_evict(rules_copy, monkeypa
     import threading
 
     from ccrules.rulebook import loader
-    monkeypatch.setattr(loader, "_parsed", {})
-    monkeypatch.setattr(loader, "_kept", 0)
-    monkeypatch.setattr(loader, "PARSED_KEPT", 160_000)
+    monkeypatch.setattr(loader, "_parsed", loader.kept_parses(160_000))
     folders = []
     for i in range(4):  # four different texts for the same file name
         folder = rules_copy.parent / f"copy{i}"
@@ -250,4 +246,5 @@ def test_kept_parses_hold_under_threads_that_load_and_evict(rules_copy, monkeypa
     for t in threads:
         t.join(timeout=60)
     assert not faults, faults
-    assert loader._kept == sum(len(t) + len(p) for t, p in loader._parsed.items()) <= 160_000
+    kept = loader._parsed
+    assert kept.total == sum(len(t) + len(p) for t, p in kept.items()) <= 160_000

@@ -6,11 +6,11 @@ unknown as one more value: exact for the comparisons rules can make."""
 from __future__ import annotations
 
 import itertools
-import threading
 from typing import Any
 
 from ..errors import RuleProblem
 from ..judging.judge import Judge, judge_for
+from ..kept import Kept
 from ..rulebook.conditions import Node, compile_python, leaves
 from ..rulebook.loader import Rulebook
 from ..rulebook.model import Rule
@@ -22,9 +22,7 @@ MAX_COMBINATIONS = 200_000
 # computes only the tables of conditions or regions that changed. Bounded by the number of
 # cells kept (a cell is one reference), oldest first out.
 TABLE_CELLS = 4_000_000
-_tables: dict[tuple, tuple] = {}
-_cells = 0
-_tables_lock = threading.Lock()  # a reload's check may run beside another thread's
+_tables: Kept[tuple, tuple] = Kept(TABLE_CELLS, lambda key, table: len(table))
 
 
 def _domains(judge: Judge, fields: list[str]) -> list[list[Any]] | None:
@@ -44,19 +42,13 @@ def _frozen(value: Any) -> Any:
 def _table(when: Node, fields: list[str], domains: list[list[Any]]) -> tuple:
     """The condition's value (True, False or None) in every combination of the domains,
     in itertools.product's order."""
-    global _cells
     key = (when, tuple(fields), tuple(tuple(_frozen(v) for v in d) for d in domains))
     table = _tables.get(key)
     if table is None:
         test = compile_python(when)
         table = tuple(test(dict(zip(fields, combo, strict=True)))
                       for combo in itertools.product(*domains))
-        with _tables_lock:
-            while _tables and _cells + len(table) > TABLE_CELLS:
-                _cells -= len(_tables.pop(next(iter(_tables))))
-            if key not in _tables:
-                _tables[key] = table
-                _cells += len(table)
+        _tables.put(key, table)
     return table
 
 

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import pickle
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import ProposalError, RuleError, RuleProblem
+from ..kept import Kept
 from ..proposal.reading import parse_proposal
 from ..resources import builtin_rules
 from ..suggestions import suggest
@@ -93,29 +93,25 @@ def _strip_lines(obj: Any) -> Any:
 # Parsed rule files by their text: loading the same files again (a check before a reload,
 # each command of a session, a stored snapshot) reads them from here. A copy is handed out
 # (a pickle round trip, 10 ms instead of 26 ms for the built-in rules), so nothing a caller
-# does reaches the kept one. Bounded by the characters and bytes kept, oldest first out.
+# does reaches the kept one. Bounded by the characters and bytes kept, oldest first out; a
+# very large file is parsed each time.
 PARSED_KEPT = 8_000_000
-_parsed: dict[str, bytes] = {}
-_kept = 0
-_parsed_lock = threading.Lock()  # a reload may run beside a request's thread
+
+
+def kept_parses(limit: int) -> Kept[str, bytes]:
+    """Parses (pickled) by text, at most `limit` characters and bytes of both in all."""
+    return Kept(limit, lambda text, packed: len(text) + len(packed), largest=limit // 8)
+
+
+_parsed = kept_parses(PARSED_KEPT)
 
 
 def _load_yaml(text: str) -> Any:
-    global _kept
     kept = _parsed.get(text)
     if kept is not None:
         return pickle.loads(kept)
     data = yaml.load(text, Loader=_LineLoader)
-    packed = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-    size = len(text) + len(packed)
-    if size <= PARSED_KEPT // 8:  # a very large file is parsed each time
-        with _parsed_lock:
-            while _parsed and _kept + size > PARSED_KEPT:
-                old = next(iter(_parsed))
-                _kept -= len(old) + len(_parsed.pop(old))
-            if text not in _parsed:
-                _parsed[text] = packed
-                _kept += size
+    _parsed.put(text, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     return data
 
 
